@@ -1,0 +1,70 @@
+import { type FormEvent, useState } from 'react';
+import { browser } from 'wxt/browser';
+import type { ErrorInfo } from '@/lib/errors';
+import { formatExpiry } from '@/lib/expiry';
+import type { CopyResult } from '@/lib/messages';
+import { sendRequest } from '@/lib/messaging-client';
+
+type Outcome = { kind: 'copied'; result: CopyResult } | { kind: 'error'; error: ErrorInfo } | undefined;
+
+/** Errors whose next step is in Settings get a button that goes there. */
+const SETTINGS_ERRORS = new Set(['no-store', 'key-missing', 'key-rejected', 'settings-invalid']);
+
+export function Popup() {
+  const [customer, setCustomer] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>();
+
+  async function copy(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setOutcome(undefined);
+    const reply = await sendRequest<CopyResult>({ type: 'copy-portal-link', customer });
+    setOutcome(reply.ok ? { kind: 'copied', result: reply } : { kind: 'error', error: reply.error });
+    setBusy(false);
+  }
+
+  return (
+    <main className="popup">
+      <h1>Portal Link</h1>
+      <form onSubmit={copy}>
+        <label htmlFor="customer">Customer email or ID</label>
+        <input
+          id="customer"
+          value={customer}
+          onChange={(e) => setCustomer(e.target.value)}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="jane@example.com or 12345"
+        />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Copying…' : 'Copy portal link'}
+        </button>
+      </form>
+      <div role="status">
+        {outcome?.kind === 'copied' && (
+          <>
+            <strong>Portal link copied</strong> · {formatExpiry(outcome.result.expiresAt)}
+            {outcome.result.cached ? ' (reused)' : ''}
+            <br />
+            <span className="link">{outcome.result.url}</span>
+          </>
+        )}
+      </div>
+      <div role="alert">
+        {outcome?.kind === 'error' && (
+          <>
+            {outcome.error.message}
+            {SETTINGS_ERRORS.has(outcome.error.code) && (
+              <div>
+                <button type="button" className="secondary" onClick={() => void browser.runtime.openOptionsPage()}>
+                  Open settings
+                </button>
+              </div>
+            )}
+          </>
+        )}
+      </div>
+    </main>
+  );
+}

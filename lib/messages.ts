@@ -1,0 +1,87 @@
+/**
+ * Every runtime message, its schema and who may send it. The background checks the sender
+ * first, then the schema, and fails closed: anything else gets an error reply.
+ */
+import { z } from 'zod';
+import type { ErrorInfo } from './errors';
+import { settingsSchema } from './settings';
+
+/** Who is talking: our own pages, our content script on a helpdesk ticket, or anyone else. */
+export type SenderClass = 'extension-page' | 'helpdesk-content-script' | 'untrusted';
+
+export interface SenderLike {
+  id?: string;
+  url?: string;
+  origin?: string;
+  frameId?: number;
+  tab?: { id?: number; url?: string };
+}
+
+const HELPDESK_HOST = /^[a-z0-9][a-z0-9-]*\.(zendesk|gorgias)\.com$/;
+
+/**
+ * Classifies a message sender. `sender.id` must be ours; an extension page is recognised by its
+ * origin (Firefox lacks `origin`, so the URL's origin stands in), a content script by a tab, the
+ * top frame and an https helpdesk origin.
+ */
+export function classifySender(sender: SenderLike, runtimeId: string, extensionOrigin: string): SenderClass {
+  if (!runtimeId || sender.id !== runtimeId) return 'untrusted';
+  const origin = sender.origin ?? originOf(sender.url);
+  if (origin === undefined) return 'untrusted';
+  if (origin === extensionOrigin.replace(/\/$/, '')) return 'extension-page';
+  if (sender.tab === undefined || sender.frameId !== 0) return 'untrusted';
+  const url = safeUrl(origin);
+  return url?.protocol === 'https:' && url.port === '' && HELPDESK_HOST.test(url.hostname)
+    ? 'helpdesk-content-script'
+    : 'untrusted';
+}
+
+function safeUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function originOf(url: string | undefined): string | undefined {
+  const parsed = url === undefined ? undefined : safeUrl(url);
+  return parsed && parsed.origin !== 'null' ? parsed.origin : parsed ? `${parsed.protocol}//${parsed.host}` : undefined;
+}
+
+const customerRef = z.object({
+  id: z.string().max(200).optional(),
+  email: z.string().max(320).optional(),
+  name: z.string().max(200).optional(),
+});
+
+export const requestSchema = z.discriminatedUnion('type', [
+  /** Copy the link for typed text (popup) or a detected customer (popup, inline button). */
+  z.object({
+    type: z.literal('copy-portal-link'),
+    customer: z.union([z.string().max(1280), customerRef]),
+    storeId: z.string().max(64).optional(),
+  }),
+  z.object({ type: z.literal('get-settings') }),
+  z.object({ type: z.literal('save-settings'), settings: settingsSchema }),
+  /** Check a key: the store as typed in the options page (an empty key means the saved one). */
+  z.object({ type: z.literal('test-connection'), store: z.unknown() }),
+]);
+export type Request = z.infer<typeof requestSchema>;
+export type RequestType = Request['type'];
+
+export const allowedSenders: Record<RequestType, readonly SenderClass[]> = {
+  'copy-portal-link': ['extension-page', 'helpdesk-content-script'],
+  'get-settings': ['extension-page'],
+  'save-settings': ['extension-page'],
+  'test-connection': ['extension-page'],
+};
+
+export type Reply<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorInfo };
+
+export interface CopyResult {
+  url: string;
+  expiresAt: number;
+  cached: boolean;
+  storeName: string;
+}

@@ -1,0 +1,11 @@
+import type { ProviderId, Store } from '../settings';
+import { appstle } from './appstle';
+import { gigstack } from './gigstack';
+import type { Provider } from './types';
+
+type ProviderMap = { [K in ProviderId]: Provider<Extract<Store, { provider: K }>> };
+const providers: ProviderMap = { appstle, gigstack };
+
+export function providerFor<S extends Store>(store: S): Provider<S> {
+  return providers[store.provider] as unknown as Provider<S>;
+}

@@ -1,0 +1,95 @@
+/**
+ * The background's message handling, with every side effect passed in so it can be tested
+ * without a browser: classify the sender, validate the message, do the work, reply with a value.
+ */
+import { errorInfo, PortalLinkError } from './errors';
+import type { HttpDeps } from './http';
+import { getPortalLink, type LinkCache, testConnection } from './link-service';
+import {
+  allowedSenders,
+  type CopyResult,
+  classifySender,
+  type Reply,
+  requestSchema,
+  type SenderLike,
+} from './messages';
+import { providerFor } from './providers';
+import { mergeKeys, resolveStore, type Settings, type SettingsView, type Store, storeSchema, toView } from './settings';
+
+export interface RouterDeps {
+  runtimeId: string;
+  extensionOrigin: string;
+  loadSettings(): Promise<Settings>;
+  saveSettings(settings: Settings): Promise<Settings>;
+  http: HttpDeps;
+  cache: LinkCache;
+  copy(text: string): Promise<void>;
+}
+
+function hostOf(sender: SenderLike): string | undefined {
+  try {
+    return new URL(sender.origin ?? sender.url ?? '').hostname || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Issue (or reuse) the link and put it on the clipboard; shared by messages, menu and shortcut. */
+export async function copyPortalLink(
+  deps: Pick<RouterDeps, 'http' | 'cache' | 'copy'>,
+  store: Store | undefined,
+  customer: Parameters<typeof getPortalLink>[1],
+): Promise<CopyResult> {
+  if (!store) throw new PortalLinkError('no-store');
+  const link = await getPortalLink(store, customer, deps);
+  await deps.copy(link.url);
+  return { url: link.url, expiresAt: link.expiresAt, cached: link.cached, storeName: store.name };
+}
+
+export function createRouter(deps: RouterDeps) {
+  return async function handle(message: unknown, sender: SenderLike): Promise<Reply<Record<string, unknown>>> {
+    try {
+      const senderClass = classifySender(sender, deps.runtimeId, deps.extensionOrigin);
+      if (senderClass === 'untrusted') throw new PortalLinkError('forbidden-sender');
+      const parsed = requestSchema.safeParse(message);
+      if (!parsed.success) throw new PortalLinkError('invalid-message');
+      const request = parsed.data;
+      if (!allowedSenders[request.type].includes(senderClass)) throw new PortalLinkError('forbidden-sender');
+
+      switch (request.type) {
+        case 'copy-portal-link': {
+          const settings = await deps.loadSettings();
+          // A content script never picks the store: its helpdesk host does.
+          const store =
+            senderClass === 'extension-page' && request.storeId
+              ? settings.stores.find((s) => s.id === request.storeId)
+              : resolveStore(settings, senderClass === 'helpdesk-content-script' ? hostOf(sender) : undefined);
+          return { ok: true, ...(await copyPortalLink(deps, store, request.customer)) };
+        }
+        case 'get-settings': {
+          const view: SettingsView = toView(await deps.loadSettings());
+          return { ok: true, settings: view };
+        }
+        case 'save-settings': {
+          const saved = await deps.loadSettings().catch(() => ({ stores: [] }) as Settings);
+          const next = await deps.saveSettings(mergeKeys(request.settings, saved));
+          // New keys or templates may mint different links: drop what was cached for these stores.
+          await deps.cache.clear('link:');
+          return { ok: true, settings: toView(next) };
+        }
+        case 'test-connection': {
+          const draft = storeSchema.safeParse(request.store);
+          if (!draft.success) throw new PortalLinkError('invalid-message');
+          const saved = await deps.loadSettings().catch(() => ({ stores: [] }) as Settings);
+          const [store] = mergeKeys({ stores: [draft.data] }, saved).stores;
+          if (!store) throw new PortalLinkError('invalid-message');
+          const result = await testConnection(store, deps.http);
+          const provider = providerFor(store).shortName;
+          return result.ok ? { ok: true, provider } : { ok: false, error: errorInfo(result.error, provider) };
+        }
+      }
+    } catch (error) {
+      return { ok: false, error: errorInfo(error) };
+    }
+  };
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'wxt';
+
+// Production host names only: tests map them to local mocks with --host-resolver-rules.
+export const PROVIDER_HOSTS = ['https://subscription-admin.appstle.com/*', 'https://api.gigstack.io/*'];
+
+export default defineConfig({
+  modules: ['@wxt-dev/module-react'],
+  manifest: ({ browser }) => ({
+    name: 'Portal Link',
+    description: "Copy a customer's subscription portal link from Zendesk, Gorgias or any page.",
+    permissions: ['storage', 'clipboardWrite', 'contextMenus', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    host_permissions: PROVIDER_HOSTS,
+    ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'portal-link@portal-link.app' } } } : {}),
+  }),
+});
