@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import {
+  copyInDocument,
+  copyViaOffscreen,
+  OFFSCREEN_PATH,
+  type OffscreenApi,
+  offscreenCopySchema,
+} from '../../lib/clipboard';
+import { PortalLinkError } from '../../lib/errors';
+import { rejectionOf } from './helpers';
+
+const LINK = 'https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=abc';
+
+interface FakeOffscreen extends OffscreenApi {
+  creates: number;
+  sent: unknown[];
+  exists: boolean;
+  /** Resolves the pending creation (when created manually). */
+  finishCreate?: (ok: boolean) => void;
+}
+
+/** An offscreen API whose document exists only after createDocument; creating twice throws like Chrome. */
+function fakeOffscreen(options: { reply?: unknown; manualCreate?: boolean; exists?: boolean } = {}): FakeOffscreen {
+  const api: FakeOffscreen = {
+    creates: 0,
+    sent: [],
+    exists: options.exists ?? false,
+    hasDocument: async () => api.exists,
+    createDocument: () => {
+      api.creates++;
+      if (api.exists) return Promise.reject(new Error('Only a single offscreen document may be created.'));
+      return new Promise<void>((resolve, reject) => {
+        const finish = (ok: boolean) => {
+          if (ok) {
+            api.exists = true;
+            resolve();
+          } else reject(new Error('creation failed'));
+        };
+        if (options.manualCreate) api.finishCreate = finish;
+        else setTimeout(() => finish(true), 5);
+      });
+    },
+    send: async (message) => {
+      if (!api.exists) throw new Error('Could not establish connection. Receiving end does not exist.');
+      api.sent.push(message);
+      return 'reply' in options ? options.reply : true;
+    },
+  };
+  return api;
+}
+
+describe('copyViaOffscreen', () => {
+  it('creates the document, then sends the copy message', async () => {
+    const api = fakeOffscreen();
+    await copyViaOffscreen(LINK, api);
+    expect(api.creates).toBe(1);
+    expect(api.sent).toEqual([{ target: 'offscreen', type: 'copy', text: LINK }]);
+  });
+
+  it('reuses an existing document', async () => {
+    const api = fakeOffscreen({ exists: true });
+    await copyViaOffscreen(LINK, api);
+    await copyViaOffscreen(`${LINK}2`, api);
+    expect(api.creates).toBe(0);
+    expect(api.sent).toHaveLength(2);
+  });
+
+  it.each([2, 3, 10])('creates once when %i copies race', async (n) => {
+    const api = fakeOffscreen();
+    const texts = Array.from({ length: n }, (_, i) => `${LINK}${i}`);
+    await Promise.all(texts.map((t) => copyViaOffscreen(t, api)));
+    expect(api.creates).toBe(1);
+    expect(api.sent).toHaveLength(n);
+    expect(api.sent.map((m) => (m as { text: string }).text).sort()).toEqual([...texts].sort());
+  });
+
+  it('all racing copies fail together when creation fails, and the next copy tries again', async () => {
+    const api = fakeOffscreen({ manualCreate: true });
+    const racing = [copyViaOffscreen('a', api), copyViaOffscreen('b', api)].map((p) => rejectionOf(p));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    api.finishCreate?.(false);
+    const errors = await Promise.all(racing);
+    expect(errors.every((e) => e instanceof Error)).toBe(true);
+    expect(api.creates).toBe(1);
+    expect(api.sent).toEqual([]);
+
+    const next = copyViaOffscreen('c', api);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    api.finishCreate?.(true);
+    await next;
+    expect(api.creates).toBe(2);
+    expect(api.sent).toEqual([{ target: 'offscreen', type: 'copy', text: 'c' }]);
+  });
+
+  it.each([false, undefined, null, 'true', 1, { ok: true }])(
+    'a reply of %j from the document is clipboard-failed',
+    async (reply) => {
+      const api = fakeOffscreen({ exists: true, reply });
+      const error = await rejectionOf(copyViaOffscreen(LINK, api));
+      expect(error).toBeInstanceOf(PortalLinkError);
+      expect((error as PortalLinkError).code).toBe('clipboard-failed');
+    },
+  );
+
+  it('the message it sends matches the offscreen schema', async () => {
+    const api = fakeOffscreen({ exists: true });
+    await copyViaOffscreen(LINK, api);
+    expect(offscreenCopySchema.safeParse(api.sent[0]).success).toBe(true);
+  });
+});
+
+describe('offscreenCopySchema', () => {
+  it.each<[unknown, boolean]>([
+    [{ target: 'offscreen', type: 'copy', text: LINK }, true],
+    [{ target: 'offscreen', type: 'copy', text: '' }, true],
+    [{ target: 'background', type: 'copy', text: LINK }, false],
+    [{ target: 'offscreen', type: 'paste', text: LINK }, false],
+    [{ target: 'offscreen', type: 'copy' }, false],
+    [{ target: 'offscreen', type: 'copy', text: 1 }, false],
+    [{ type: 'copy-portal-link', customer: 'x' }, false],
+    [null, false],
+  ])('%j → %s', (message, ok) => {
+    expect(offscreenCopySchema.safeParse(message).success).toBe(ok);
+  });
+
+  it('the document path is the offscreen entrypoint', () => {
+    expect(OFFSCREEN_PATH).toBe('/offscreen.html');
+  });
+});
+
+describe('copyInDocument', () => {
+  /** Just enough of a Document: a body that records textareas, and execCommand. */
+  function fakeDocument(execResult: boolean | Error) {
+    const log: string[] = [];
+    const body = { children: [] as unknown[], append: (el: unknown) => body.children.push(el) };
+    const doc = {
+      body,
+      log,
+      createElement: (tag: string) => {
+        const el = {
+          tag,
+          value: '',
+          select: () => log.push(`select:${el.value}`),
+          remove: () => {
+            body.children.splice(body.children.indexOf(el), 1);
+            log.push('remove');
+          },
+        };
+        return el;
+      },
+      execCommand: (command: string) => {
+        log.push(`exec:${command}:${body.children.length}`);
+        if (execResult instanceof Error) throw execResult;
+        return execResult;
+      },
+    };
+    return doc;
+  }
+
+  it.each([true, false])('returns execCommand("copy") = %s and removes the textarea', (result) => {
+    const doc = fakeDocument(result);
+    expect(copyInDocument(LINK, doc as unknown as Document)).toBe(result);
+    expect(doc.log).toEqual([`select:${LINK}`, 'exec:copy:1', 'remove']);
+    expect(doc.body.children).toHaveLength(0);
+  });
+
+  it('removes the textarea even when execCommand throws', () => {
+    const doc = fakeDocument(new Error('not allowed'));
+    expect(() => copyInDocument(LINK, doc as unknown as Document)).toThrow('not allowed');
+    expect(doc.body.children).toHaveLength(0);
+  });
+});

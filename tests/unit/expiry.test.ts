@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatExpiry } from '../../lib/expiry';
+
+/** Local wall-clock times, so the tests hold in any time zone. */
+const local = (month: number, day: number, hour: number, minute: number, year = 2025) =>
+  new Date(year, month - 1, day, hour, minute).getTime();
+const NOW = local(11, 26, 9, 0);
+
+describe('formatExpiry', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it.each<[string, number, string]>([
+    ['later today', local(11, 26, 16, 42), 'expires 16:42'],
+    ['two hours from now', NOW + 2 * 3600_000, 'expires 11:00'],
+    ['just after midnight today', local(11, 26, 0, 5), 'expires 00:05'],
+    ['the last minute of today', local(11, 26, 23, 59), 'expires 23:59'],
+    ['seconds are dropped, not rounded', local(11, 26, 16, 42) + 59_999, 'expires 16:42'],
+    ['tomorrow', local(11, 27, 16, 42), 'expires 27 Nov 16:42'],
+    ['tomorrow just after midnight', local(11, 27, 0, 10), 'expires 27 Nov 00:10'],
+    ['yesterday', local(11, 25, 16, 42), 'expires 25 Nov 16:42'],
+    ['next month', local(12, 1, 8, 5), 'expires 1 Dec 08:05'],
+    ['five days on (gigstack)', NOW + 5 * 24 * 3600_000, 'expires 1 Dec 09:00'],
+    ['the same day next year', local(11, 26, 16, 42, 2026), 'expires 26 Nov 16:42'],
+  ])('%s', (_label, expiresAt, expected) => {
+    expect(formatExpiry(expiresAt, NOW)).toBe(expected);
+  });
+
+  it.each<[string, number, string]>([
+    ['today', local(11, 26, 16, 42), 'expires 16:42'],
+    ['another day', local(11, 27, 16, 42), 'expires 27 nov 16:42'],
+    ['another month', local(1, 5, 7, 3, 2026), 'expires 5 ene 07:03'],
+  ])('Spanish month names: %s', (_label, expiresAt, expected) => {
+    expect(formatExpiry(expiresAt, NOW, 'es')).toBe(expected);
+  });
+
+  it.each(['en', 'es'])('no abbreviation dot in the month (%s, September)', (locale) => {
+    const text = formatExpiry(local(9, 3, 16, 42), NOW, locale);
+    expect(text).toMatch(/^expires 3 \S+ 16:42$/);
+    expect(text).not.toContain('.');
+  });
+
+  it('uses a 24-hour clock in English too', () => {
+    expect(formatExpiry(local(11, 26, 21, 7), NOW, 'en')).toBe('expires 21:07');
+  });
+
+  it('defaults "now" to the current time', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(NOW);
+    expect(formatExpiry(local(11, 26, 16, 42))).toBe('expires 16:42');
+    expect(formatExpiry(local(11, 28, 16, 42))).toBe('expires 28 Nov 16:42');
+  });
+});

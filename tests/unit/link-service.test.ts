@@ -1,0 +1,361 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { CustomerQuery, CustomerRef } from '../../lib/customer';
+import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/errors';
+import type { HttpDeps } from '../../lib/http';
+import {
+  cacheKey,
+  getPortalLink,
+  REUSE_FRACTION,
+  resolveQuery,
+  sessionLinkCache,
+  testConnection,
+} from '../../lib/link-service';
+import type { Store } from '../../lib/settings';
+import {
+  APPSTLE_KEY,
+  appstleStore,
+  appstleToken,
+  fakeHttp,
+  GIGSTACK_KEY,
+  gigstackReply,
+  gigstackStore,
+  headersOf,
+  json,
+  memoryCache,
+  NOW,
+  rejectionOf,
+  type Step,
+  status,
+  text,
+} from './helpers';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+/** Appstle replies whose token is stamped with the fake clock's current time (so expiry = now + 2 h). */
+const freshAppstle: Step = (_call, http) => json({ customerId: 12345, token: appstleToken({}, http.clock.now) });
+/** gigstack replies expiring five days after the fake clock's current time. */
+const freshGigstack: Step = (_call, http) =>
+  json({ data: { url: `https://portal.gigstack.io/s/${http.calls.length}`, expires_at: http.clock.now + 5 * DAY } });
+
+describe('resolveQuery', () => {
+  it.each<[string, Store, string | CustomerRef, CustomerQuery]>([
+    ['Appstle typed email', appstleStore(), ' jane@example.com ', { kind: 'email', email: 'jane@example.com' }],
+    ['Appstle typed id', appstleStore(), '12345', { kind: 'id', id: '12345' }],
+    ['Appstle typed gid', appstleStore(), 'gid://shopify/Customer/12345', { kind: 'id', id: '12345' }],
+    [
+      'Appstle detected id + email',
+      appstleStore(),
+      { id: '12345', email: 'jane@example.com' },
+      { kind: 'id', id: '12345' },
+    ],
+    [
+      'Appstle detected email only',
+      appstleStore(),
+      { email: 'jane@example.com' },
+      { kind: 'email', email: 'jane@example.com' },
+    ],
+    ['gigstack typed id', gigstackStore(), 'cus_1', { kind: 'id', id: 'cus_1' }],
+    [
+      'gigstack detected Shopify id falls back to email',
+      gigstackStore(),
+      { id: '12345', email: 'j@x.co' },
+      { kind: 'email', email: 'j@x.co' },
+    ],
+  ])('%s', (_label, store, customer, expected) => {
+    expect(resolveQuery(store, customer)).toEqual(expected);
+  });
+
+  it.each<[string, Store, string | CustomerRef, ErrorCode, string]>([
+    ['typed garbage', appstleStore(), 'not a customer', 'invalid-customer', 'Appstle'],
+    ['typed empty', appstleStore(), '', 'invalid-customer', 'Appstle'],
+    ['typed gigstack id for Appstle', appstleStore(), 'cus_1', 'invalid-customer', 'Appstle'],
+    ['typed Shopify id for gigstack', gigstackStore(), '12345', 'invalid-customer', 'gigstack'],
+    ['nothing detected', appstleStore(), {}, 'no-customer', 'Appstle'],
+    ['junk detected', gigstackStore(), { id: '12345', email: 'nope' }, 'no-customer', 'gigstack'],
+  ])('%s → %s', (_label, store, customer, code, provider) => {
+    let error: unknown;
+    try {
+      resolveQuery(store, customer);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PortalLinkError);
+    expect((error as PortalLinkError).code).toBe(code);
+    expect((error as PortalLinkError).context.provider).toBe(provider);
+  });
+});
+
+describe('cacheKey', () => {
+  it.each<[Store, CustomerQuery, string]>([
+    [appstleStore({ id: 's1' }), { kind: 'id', id: '42' }, 'link:s1:id:42'],
+    [appstleStore({ id: 's2' }), { kind: 'id', id: '42' }, 'link:s2:id:42'],
+    [gigstackStore({ id: 'g' }), { kind: 'email', email: 'Jane@Example.com' }, 'link:g:email:jane@example.com'],
+  ])('%#: %s', (store, query, expected) => {
+    expect(cacheKey(store, query)).toBe(expected);
+  });
+
+  it('never contains the key', () => {
+    expect(cacheKey(appstleStore(), { kind: 'id', id: '1' })).not.toContain(APPSTLE_KEY);
+  });
+});
+
+describe('getPortalLink: cache', () => {
+  it('issues, stores {url, expiresAt}, then reuses with cached: true and the original expiry', async () => {
+    const http = fakeHttp([freshAppstle]);
+    const cache = memoryCache();
+    const store = appstleStore();
+    const first = await getPortalLink(store, '12345', { http, cache });
+    expect(first.cached).toBe(false);
+    expect(first.expiresAt).toBe(NOW + 2 * HOUR);
+    expect(cache.map.get('link:appstle-1:id:12345')).toEqual({ url: first.url, expiresAt: first.expiresAt });
+
+    http.clock.now += 5 * MIN;
+    const second = await getPortalLink(store, '12345', { http, cache });
+    expect(second).toEqual({ url: first.url, expiresAt: first.expiresAt, cached: true });
+    expect(http.calls).toHaveLength(1);
+  });
+
+  it('REUSE_FRACTION is 105/120', () => {
+    expect(REUSE_FRACTION).toBeCloseTo(0.875, 10);
+  });
+
+  it.each<[string, number, boolean]>([
+    ['right away', 0, true],
+    ['after 14 min', 14 * MIN, true],
+    ['after exactly 15 min (105 min left)', 15 * MIN, true],
+    ['after 15 min + 1 ms', 15 * MIN + 1, false],
+    ['after 1 h', HOUR, false],
+    ['after the link expired', 3 * HOUR, false],
+  ])('Appstle (2 h links): %s → reused: %s', async (_label, elapsed, reused) => {
+    const http = fakeHttp([freshAppstle]);
+    const cache = memoryCache();
+    const first = await getPortalLink(appstleStore(), 'jane@example.com', { http, cache });
+    http.clock.now += elapsed;
+    const again = await getPortalLink(appstleStore(), 'jane@example.com', { http, cache });
+    expect(again.cached).toBe(reused);
+    expect(http.calls).toHaveLength(reused ? 1 : 2);
+    if (!reused) {
+      expect(again.expiresAt).toBe(NOW + elapsed + 2 * HOUR);
+      expect(cache.map.get('link:appstle-1:email:jane@example.com')).toEqual({
+        url: again.url,
+        expiresAt: again.expiresAt,
+      });
+    } else {
+      expect(again.expiresAt).toBe(first.expiresAt);
+    }
+  });
+
+  it.each<[string, number, boolean]>([
+    ['after 1 h', HOUR, true],
+    ['after exactly 15 h (105/120 of 5 days left)', 15 * HOUR, true],
+    ['after 15 h + 1 ms', 15 * HOUR + 1, false],
+    ['after 2 days', 2 * DAY, false],
+  ])('gigstack (5-day links): %s → reused: %s', async (_label, elapsed, reused) => {
+    const http = fakeHttp([freshGigstack]);
+    const cache = memoryCache();
+    await getPortalLink(gigstackStore(), 'cus_1', { http, cache });
+    http.clock.now += elapsed;
+    const again = await getPortalLink(gigstackStore(), 'cus_1', { http, cache });
+    expect(again.cached).toBe(reused);
+    expect(http.calls).toHaveLength(reused ? 1 : 2);
+  });
+
+  it('a gigstack link that lives less than the reuse share is never reused', async () => {
+    const http = fakeHttp([gigstackReply({ expires_at: NOW + DAY })]);
+    const cache = memoryCache();
+    await getPortalLink(gigstackStore(), 'cus_1', { http, cache });
+    const again = await getPortalLink(gigstackStore(), 'cus_1', { http, cache });
+    expect(again.cached).toBe(false);
+    expect(http.calls).toHaveLength(2);
+  });
+
+  it.each<[string, string | CustomerRef, string | CustomerRef, boolean]>([
+    ['the same email in other case', 'Jane@Example.com', ' jane@example.COM ', true],
+    ['numeric id and gid', '12345', 'gid://shopify/Customer/12345', true],
+    ['typed id and detected id', '12345', { id: '12345', email: 'other@example.com' }, true],
+    ['leading zeros', '0012345', '12345', true],
+    ['id vs email of the same customer', '12345', 'jane@example.com', false],
+    ['two emails', 'jane@example.com', 'john@example.com', false],
+    ['two ids', '12345', '12346', false],
+  ])('%s share a cache entry: %s', async (_label, a, b, shared) => {
+    const http = fakeHttp([freshAppstle]);
+    const cache = memoryCache();
+    await getPortalLink(appstleStore(), a, { http, cache });
+    const second = await getPortalLink(appstleStore(), b, { http, cache });
+    expect(second.cached).toBe(shared);
+    expect(http.calls).toHaveLength(shared ? 1 : 2);
+  });
+
+  it('keys per store: the same customer in two stores is two links', async () => {
+    const http = fakeHttp([freshAppstle]);
+    const cache = memoryCache();
+    const one = appstleStore({ id: 'one', apiKey: 'key-one-123456' });
+    const two = appstleStore({ id: 'two', apiKey: 'key-two-123456', helpdeskHosts: [] });
+    expect((await getPortalLink(one, '12345', { http, cache })).cached).toBe(false);
+    expect((await getPortalLink(two, '12345', { http, cache })).cached).toBe(false);
+    expect((await getPortalLink(one, '12345', { http, cache })).cached).toBe(true);
+    expect((await getPortalLink(two, '12345', { http, cache })).cached).toBe(true);
+    expect(http.calls.map((c) => headersOf(c)['x-api-key'])).toEqual(['key-one-123456', 'key-two-123456']);
+    expect([...cache.map.keys()].sort()).toEqual(['link:one:id:12345', 'link:two:id:12345']);
+  });
+
+  it.each<[string, unknown]>([
+    ['null', null],
+    ['a string', 'https://acme.com'],
+    ['no url', { expiresAt: NOW + 3 * HOUR }],
+    ['a non-URL', { url: 'not a url', expiresAt: NOW + 3 * HOUR }],
+    ['a string expiry', { url: 'https://acme.com/x', expiresAt: String(NOW + 3 * HOUR) }],
+    ['no expiry', { url: 'https://acme.com/x' }],
+  ])('an unusable cache entry (%s) is replaced', async (_label, entry) => {
+    const cache = memoryCache({ 'link:appstle-1:id:12345': entry });
+    const http = fakeHttp([freshAppstle]);
+    const link = await getPortalLink(appstleStore(), '12345', { http, cache });
+    expect(link.cached).toBe(false);
+    expect(http.calls).toHaveLength(1);
+    expect(cache.map.get('link:appstle-1:id:12345')).toEqual({ url: link.url, expiresAt: link.expiresAt });
+  });
+
+  it('failures are not cached', async () => {
+    const http = fakeHttp([json({ message: 'nope' }, 404), freshAppstle]);
+    const cache = memoryCache();
+    const error = await rejectionOf(getPortalLink(appstleStore(), '12345', { http, cache }));
+    expect(errorInfo(error).code).toBe('customer-not-found');
+    expect(cache.sets).toEqual([]);
+    const link = await getPortalLink(appstleStore(), '12345', { http, cache });
+    expect(link.cached).toBe(false);
+    expect(http.calls).toHaveLength(2);
+  });
+
+  it('invalid input fails before the cache or the network', async () => {
+    const http = fakeHttp([freshAppstle]);
+    const cache = memoryCache();
+    const error = await rejectionOf(getPortalLink(appstleStore(), 'Jane Doe', { http, cache }));
+    expect(errorInfo(error).code).toBe('invalid-customer');
+    expect(http.calls).toHaveLength(0);
+    expect(cache.sets).toEqual([]);
+  });
+
+  it('the cache never holds the key', async () => {
+    const cache = memoryCache();
+    await getPortalLink(appstleStore(), '12345', { http: fakeHttp([freshAppstle]), cache });
+    await getPortalLink(gigstackStore(), 'cus_1', { http: fakeHttp([freshGigstack]), cache });
+    const dump = JSON.stringify([...cache.map]);
+    expect(dump).not.toContain(APPSTLE_KEY);
+    expect(dump).not.toContain(GIGSTACK_KEY);
+  });
+});
+
+describe('testConnection', () => {
+  it.each<[string, Step[], true | ErrorCode]>([
+    ['404 → key accepted', [json({ title: 'Not Found' }, 404)], true],
+    ['400 → key accepted', [json({ message: 'Invalid customer id' }, 400)], true],
+    ['400 not found → key accepted', [json({ detail: 'Customer not found' }, 400)], true],
+    ['200 → key accepted', [freshAppstle], true],
+    ['401 → key rejected', [json({ message: 'Unauthorized' }, 401)], 'key-rejected'],
+    ['403 → key rejected', [text('Forbidden', 403)], 'key-rejected'],
+    ['500 → provider down', [status(500)], 'provider-down'],
+    ['503 → provider down', [status(503)], 'provider-down'],
+    ['429 → rate limited', [status(429)], 'rate-limited'],
+    ['timeout', [new DOMException('t', 'TimeoutError')], 'timeout'],
+    ['network', [new TypeError('Failed to fetch')], 'provider-down'],
+    ['200 garbage → bad response', [text('<html>', 200)], 'bad-response'],
+  ])('Appstle: %s', async (_label, script, expected) => {
+    const http = fakeHttp(script);
+    const result = await testConnection(appstleStore(), http);
+    if (expected === true) expect(result).toEqual({ ok: true });
+    else {
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.error.code).toBe(expected);
+    }
+  });
+
+  it.each<[string, Step[], true | ErrorCode, number]>([
+    ['404 → key accepted', [json({ message: 'Client not found' }, 404)], true, 1],
+    ['400 → key accepted', [json({ error: { code: 'bad', message: 'bad id' } }, 400)], true, 1],
+    ['401 → key rejected', [json({ message: 'Invalid token' }, 401)], 'key-rejected', 1],
+    ['403 → key rejected', [json({}, 403)], 'key-rejected', 1],
+    ['500 → provider down, not retried', [status(500)], 'provider-down', 1],
+    ['429 → rate limited', [status(429)], 'rate-limited', 1],
+  ])('gigstack: %s', async (_label, script, expected, calls) => {
+    const http = fakeHttp(script);
+    const result = await testConnection(gigstackStore(), http);
+    if (expected === true) expect(result).toEqual({ ok: true });
+    else expect(!result.ok && result.error.code).toBe(expected);
+    expect(http.calls).toHaveLength(calls);
+  });
+
+  it('Appstle probes a customer id that cannot exist', async () => {
+    const http = fakeHttp([status(404)]);
+    await testConnection(appstleStore(), http);
+    expect([...new URL(http.calls[0]?.url ?? '').searchParams]).toEqual([['customerId', '1']]);
+    expect(headersOf(http.calls[0])['x-api-key']).toBe(APPSTLE_KEY);
+  });
+
+  it('gigstack probes a client id that cannot exist', async () => {
+    const http = fakeHttp([status(404)]);
+    await testConnection(gigstackStore({ team: 't1' }), http);
+    expect(JSON.parse(String(http.calls[0]?.init.body))).toEqual({ id: 'client_portal_link_connection_test' });
+    expect(http.calls[0]?.url).toBe('https://api.gigstack.io/v2/clients/customerportal?team=t1');
+  });
+
+  it('a missing key is reported without a request', async () => {
+    const http = fakeHttp([status(404)]);
+    const result = await testConnection(appstleStore({ apiKey: '' }), http);
+    expect(!result.ok && result.error.code).toBe('key-missing');
+    expect(http.calls).toHaveLength(0);
+  });
+
+  it('an unexpected exception becomes internal', async () => {
+    const http: HttpDeps = {
+      ...fakeHttp([status(404)]),
+      now: () => {
+        throw new Error(`clock broke ${APPSTLE_KEY}`);
+      },
+    };
+    const result = await testConnection(appstleStore(), http);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('internal');
+      expect(errorInfo(result.error).message).not.toContain(APPSTLE_KEY);
+    }
+  });
+});
+
+describe('sessionLinkCache (storage.session)', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('gets what it sets, and undefined for a miss', async () => {
+    const cache = sessionLinkCache(fakeBrowser.storage.session);
+    const value = { url: 'https://acme.com/p', expiresAt: NOW };
+    await cache.set('link:a:id:1', value);
+    expect(await cache.get('link:a:id:1')).toEqual(value);
+    expect(await cache.get('link:a:id:2')).toBeUndefined();
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+  });
+
+  it('clears only keys with the prefix', async () => {
+    await fakeBrowser.storage.session.set({ 'link:a:id:1': 1, 'link:b:email:x@y.co': 2, other: 3, 'xlink:': 4 });
+    const cache = sessionLinkCache(fakeBrowser.storage.session);
+    await cache.clear('link:');
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({ other: 3, 'xlink:': 4 });
+  });
+
+  it('survives a "worker restart": a new cache over the same area reuses the link', async () => {
+    const http = fakeHttp([freshAppstle]);
+    const first = await getPortalLink(appstleStore(), '12345', {
+      http,
+      cache: sessionLinkCache(fakeBrowser.storage.session),
+    });
+    const again = await getPortalLink(appstleStore(), '12345', {
+      http,
+      cache: sessionLinkCache(fakeBrowser.storage.session),
+    });
+    expect(again).toEqual({ ...first, cached: true });
+    expect(http.calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allowedSenders,
+  classifySender,
+  type RequestType,
+  requestSchema,
+  type SenderClass,
+  type SenderLike,
+} from '../../lib/messages';
+import { appstleStore, gigstackStore } from './helpers';
+
+const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
+const EXT_ORIGIN = `chrome-extension://${RUNTIME_ID}`;
+const FF_ID = 'portal-link@portal-link.app';
+const FF_ORIGIN = 'moz-extension://0b6f6d2c-5c4e-4e0a-9b71-3a1b2c3d4e5f';
+
+const tab = { id: 7, url: 'https://acme.zendesk.com/agent/tickets/1' };
+const contentScript = (origin: string, extra: Partial<SenderLike> = {}): SenderLike => ({
+  id: RUNTIME_ID,
+  origin,
+  url: `${origin}/agent/tickets/1`,
+  tab,
+  frameId: 0,
+  ...extra,
+});
+
+describe('classifySender', () => {
+  it.each<[string, SenderLike, SenderClass]>([
+    // Extension pages
+    [
+      'the popup (Chrome, with origin)',
+      { id: RUNTIME_ID, origin: EXT_ORIGIN, url: `${EXT_ORIGIN}/popup.html` },
+      'extension-page',
+    ],
+    ['the popup (url only)', { id: RUNTIME_ID, url: `${EXT_ORIGIN}/popup.html` }, 'extension-page'],
+    [
+      'the options page in a tab',
+      { id: RUNTIME_ID, url: `${EXT_ORIGIN}/options.html`, tab: { id: 3 }, frameId: 0 },
+      'extension-page',
+    ],
+    ['the offscreen document', { id: RUNTIME_ID, url: `${EXT_ORIGIN}/offscreen.html` }, 'extension-page'],
+    // Content scripts on helpdesks
+    ['Zendesk content script', contentScript('https://acme.zendesk.com'), 'helpdesk-content-script'],
+    ['Gorgias content script', contentScript('https://acme.gorgias.com'), 'helpdesk-content-script'],
+    ['hyphen and digits in the subdomain', contentScript('https://acme-2.zendesk.com'), 'helpdesk-content-script'],
+    ['upper-case origin', contentScript('https://ACME.Zendesk.com'), 'helpdesk-content-script'],
+    [
+      'url only (no origin)',
+      { id: RUNTIME_ID, url: 'https://acme.zendesk.com/agent/tickets/1', tab, frameId: 0 },
+      'helpdesk-content-script',
+    ],
+    ['explicit :443', contentScript('https://acme.zendesk.com:443'), 'helpdesk-content-script'],
+    // Untrusted
+    ['another extension', { id: 'zyxwvutsrqponmlkzyxwvutsrqponmlk', origin: EXT_ORIGIN }, 'untrusted'],
+    ['no id', { origin: EXT_ORIGIN, url: `${EXT_ORIGIN}/popup.html` }, 'untrusted'],
+    ['an empty id', { id: '', origin: EXT_ORIGIN }, 'untrusted'],
+    ['our id but no origin or url', { id: RUNTIME_ID }, 'untrusted'],
+    [
+      'our id, another extension origin',
+      { id: RUNTIME_ID, origin: 'chrome-extension://zyxwvutsrqponmlk' },
+      'untrusted',
+    ],
+    ['another extension origin in a tab', contentScript('chrome-extension://zyxwvutsrqponmlk'), 'untrusted'],
+    ['a helpdesk subframe', contentScript('https://acme.zendesk.com', { frameId: 3 }), 'untrusted'],
+    [
+      'a helpdesk sender without frameId',
+      contentScript('https://acme.zendesk.com', { frameId: undefined }),
+      'untrusted',
+    ],
+    ['a helpdesk sender without tab', contentScript('https://acme.zendesk.com', { tab: undefined }), 'untrusted'],
+    ['plain http', contentScript('http://acme.zendesk.com'), 'untrusted'],
+    ['another port', contentScript('https://acme.zendesk.com:8443'), 'untrusted'],
+    ['an arbitrary site', contentScript('https://evil.example'), 'untrusted'],
+    ['a look-alike suffix', contentScript('https://acme.zendesk.com.evil.example'), 'untrusted'],
+    ['a look-alike hyphen', contentScript('https://acme-zendesk.com'), 'untrusted'],
+    ['the bare helpdesk domain', contentScript('https://zendesk.com'), 'untrusted'],
+    ['a nested subdomain', contentScript('https://a.b.zendesk.com'), 'untrusted'],
+    ['a wrong TLD', contentScript('https://acme.zendesk.co'), 'untrusted'],
+    ['another helpdesk brand', contentScript('https://acme.freshdesk.com'), 'untrusted'],
+    ['a null origin (sandboxed frame)', contentScript('null'), 'untrusted'],
+    [
+      'origin says evil, url says helpdesk',
+      contentScript('https://evil.example', { url: 'https://acme.zendesk.com/x' }),
+      'untrusted',
+    ],
+    ['a garbage url', { id: RUNTIME_ID, url: 'not a url', tab, frameId: 0 }, 'untrusted'],
+    ['a data: url', { id: RUNTIME_ID, url: 'data:text/html,hi', tab, frameId: 0 }, 'untrusted'],
+    ['a file: url', { id: RUNTIME_ID, url: 'file:///tmp/acme.zendesk.com.html', tab, frameId: 0 }, 'untrusted'],
+  ])('%s → %s', (_label, sender, expected) => {
+    expect(classifySender(sender, RUNTIME_ID, EXT_ORIGIN)).toBe(expected);
+  });
+
+  it.each<[string, SenderLike, SenderClass]>([
+    ['a Firefox extension page (url only)', { id: FF_ID, url: `${FF_ORIGIN}/popup.html` }, 'extension-page'],
+    [
+      'a Firefox content script',
+      { id: FF_ID, url: 'https://acme.gorgias.com/app/ticket/1', tab, frameId: 0 },
+      'helpdesk-content-script',
+    ],
+    ['another Firefox extension', { id: 'other@example.com', url: `${FF_ORIGIN}/popup.html` }, 'untrusted'],
+  ])('%s → %s (extension origin with a trailing slash)', (_label, sender, expected) => {
+    expect(classifySender(sender, FF_ID, `${FF_ORIGIN}/`)).toBe(expected);
+  });
+
+  it('an empty runtime id never matches an empty sender id', () => {
+    expect(classifySender({ id: '', origin: EXT_ORIGIN }, '', EXT_ORIGIN)).toBe('untrusted');
+    expect(classifySender({ origin: EXT_ORIGIN }, '', EXT_ORIGIN)).toBe('untrusted');
+  });
+});
+
+describe('allowedSenders', () => {
+  const classes: SenderClass[] = ['extension-page', 'helpdesk-content-script', 'untrusted'];
+  const expected: Record<RequestType, SenderClass[]> = {
+    'copy-portal-link': ['extension-page', 'helpdesk-content-script'],
+    'get-settings': ['extension-page'],
+    'save-settings': ['extension-page'],
+    'test-connection': ['extension-page'],
+  };
+  const cases = (Object.keys(expected) as RequestType[]).flatMap((type) =>
+    classes.map((cls) => [type, cls, expected[type].includes(cls)] as const),
+  );
+
+  it.each(cases)('%s from %s → allowed: %s', (type, cls, allowed) => {
+    expect(allowedSenders[type].includes(cls)).toBe(allowed);
+  });
+
+  it('covers every request type and never allows untrusted senders', () => {
+    expect(Object.keys(allowedSenders).sort()).toEqual(Object.keys(expected).sort());
+    for (const senders of Object.values(allowedSenders)) expect(senders).not.toContain('untrusted');
+  });
+});
+
+describe('requestSchema', () => {
+  const settings = { stores: [appstleStore({ id: 'a' }), gigstackStore({ id: 'b' })], defaultStoreId: 'a' };
+
+  it.each<[string, unknown]>([
+    ['copy with typed text', { type: 'copy-portal-link', customer: 'jane@example.com' }],
+    ['copy with a store', { type: 'copy-portal-link', customer: '12345', storeId: 'a' }],
+    [
+      'copy with a detected customer',
+      { type: 'copy-portal-link', customer: { id: '1', email: 'j@x.co', name: 'Jane' } },
+    ],
+    ['copy with an empty detected customer', { type: 'copy-portal-link', customer: {} }],
+    ['copy with 1280 characters', { type: 'copy-portal-link', customer: 'x'.repeat(1280) }],
+    ['copy with an empty string', { type: 'copy-portal-link', customer: '' }],
+    ['copy with a 64-character store id', { type: 'copy-portal-link', customer: 'x', storeId: 's'.repeat(64) }],
+    ['get-settings', { type: 'get-settings' }],
+    ['save-settings', { type: 'save-settings', settings }],
+    ['save-settings with no stores', { type: 'save-settings', settings: { stores: [] } }],
+    ['test-connection with a store', { type: 'test-connection', store: appstleStore() }],
+    ['test-connection with anything (checked later)', { type: 'test-connection', store: 42 }],
+  ])('accepts %s', (_label, message) => {
+    expect(requestSchema.safeParse(message).success).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['undefined', undefined],
+    ['null', null],
+    ['a string', 'copy-portal-link'],
+    ['a number', 1],
+    ['an array', [{ type: 'get-settings' }]],
+    ['no type', { customer: 'x' }],
+    ['an unknown type', { type: 'get-api-key' }],
+    ['a type in other case', { type: 'Get-Settings' }],
+    ['copy without a customer', { type: 'copy-portal-link' }],
+    ['copy with a null customer', { type: 'copy-portal-link', customer: null }],
+    ['copy with a numeric customer', { type: 'copy-portal-link', customer: 12345 }],
+    ['copy with 1281 characters', { type: 'copy-portal-link', customer: 'x'.repeat(1281) }],
+    ['copy with a numeric id', { type: 'copy-portal-link', customer: { id: 12345 } }],
+    ['copy with a 201-character id', { type: 'copy-portal-link', customer: { id: '1'.repeat(201) } }],
+    ['copy with a 321-character email', { type: 'copy-portal-link', customer: { email: 'e'.repeat(321) } }],
+    ['copy with a 201-character name', { type: 'copy-portal-link', customer: { name: 'n'.repeat(201) } }],
+    ['copy with a 65-character store id', { type: 'copy-portal-link', customer: 'x', storeId: 's'.repeat(65) }],
+    ['copy with a numeric store id', { type: 'copy-portal-link', customer: 'x', storeId: 1 }],
+    ['save-settings without settings', { type: 'save-settings' }],
+    [
+      'save-settings with a duplicate host',
+      { type: 'save-settings', settings: { stores: [appstleStore({ id: 'a' }), appstleStore({ id: 'b' })] } },
+    ],
+    [
+      'save-settings with an http template',
+      { type: 'save-settings', settings: { stores: [{ ...appstleStore(), portalUrlTemplate: 'http://x/{token}' }] } },
+    ],
+  ])('rejects %s', (_label, message) => {
+    expect(requestSchema.safeParse(message).success).toBe(false);
+  });
+
+  it('drops unknown fields', () => {
+    const parsed = requestSchema.parse({ type: 'get-settings', apiKey: 'x', storeId: 'y' });
+    expect(parsed).toEqual({ type: 'get-settings' });
+  });
+
+  it('normalises the settings it carries', () => {
+    const parsed = requestSchema.parse({
+      type: 'save-settings',
+      settings: { stores: [{ ...appstleStore(), helpdeskHosts: [' ACME.zendesk.com '] }] },
+    });
+    expect(parsed.type === 'save-settings' && parsed.settings.stores[0]?.helpdeskHosts).toEqual(['acme.zendesk.com']);
+  });
+});
