@@ -16,8 +16,20 @@ const SHOPIFY_GID = /^gid:\/\/shopify\/Customer\/(\d{1,20})$/i;
 const NUMERIC_ID = /^\d{1,20}$/;
 const GIGSTACK_ID = /^(?:client|cus)_[A-Za-z0-9_-]{1,64}$/;
 
+/** The first recipient of a `mailto:` URL, decoded, without its headers (`?subject=…`). */
+export function mailtoAddress(value: string): string | undefined {
+  if (!/^mailto:/i.test(value)) return undefined;
+  const recipients = value.slice('mailto:'.length).split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(recipients.split(',')[0] ?? '').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function normalizeEmail(input: string): string | undefined {
-  const email = input.trim().replace(/^mailto:/i, '');
+  const trimmed = input.trim();
+  const email = /^mailto:/i.test(trimmed) ? (mailtoAddress(trimmed) ?? '') : trimmed;
   return email.length <= MAX_INPUT && EMAIL.test(email) ? email : undefined;
 }
 

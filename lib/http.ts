@@ -131,15 +131,20 @@ export async function request(req: HttpRequest, deps: HttpDeps): Promise<HttpRes
   }
 }
 
-/** A provider's explanation from any of the error shapes seen in the wild, for diagnostics only. */
+/** A provider's explanation from any of the error shapes seen in the wild (the first one found). */
 export function problemDetail(text: string): string | undefined {
+  return problemMessages(text)[0];
+}
+
+/** Every explanation in an error body: RFC 7807 detail/title, `{message, error}`, `{error: {message}}`. */
+export function problemMessages(text: string): string[] {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return undefined;
+    return [];
   }
-  if (typeof body !== 'object' || body === null) return undefined;
+  if (typeof body !== 'object' || body === null) return [];
   const record = body as Record<string, unknown>;
   const nested = record.error;
   const candidates = [
@@ -148,8 +153,9 @@ export function problemDetail(text: string): string | undefined {
     record.message,
     typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>).message : nested,
   ];
-  const found = candidates.find((value): value is string => typeof value === 'string' && value.trim() !== '');
-  return found?.slice(0, 200);
+  return candidates
+    .filter((value): value is string => typeof value === 'string' && value.trim() !== '')
+    .map((value) => value.slice(0, 200));
 }
 
 /** What a non-2xx status means to an agent; a 400 whose body says "not found" is treated as such. */
@@ -161,7 +167,7 @@ export function errorForStatus(response: HttpResponse, provider: string): Portal
   if (status === 429) return new PortalLinkError('rate-limited', context);
   if (status >= 500) return new PortalLinkError('provider-down', context);
   if (status === 400 || status === 422) {
-    const detail = problemDetail(response.text) ?? '';
+    const detail = problemMessages(response.text).join(' · ');
     const notFound = /not\s*found|no\s+customer|does\s*n[o']t\s+exist|unknown\s+customer/i.test(detail);
     return new PortalLinkError(notFound ? 'customer-not-found' : 'bad-request', context);
   }

@@ -25,7 +25,10 @@ const common = {
 export const appstleStoreSchema = z.object({
   ...common,
   provider: z.literal('appstle'),
-  storeDomain: z.union([hostName, z.literal('')]).optional(),
+  storeDomain: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z.union([z.literal(''), hostName]).optional(),
+  ),
   portalUrlTemplate: z
     .string()
     .trim()
@@ -115,9 +118,12 @@ export function toView(settings: Settings): SettingsView {
  * key never has to travel back to the page to be preserved.
  */
 export function mergeKeys(incoming: Settings, saved: Settings): Settings {
-  const savedKeys = new Map(saved.stores.map((s) => [s.id, s.apiKey]));
+  // Keyed by id *and* provider: a store switched to another provider must not send it the old key.
+  const savedKeys = new Map(saved.stores.map((s) => [`${s.provider}:${s.id}`, s.apiKey]));
   return {
     ...incoming,
-    stores: incoming.stores.map((s) => (s.apiKey === '' ? { ...s, apiKey: savedKeys.get(s.id) ?? '' } : s)),
+    stores: incoming.stores.map((s) =>
+      s.apiKey === '' ? { ...s, apiKey: savedKeys.get(`${s.provider}:${s.id}`) ?? '' } : s,
+    ),
   };
 }

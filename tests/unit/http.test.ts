@@ -503,11 +503,11 @@ describe('errorForStatus', () => {
     expect(error.context).toEqual({ provider: 'Appstle' });
   });
 
-  // BUG (reported): lib/http.ts:145-152 only looks at the FIRST non-empty candidate (detail, title,
+  // Regression (fixed): lib/http.ts:145-152 only looks at the FIRST non-empty candidate (detail, title,
   // message, error). A problem+json body with a generic title and the real reason in `message`
   // (the JHipster style Appstle's API is built on) is therefore classified as "bad-request" although
   // the body says the customer was not found.
-  it.fails('400 with a generic title and "Customer not found" in message → customer-not-found', () => {
+  it('400 with a generic title and "Customer not found" in message → customer-not-found', () => {
     const body = JSON.stringify({
       type: 'about:blank',
       title: 'Bad Request',

@@ -355,9 +355,9 @@ describe('router: save-settings', () => {
     expect(h.saved[0]?.stores[0]?.apiKey).toBe('');
   });
 
-  // BUG (reported): same root cause as above, via save-settings: the switched store is saved with the
+  // Regression (fixed): same root cause as above, via save-settings: the switched store is saved with the
   // Appstle key, and the next copy posts that key to gigstack.
-  it.fails('switching a store to another provider does not keep the old provider key', async () => {
+  it('switching a store to another provider does not keep the old provider key', async () => {
     const h = harness({ script: [gigstackReply()] });
     const switched = { ...gigstackB, id: 'a', apiKey: '', helpdeskHosts: ['acme.zendesk.com'] };
     await h.handle({ type: 'save-settings', settings: { stores: [switched] } }, OPTIONS);
@@ -447,10 +447,10 @@ describe('router: test-connection', () => {
     expect(JSON.stringify(reply)).not.toContain('typed-key-999999');
   });
 
-  // BUG (reported): lib/router.ts:84 + lib/settings.ts:117-122 — mergeKeys matches by store id only, so
+  // Regression (fixed): lib/router.ts:84 + lib/settings.ts:117-122 — mergeKeys matches by store id only, so
   // testing a store whose Provider was just switched from Appstle to gigstack (same id, key field left
   // empty) sends the saved *Appstle* key to api.gigstack.io in the Authorization header.
-  it.fails('switching a store to another provider never sends the old provider key to it', async () => {
+  it('switching a store to another provider never sends the old provider key to it', async () => {
     const h = harness({ script: [status(401)] });
     const switched = { ...gigstackB, id: 'a', apiKey: '', helpdeskHosts: ['acme.zendesk.com'] };
     const reply = await h.handle({ type: 'test-connection', store: switched }, OPTIONS);

@@ -158,7 +158,7 @@ describe('storeSchema: invalid stores', () => {
   // hostName trims it to "" and then fails its regex, while the z.literal('') branch sees the untrimmed
   // value. An empty domain is accepted and means "use the token's shop"; a blank one should too
   // (a blank Team, by contrast, is accepted and trimmed to "").
-  it.fails('a blank store domain is treated like an empty one', () => {
+  it('a blank store domain is treated like an empty one', () => {
     expect(storeSchema.parse(rawAppstle({ storeDomain: '   ' }))).toMatchObject({ storeDomain: '' });
   });
 
@@ -376,11 +376,11 @@ describe('mergeKeys', () => {
     expect(merged.stores.map((s) => s.id)).toEqual(['b']);
   });
 
-  // BUG (reported): lib/settings.ts:117-122 matches saved keys by store id only. When an admin switches
+  // Regression (fixed): lib/settings.ts:117-122 matches saved keys by store id only. When an admin switches
   // an existing store's Provider (same id) and leaves the key field empty, the saved Appstle key is
   // kept on what is now a gigstack store, and is then sent to api.gigstack.io as a Bearer token
   // (see router.test.ts). A key must only be carried over to a store of the same provider.
-  it.fails('a store whose provider changed does not inherit the other provider key', () => {
+  it('a store whose provider changed does not inherit the other provider key', () => {
     const merged = mergeKeys({ stores: [gigstackStore({ id: 'a', apiKey: '' })] }, saved);
     expect(merged.stores[0]?.provider).toBe('gigstack');
     expect(merged.stores[0]?.apiKey).toBe('');

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPSTLE_KEY, mockAppstle, type ProviderMock, SHOP } from '../fixtures/mock-providers';
+import { type MockServer, startMockServer } from '../fixtures/mock-server';
+import { E2E_BUILD, type Harness, launchExtension } from './support/extension';
+
+let server: MockServer;
+let appstle: ProviderMock;
+let harness: Harness;
+
+beforeAll(async () => {
+  server = await startMockServer();
+  appstle = mockAppstle(server);
+  harness = await launchExtension(server);
+});
+
+afterAll(async () => {
+  await harness?.close();
+  await server?.close();
+});
+
+describe('options page set-up', () => {
+  it('saves a store, masks the key, tests the connection, then the popup copies with it', async () => {
+    const options = await harness.open('options.html');
+    await options.getByLabel('Provider').selectOption({ label: 'Appstle Subscriptions' });
+    const key = options.getByLabel('API key');
+    expect(await key.getAttribute('type')).toBe('password');
+    await key.fill(APPSTLE_KEY);
+    await options.getByLabel('Store domain').fill(SHOP);
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.getByRole('status').textContent()).toMatch(/saved/i);
+
+    // Reloaded, the key field is empty and only its last four characters are shown.
+    await options.reload();
+    await expect.poll(() => options.getByLabel('API key').getAttribute('placeholder')).toContain('•••• 3f9a');
+    expect(await options.getByLabel('API key').inputValue()).toBe('');
+    expect(await options.content()).not.toContain(APPSTLE_KEY);
+
+    // Test connection with the saved key: a lookup of nobody → 404 → accepted.
+    const before = appstle.requests().length;
+    await options.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => options.getByRole('status').textContent()).toMatch(/Key accepted/);
+    expect(appstle.requests()[before]?.headers['x-api-key']).toBe(APPSTLE_KEY);
+
+    // Saving again without retyping keeps the key.
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.getByRole('status').textContent()).toMatch(/saved/i);
+    const popup = await harness.open('popup.html');
+    await popup.getByLabel('Customer email or ID').fill('jane@example.com');
+    await popup.getByRole('button', { name: 'Copy portal link' }).click();
+    await expect.poll(() => popup.getByRole('status').textContent()).toMatch(/copied/i);
+    expect(await harness.readClipboard()).toMatch(
+      new RegExp(`^https://${SHOP}/tools/recurring/customer_portal\\?token=`),
+    );
+    await popup.close();
+    await options.close();
+  });
+
+  it.each([
+    { typed: 'wrong-key-000000000', fault: undefined, role: 'alert', text: /Key rejected/ },
+    { typed: '', fault: { status: 503, body: 'down' }, role: 'alert', text: /Can't reach Appstle/ },
+    {
+      typed: '',
+      fault: { status: 429, body: {}, headers: { 'retry-after': '600' } },
+      role: 'alert',
+      text: /Can't reach Appstle/,
+    },
+  ] as const)('Test connection: $text', async ({ typed, fault, role, text }) => {
+    appstle.reset();
+    if (fault) appstle.fail(fault, fault, fault);
+    const options = await harness.open('options.html');
+    await expect.poll(() => options.getByLabel('API key').getAttribute('placeholder')).toContain('••••');
+    await options.getByLabel('API key').fill(typed);
+    await options.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => options.getByRole(role).textContent(), { timeout: 12_000 }).toMatch(text);
+    expect(await options.getByRole(role).textContent()).not.toContain(APPSTLE_KEY);
+    await options.close();
+  });
+
+  it('the key appears in no console output of any page or the worker', () => {
+    expect(harness.consoleLines.join('\n')).not.toContain(APPSTLE_KEY);
+  });
+});
+
+describe('e2e hook', () => {
+  it('exists only in the e2e build, and calls the real context-menu handler', async () => {
+    appstle.reset();
+    const production = await harness.currentWorker();
+    expect(await production.evaluate(() => '__portalLinkTest' in globalThis)).toBe(false);
+
+    const e2e = await launchExtension(server, { build: E2E_BUILD });
+    try {
+      await e2e.setSettings({
+        stores: [
+          { id: 's', name: 'Acme', provider: 'appstle', apiKey: APPSTLE_KEY, storeDomain: SHOP, helpdeskHosts: [] },
+        ],
+      });
+      const worker = await e2e.currentWorker();
+      const outcome = await worker.evaluate(() =>
+        (
+          globalThis as unknown as {
+            __portalLinkTest: { contextMenuClick: (i: object, t: object) => Promise<unknown> };
+          }
+        ).__portalLinkTest.contextMenuClick(
+          { menuItemId: 'copy-portal-link-selection', selectionText: ' jane@example.com ' },
+          {},
+        ),
+      );
+      expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true });
+      expect(await e2e.readClipboard()).toMatch(new RegExp(`^https://${SHOP}/`));
+    } finally {
+      await e2e.close();
+    }
+  });
+});

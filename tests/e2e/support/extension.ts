@@ -1,0 +1,127 @@
+/**
+ * Launches Debian's Chromium with the built extension, every production host name mapped to the
+ * local mock server, and console output of every context collected for secret checks.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, chromium, type Page, type Worker } from 'playwright-core';
+import type { MockServer } from '../../fixtures/mock-server';
+import { CHROMIUM_HINT, findChromium } from './chromium';
+import { TEST_HOSTS } from './tls';
+
+export const PRODUCTION_BUILD = resolve('.output/chrome-mv3');
+export const E2E_BUILD = resolve('.output/chrome-mv3-e2e');
+/** The extension APIs as seen from `worker.evaluate` (the test's own TS has no `chrome` global). */
+// biome-ignore lint/suspicious/noExplicitAny: evaluated in the browser, typed there
+export type ChromeGlobal = { chrome: any };
+
+export const CLIPBOARD_ORIGIN = 'https://clipboard.portal-link.test';
+
+export interface Harness {
+  context: BrowserContext;
+  worker: Worker;
+  extensionId: string;
+  /** Every console line from pages and the service worker, for "no secret leaked" checks. */
+  consoleLines: string[];
+  open(path: string): Promise<Page>;
+  /** Settings written straight to storage, as the options page would save them. */
+  setSettings(settings: unknown): Promise<void>;
+  readClipboard(): Promise<string>;
+  writeClipboard(text: string): Promise<void>;
+  /** Service worker by the time it is needed again (it may have been stopped and restarted). */
+  currentWorker(): Promise<Worker>;
+  close(): Promise<void>;
+}
+
+export async function launchExtension(
+  server: MockServer,
+  options: { build?: string; language?: string } = {},
+): Promise<Harness> {
+  const executablePath = findChromium();
+  if (!executablePath) throw new Error(CHROMIUM_HINT);
+  const build = options.build ?? PRODUCTION_BUILD;
+  const profile = mkdtempSync(join(tmpdir(), 'portal-link-profile-'));
+  server.route('clipboard.portal-link.test', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>clipboard</title><body>clipboard');
+  });
+  const rules = TEST_HOSTS.map((host) => `MAP ${host} 127.0.0.1:${server.port}`).join(', ');
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    locale: options.language ?? 'en-US',
+    args: [
+      `--disable-extensions-except=${build}`,
+      `--load-extension=${build}`,
+      `--host-resolver-rules=${rules}`,
+      '--ignore-certificate-errors',
+      // Chromium backs off extension requests to a URL after 5xx replies (ERR_TEMPORARILY_THROTTLED);
+      // real, and our message for it is right, but it would couple one test to the one before.
+      '--disable-extensions-http-throttling',
+      `--lang=${options.language ?? 'en-US'}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    env: { ...process.env, LANGUAGE: options.language ?? 'en' },
+  });
+  const consoleLines: string[] = [];
+  context.on('console', (msg) => consoleLines.push(msg.text()));
+  const watchWorker = (worker: Worker) => worker.on('console', (msg) => consoleLines.push(msg.text()));
+  context.on('serviceworker', watchWorker);
+
+  const currentWorker = async () =>
+    context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
+    (await context.waitForEvent('serviceworker', { timeout: 10_000 }));
+  const worker = await currentWorker();
+  watchWorker(worker);
+  const extensionId = new URL(worker.url()).host;
+  // The first install opens the options page; tests open what they need themselves.
+  await context.waitForEvent('page', { timeout: 3_000 }).catch(() => undefined);
+  for (const page of context.pages()) if (page.url().includes('options.html')) await page.close();
+
+  let clipboardPage: Page | undefined;
+  const clipboard = async () => {
+    if (!clipboardPage || clipboardPage.isClosed()) {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: CLIPBOARD_ORIGIN });
+      clipboardPage = await context.newPage();
+      await clipboardPage.goto(`${CLIPBOARD_ORIGIN}/`);
+    }
+    await clipboardPage.bringToFront();
+    return clipboardPage;
+  };
+
+  return {
+    context,
+    worker,
+    extensionId,
+    consoleLines,
+    currentWorker,
+    async open(path) {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${path.replace(/^\//, '')}`);
+      return page;
+    },
+    async setSettings(settings) {
+      const w = await currentWorker();
+      await w.evaluate(
+        (value) => (globalThis as unknown as ChromeGlobal).chrome.storage.local.set({ settings: value }),
+        settings,
+      );
+    },
+    async readClipboard() {
+      return (await clipboard()).evaluate(() => navigator.clipboard.readText());
+    },
+    async writeClipboard(text) {
+      await (await clipboard()).evaluate((value) => navigator.clipboard.writeText(value), text);
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
