@@ -26,7 +26,7 @@ afterAll(async () => {
 beforeEach(async () => {
   appstle.reset();
   await harness.setSettings({ stores: [appstleStore()], defaultStoreId: 'store-a' });
-  await harness.worker.evaluate(() => (globalThis as unknown as { chrome: any }).chrome.storage.session.clear());
+  await harness.clearLinkCache();
   await harness.writeClipboard(SENTINEL);
   popup = await harness.open('popup.html');
 });

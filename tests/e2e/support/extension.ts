@@ -27,6 +27,8 @@ export interface Harness {
   open(path: string): Promise<Page>;
   /** Settings written straight to storage, as the options page would save them. */
   setSettings(settings: unknown): Promise<void>;
+  /** Empties `storage.session`, where issued links are cached. */
+  clearLinkCache(): Promise<void>;
   readClipboard(): Promise<string>;
   writeClipboard(text: string): Promise<void>;
   /** Service worker by the time it is needed again (it may have been stopped and restarted). */
@@ -112,6 +114,10 @@ export async function launchExtension(
         (value) => (globalThis as unknown as ChromeGlobal).chrome.storage.local.set({ settings: value }),
         settings,
       );
+    },
+    async clearLinkCache() {
+      const w = await currentWorker();
+      await w.evaluate(() => (globalThis as unknown as ChromeGlobal).chrome.storage.session.clear());
     },
     async readClipboard() {
       return (await clipboard()).evaluate(() => navigator.clipboard.readText());
