@@ -22,10 +22,15 @@ describe('settings integrity', () => {
   it.each([
     { name: 'not an object', value: 'garbage' },
     { name: 'unknown provider', value: { stores: [{ id: 'x', name: 'X', provider: 'recharge', apiKey: 'k' }] } },
-    { name: 'a host in two stores', value: { stores: [
-      { id: 'a', name: 'A', provider: 'gigstack', apiKey: 'k', helpdeskHosts: ['acme.zendesk.com'] },
-      { id: 'b', name: 'B', provider: 'gigstack', apiKey: 'k', helpdeskHosts: ['acme.zendesk.com'] },
-    ] } },
+    {
+      name: 'a host in two stores',
+      value: {
+        stores: [
+          { id: 'a', name: 'A', provider: 'gigstack', apiKey: 'k', helpdeskHosts: ['acme.zendesk.com'] },
+          { id: 'b', name: 'B', provider: 'gigstack', apiKey: 'k', helpdeskHosts: ['acme.zendesk.com'] },
+        ],
+      },
+    },
   ])('corrupted ($name): popup and options say so; saving again repairs it', async ({ value }) => {
     await harness.setSettings(value);
 
