@@ -153,6 +153,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     if (busy || signal.aborted) return false;
     busy = true;
     ui.setBusy(true);
+    ui.clearToast();
     try {
       const found = await customer();
       if (!hasLookup(found)) {

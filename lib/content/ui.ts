@@ -36,6 +36,7 @@ export interface InlineUi {
   placement(): Element | 'pinned' | 'none';
   setBusy(busy: boolean): void;
   toast(kind: ToastKind, text: string): void;
+  clearToast(): void;
   /** Takes the button away (leaving a ticket); the toast stays until it times out. */
   hideButton(): void;
   /** Takes everything away (context invalidated). */
@@ -114,6 +115,10 @@ export function createInlineUi(doc: Document, onClick: () => void): InlineUi {
       toastTimer = setTimeout(() => {
         if (shown) shown.textContent = '';
       }, TOAST_MS[kind]);
+    },
+    clearToast() {
+      clearTimeout(toastTimer);
+      for (const region of Object.values(regions)) region.textContent = '';
     },
     hideButton() {
       buttonHost.remove();
