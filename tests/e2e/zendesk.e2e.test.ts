@@ -11,7 +11,15 @@ import {
 import { expectedAppstleUrlPrefix, mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type Harness, launchExtension } from './support/extension';
-import { appstleLookup, inlineButton, openHelpdeskPage, pressShortcut, toast } from './support/helpdesk';
+import {
+  appstleLookup,
+  badgeOf,
+  inlineButton,
+  openHelpdeskPage,
+  pressShortcut,
+  tabIdOf,
+  toast,
+} from './support/helpdesk';
 import { appstleStore } from './support/settings';
 
 let server: MockServer;
@@ -142,5 +150,53 @@ describe('Zendesk inline button', () => {
     await expect.poll(() => toast(page as Page, 'status').textContent()).toMatch(/^Portal link copied · expires/);
     expect(appstle.requests().slice(before).map(appstleLookup)).toEqual([{ email: BOB.email }]);
     expect((await harness.readClipboard()).startsWith(expectedAppstleUrlPrefix())).toBe(true);
+  });
+});
+
+describe('Zendesk ticket in the popup', () => {
+  it('shows the detected customer; an empty field copies for them, typed input overrides', async () => {
+    page = await openHelpdeskPage(harness, ticketUrl(101));
+    await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
+    await page.bringToFront();
+    const popup = await harness.open('popup.html');
+    const card = popup.getByRole('region', { name: 'Customer on this ticket' });
+    await expect.poll(() => card.textContent()).toContain('Zendesk ticket #101');
+    expect(await card.textContent()).toContain(JANE.name);
+    expect(await card.textContent()).toContain(JANE.email);
+
+    const before = appstle.requests().length;
+    await popup.getByRole('button', { name: 'Copy portal link' }).click();
+    await expect.poll(() => popup.getByRole('status').textContent()).toMatch(/copied/i);
+    await popup.getByLabel('Customer email or ID').fill(BOB.email as string);
+    await popup.getByRole('button', { name: 'Copy portal link' }).click();
+    await expect.poll(() => appstle.requests().length - before).toBe(2);
+    expect(appstle.requests().slice(before).map(appstleLookup)).toEqual([{ email: JANE.email }, { email: BOB.email }]);
+    await popup.close();
+  });
+
+  it('off a ticket the popup shows no customer and the shortcut says so on the badge', async () => {
+    page = await openHelpdeskPage(harness, 'https://clipboard.portal-link.test/');
+    const popup = await harness.open('popup.html');
+    await popup.getByLabel('Customer email or ID').waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await popup.getByRole('region', { name: 'Customer on this ticket' }).count()).toBe(0);
+    await popup.close();
+
+    const tabId = await tabIdOf(harness, page);
+    await pressShortcut(harness, page);
+    await expect
+      .poll(() => badgeOf(harness, tabId))
+      .toEqual({
+        text: '!',
+        title: expect.stringContaining('No customer detected on this page'),
+      });
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+  });
+
+  it('on Zendesk but off a ticket, the shortcut says so in a toast', async () => {
+    page = await openHelpdeskPage(harness, `https://${ZENDESK_HOST}/agent/dashboard`);
+    await pressShortcut(harness, page);
+    await expect.poll(() => toast(page as Page, 'alert').textContent()).toMatch(/No customer detected on this page/);
+    expect(await inlineButton(page).count()).toBe(0);
   });
 });
