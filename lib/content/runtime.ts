@@ -5,12 +5,15 @@
  * script's `signal`; when it aborts (extension updated or removed) everything is taken away quietly.
  *
  * Idle when the page is idle: no timers run unless the page mutates or navigates; mutations are
- * coalesced into one check per `settleMs`, and each mutation callback is O(1).
+ * coalesced into one check per `settleMs`, and each mutation callback is O(1). Once the button sits
+ * by the requester and the customer is known, only the button's ancestors are watched (direct
+ * children only), so the conversation growing or a busy page costs the extension nothing.
  */
 import { browser } from 'wxt/browser';
 import { errorInfo, PortalLinkError } from '../errors';
 import { formatExpiry } from '../expiry';
 import {
+  DETECT_MEASURE,
   hasLookup,
   TAB_COPY,
   TAB_GET_CUSTOMER,
@@ -23,8 +26,6 @@ import type { CopyResult, Reply, Request } from '../messages';
 import { sendRequest } from '../messaging-client';
 import { createInlineUi, type InlineUi, removeStaleUi } from './ui';
 
-/** The last detection's main-thread cost, readable by benchmarks through the Performance timeline. */
-export const DETECT_MEASURE = 'portal-link:detect';
 const API_TIMEOUT_MS = 10_000;
 const POPUP_WAIT_MS = 3_000;
 
@@ -51,6 +52,8 @@ interface Ticket {
   api: Promise<ApiOutcome>;
   outcome?: ApiOutcome;
   page?: DetectedCustomer;
+  /** The ticket's part of the page, kept while it stays in the document. */
+  root?: Element;
   measured: boolean;
 }
 
@@ -83,6 +86,27 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   let busy = false;
   const ui: InlineUi = createInlineUi(doc, () => void copy());
   const observer = new MutationObserver(schedule);
+  /** What the observer watches: the whole document, or the path from the button's anchor up. */
+  let watching: Element | 'document' | 'nothing' = 'nothing';
+
+  function watch(target: Element | 'document'): void {
+    if (target === watching) return;
+    observer.disconnect();
+    watching = target;
+    if (target === 'document') {
+      observer.observe(doc.documentElement, { childList: true, subtree: true });
+      return;
+    }
+    // A re-render that drops the button or its anchor changes the children of one of these.
+    for (let node: Node | null = target.parentNode; node; node = node.parentNode) {
+      observer.observe(node, { childList: true });
+    }
+  }
+
+  function unwatch(): void {
+    observer.disconnect();
+    watching = 'nothing';
+  }
 
   function schedule(): void {
     if (timer !== undefined || signal.aborted) return;
@@ -99,7 +123,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     }
     if (id === undefined) {
       ticket = undefined;
-      observer.disconnect();
+      unwatch();
       ui.hideButton();
       return;
     }
@@ -110,8 +134,18 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     });
     ticket = next;
     ui.hideButton(); // the previous ticket's anchor; the next flush finds this one's
-    observer.observe(doc.documentElement, { childList: true, subtree: true });
+    watch('document');
     schedule();
+  }
+
+  function rootOf(current: Ticket): Element | undefined {
+    if (!current.root?.isConnected) current.root = helpdesk.ticketRoot(doc, current.id);
+    return current.root;
+  }
+
+  function readPage(current: Ticket): DetectedCustomer | undefined {
+    const root = rootOf(current);
+    return root && helpdesk.fromPage(root, current.id);
   }
 
   /** One coalesced look at the page: re-read the URL, keep the button by the requester. */
@@ -126,9 +160,15 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     const detecting = settled && !current.measured;
     const placement = ui.placement();
     // Re-anchor when the page dropped the button; the pass that completes detection always looks.
-    if (placement === 'none' || placement === 'pinned' || detecting) ui.place(helpdesk.anchor(doc, current.id));
-    if (current.outcome?.kind === 'refused' && !current.page) current.page = helpdesk.fromPage(doc, current.id);
+    if (placement === 'none' || placement === 'pinned' || detecting) {
+      const root = rootOf(current);
+      ui.place(root && helpdesk.anchor(root));
+      watching = 'nothing'; // the anchor's path may have changed even if the anchor did not
+    }
+    if (current.outcome?.kind === 'refused' && !current.page) current.page = readPage(current);
     const known = current.outcome?.kind === 'found' || current.page !== undefined;
+    const anchor = ui.placement();
+    watch(known && anchor !== 'none' && anchor !== 'pinned' ? anchor : 'document');
     if (detecting && known && ui.placement() !== 'pinned') {
       current.measured = true;
       // Only the latest entry is kept, so a long session doesn't grow the timeline.
@@ -145,7 +185,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     if (!current) return undefined;
     const outcome = await current.api;
     if (outcome.kind === 'found') return outcome.customer;
-    current.page ??= helpdesk.fromPage(doc, current.id);
+    current.page ??= readPage(current);
     return current.page;
   }
 
@@ -191,7 +231,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   function stop(): void {
     clearTimeout(timer);
     timer = undefined;
-    observer.disconnect();
+    unwatch();
     ui.remove();
     ticket = undefined;
     browser.runtime.onMessage.removeListener(onMessage);

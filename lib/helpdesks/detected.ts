@@ -6,6 +6,9 @@
 import { normalizeEmail, parseShopifyId } from '../customer';
 import type { DetectedCustomer, HelpdeskId, ShopifyRef } from './types';
 
+/** The Performance-timeline entry where the content script records its last detection's cost (for benchmarks). */
+export const DETECT_MEASURE = 'portal-link:detect';
+
 /** Extension → content script of a tab. */
 export const TAB_GET_CUSTOMER = 'portal-link:get-detected-customer';
 export const TAB_COPY = 'portal-link:copy-detected-customer';

@@ -103,16 +103,16 @@ export async function gorgiasFromApi(ticketId: string, getJson: GetJson): Promis
   }
 }
 
-function detail(doc: Document, ticketId: string): Element | undefined {
+export function gorgiasTicketDetail(doc: Document, ticketId: string): Element | undefined {
   return doc.querySelector(S.ticketDetail(ticketId)) ?? undefined;
 }
 
-function field(root: Element | undefined, selector: string): Element | undefined {
-  return root ? firstOutside(root, selector, S.conversation) : undefined;
+function customerCard(root: Element): Element | undefined {
+  return firstOutside(root, S.customerCard, S.conversation);
 }
 
-export function gorgiasFromPage(doc: Document, ticketId: string): DetectedCustomer | undefined {
-  const card = field(detail(doc, ticketId), S.customerCard);
+export function gorgiasFromPage(root: Element, ticketId: string): DetectedCustomer | undefined {
+  const card = customerCard(root);
   const email = emailIn(card?.querySelector(S.customerEmail));
   if (!email) return undefined;
   const name = textOf(card?.querySelector(S.customerName));
@@ -124,6 +124,7 @@ export const gorgias: Helpdesk = {
   label: 'Gorgias',
   ticketIdFromUrl: gorgiasTicketId,
   fromApi: gorgiasFromApi,
+  ticketRoot: gorgiasTicketDetail,
   fromPage: gorgiasFromPage,
-  anchor: (doc, ticketId) => field(detail(doc, ticketId), S.customerCard)?.querySelector(S.customerName) ?? undefined,
+  anchor: (root) => customerCard(root)?.querySelector(S.customerName) ?? undefined,
 };

@@ -40,8 +40,13 @@ export interface Helpdesk {
   ticketIdFromUrl(url: URL): string | undefined;
   /** Asks the helpdesk's JSON API (with the agent's session) for the requester. Never throws. */
   fromApi(ticketId: string, getJson: GetJson): Promise<ApiOutcome>;
+  /**
+   * The part of the page that shows this ticket (Zendesk keeps other tickets' panes mounted);
+   * every read below is scoped to it. The runtime keeps it while it stays in the document.
+   */
+  ticketRoot(doc: Document, ticketId: string): Element | undefined;
   /** The requester as the ticket's profile panel shows it; comments are never read. */
-  fromPage(doc: Document, ticketId: string): DetectedCustomer | undefined;
+  fromPage(root: Element, ticketId: string): DetectedCustomer | undefined;
   /** Where the button goes (it is inserted after this element); undefined → pinned to the corner. */
-  anchor(doc: Document, ticketId: string): Element | undefined;
+  anchor(root: Element): Element | undefined;
 }

@@ -37,18 +37,16 @@ export function parseZendeskTicket(body: unknown, ticketId: string): DetectedCus
   };
 }
 
-function pane(doc: Document, ticketId: string): Element | undefined {
+export function zendeskPane(doc: Document, ticketId: string): Element | undefined {
   return doc.querySelector(S.ticketPane(ticketId)) ?? undefined;
 }
 
 /** A field of the pane, never one inside the conversation (a comment's HTML may imitate the page). */
-function field(root: Element | undefined, selector: string): Element | undefined {
-  return root ? firstOutside(root, selector, S.conversation) : undefined;
+function field(root: Element, selector: string): Element | undefined {
+  return firstOutside(root, selector, S.conversation);
 }
 
-export function zendeskFromPage(doc: Document, ticketId: string): DetectedCustomer | undefined {
-  const root = pane(doc, ticketId);
-  if (!root) return undefined;
+export function zendeskFromPage(root: Element, ticketId: string): DetectedCustomer | undefined {
   const card = field(root, S.customerContext);
   const requester = field(root, S.requesterField);
   const email = emailIn(card?.querySelector(S.customerEmail)) ?? emailIn(requester);
@@ -72,6 +70,7 @@ export const zendesk: Helpdesk = {
   label: 'Zendesk',
   ticketIdFromUrl: zendeskTicketId,
   fromApi: zendeskFromApi,
+  ticketRoot: zendeskPane,
   fromPage: zendeskFromPage,
-  anchor: (doc, ticketId) => field(pane(doc, ticketId), S.requesterField),
+  anchor: (root) => field(root, S.requesterField),
 };

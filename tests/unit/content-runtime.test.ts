@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { DETECT_MEASURE, type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } from '../../lib/content/runtime';
-import { TAB_COPY, TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
+import { type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } from '../../lib/content/runtime';
+import { DETECT_MEASURE, TAB_COPY, TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
 import type { GetJson, Helpdesk } from '../../lib/helpdesks/types';
 import { zendesk } from '../../lib/helpdesks/zendesk';
 import type { CopyResult, Reply, Request } from '../../lib/messages';

@@ -23,6 +23,17 @@ import {
 } from '../fixtures/helpdesk/gorgias';
 import { parseHtml } from './dom';
 
+/** The detector as the runtime uses it: scoped to the ticket's part of the page. */
+function readPage(doc: Document, ticketId: string) {
+  const root = gorgias.ticketRoot(doc, ticketId);
+  return root && gorgiasFromPage(root, ticketId);
+}
+
+function anchorOf(doc: Document, ticketId: string) {
+  const root = gorgias.ticketRoot(doc, ticketId);
+  return root && gorgias.anchor(root);
+}
+
 const ticket = (id: number) => GORGIAS_TICKETS[id] as GorgiasTicket;
 
 describe('gorgiasTicketId', () => {
@@ -189,19 +200,19 @@ describe('gorgiasFromPage and anchor', () => {
     [`/app/views/${VIEW_ID}/205`, '205', undefined],
   ])('%s → %s (the view list’s emails are never read)', (path, id, email) => {
     const doc = parseHtml(gorgiasAppPage(path));
-    expect(gorgiasFromPage(doc, id)?.email).toBe(email ?? undefined);
+    expect(readPage(doc, id)?.email).toBe(email ?? undefined);
   });
 
   it('is scoped to the ticket in the URL', () => {
     const doc = parseHtml(gorgiasAppPage(`/app/views/${VIEW_ID}/204`));
-    expect(gorgiasFromPage(doc, '203')).toBeUndefined();
-    expect(gorgias.anchor(doc, '203')).toBeUndefined();
-    expect(gorgias.anchor(doc, '204')?.textContent).toBe(BOB_G.name);
+    expect(readPage(doc, '203')).toBeUndefined();
+    expect(anchorOf(doc, '203')).toBeUndefined();
+    expect(anchorOf(doc, '204')?.textContent).toBe(BOB_G.name);
   });
 
   it('gives name and source', () => {
     const doc = parseHtml(gorgiasAppPage('/app/ticket/203'));
-    expect(gorgiasFromPage(doc, '203')).toEqual({
+    expect(readPage(doc, '203')).toEqual({
       helpdesk: 'gorgias',
       ticketId: '203',
       name: BOB_G.name,
@@ -212,6 +223,6 @@ describe('gorgiasFromPage and anchor', () => {
 
   it('reads a 5,000-message ticket', () => {
     const doc = parseHtml(gorgiasAppPage('/app/ticket/206'));
-    expect(gorgiasFromPage(doc, '206')?.email).toBe(JANE_G.email);
+    expect(readPage(doc, '206')?.email).toBe(JANE_G.email);
   });
 });

@@ -21,6 +21,17 @@ import {
 } from '../fixtures/helpdesk/zendesk';
 import { parseHtml } from './dom';
 
+/** The detector as the runtime uses it: scoped to the ticket's part of the page. */
+function readPage(doc: Document, ticketId: string) {
+  const root = zendesk.ticketRoot(doc, ticketId);
+  return root && zendeskFromPage(root, ticketId);
+}
+
+function anchorOf(doc: Document, ticketId: string) {
+  const root = zendesk.ticketRoot(doc, ticketId);
+  return root && zendesk.anchor(root);
+}
+
 const ticket = (id: number) => ZENDESK_TICKETS[id] as ZendeskTicket;
 
 describe('zendeskTicketId', () => {
@@ -133,13 +144,13 @@ describe('zendeskFromPage (the profile card of the active pane)', () => {
       expect(doc.querySelectorAll('[data-side-conversations-anchor-id]').length).toBeGreaterThanOrEqual(
         OPEN_TABS.length,
       );
-      expect(zendeskFromPage(doc, String(id))?.email).toBe(email ?? undefined);
+      expect(readPage(doc, String(id))?.email).toBe(email ?? undefined);
     },
   );
 
   it('reads the name and says the page was the source', () => {
     const doc = parseHtml(zendeskAgentPage('/agent/tickets/102'));
-    expect(zendeskFromPage(doc, '102')).toEqual({
+    expect(readPage(doc, '102')).toEqual({
       helpdesk: 'zendesk',
       ticketId: '102',
       name: BOB.name,
@@ -153,17 +164,17 @@ describe('zendeskFromPage (the profile card of the active pane)', () => {
     const pane = doc.querySelector('[data-side-conversations-anchor-id="101"]');
     const fake = pane?.querySelector('[data-test-id="omni-log-container"] [data-test-id="customer-context-email"]');
     expect(fake?.textContent).toBe(BOB.email);
-    expect(zendeskFromPage(doc, '101')?.email).toBe(JANE.email);
+    expect(readPage(doc, '101')?.email).toBe(JANE.email);
     // Without the real card, still not the comment's.
     pane?.querySelector('aside[data-test-id="customer-context-pane"]')?.remove();
-    expect(zendeskFromPage(doc, '101')?.email).toBeUndefined();
+    expect(readPage(doc, '101')?.email).toBeUndefined();
   });
 
   it('a requester field showing "Name <email>" is enough when the card is missing', () => {
     const doc = parseHtml(
       `<div data-side-conversations-anchor-id="5"><div data-test-id="ticket-system-field-requester-select">Jane Doe &lt;jane@example.com&gt;</div></div>`,
     );
-    expect(zendeskFromPage(doc, '5')?.email).toBe('jane@example.com');
+    expect(readPage(doc, '5')?.email).toBe('jane@example.com');
   });
 
   it.each([
@@ -171,20 +182,20 @@ describe('zendeskFromPage (the profile card of the active pane)', () => {
     ['a pane without card or requester field', '<div data-side-conversations-anchor-id="5"><p>x@y.co</p></div>', '5'],
     ['an empty document', '', '5'],
   ])('%s → undefined', (_name, html, id) => {
-    expect(zendeskFromPage(parseHtml(html), id)).toBeUndefined();
+    expect(readPage(parseHtml(html), id)).toBeUndefined();
   });
 
   it('reads pages of 5,000 comments', () => {
     const doc = parseHtml(zendeskAgentPage('/agent/tickets/107'));
     expect(doc.querySelectorAll('[data-side-conversations-anchor-id="107"] article').length).toBe(5001);
-    expect(zendeskFromPage(doc, '107')?.email).toBe(BOB.email);
+    expect(readPage(doc, '107')?.email).toBe(BOB.email);
   });
 });
 
 describe('zendesk.anchor', () => {
   it('is the requester field of the active pane, not of a hidden one', () => {
     const doc = parseHtml(zendeskAgentPage('/agent/tickets/104'));
-    const anchor = zendesk.anchor(doc, '104');
+    const anchor = anchorOf(doc, '104');
     expect(anchor?.getAttribute('data-test-id')).toBe('ticket-system-field-requester-select');
     expect(
       anchor?.closest('[data-side-conversations-anchor-id]')?.getAttribute('data-side-conversations-anchor-id'),
@@ -192,6 +203,6 @@ describe('zendesk.anchor', () => {
   });
 
   it('is undefined while the pane is not rendered', () => {
-    expect(zendesk.anchor(parseHtml(zendeskAgentPage('/agent/dashboard')), '104')).toBeUndefined();
+    expect(anchorOf(parseHtml(zendeskAgentPage('/agent/dashboard')), '104')).toBeUndefined();
   });
 });
