@@ -236,6 +236,22 @@ describe('content runtime: navigation', () => {
     expect(buttons()).toHaveLength(1);
   });
 
+  it('once settled, a busy conversation does not even schedule a check (only the button’s ancestors are watched)', async () => {
+    started = start();
+    await settle();
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    const log = document.querySelector('[data-side-conversations-anchor-id="101"] [data-test-id="omni-log-container"]');
+    for (let i = 0; i < 1_000; i++) log?.append(document.createElement('span'));
+    await Promise.resolve();
+    expect(timers).not.toHaveBeenCalled();
+    document.getElementById('main_panes')?.append(document.createElement('div')); // an ancestor's child list
+    await Promise.resolve();
+    expect(timers).toHaveBeenCalledTimes(1);
+    timers.mockRestore();
+    await settle();
+    expect(buttons()).toHaveLength(1);
+  });
+
   it('removes what an earlier copy of the content script left behind', async () => {
     const stale = document.createElement('span');
     stale.setAttribute('data-portal-link', 'button');
