@@ -12,7 +12,7 @@ import {
 import { expectedAppstleUrlPrefix, mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type Harness, launchExtension } from './support/extension';
-import { appstleLookup, inlineButton, openHelpdeskPage, pressShortcut, toast } from './support/helpdesk';
+import { appstleLookup, COPIED_TOAST, inlineButton, openHelpdeskPage, pressShortcut, toast } from './support/helpdesk';
 import { appstleStore } from './support/settings';
 
 let server: MockServer;
@@ -52,7 +52,7 @@ afterEach(async () => {
 async function clickCopy(p: Page) {
   const before = appstle.requests().length;
   await inlineButton(p).click();
-  await expect.poll(() => toast(p, 'status').textContent()).toMatch(/^Portal link copied · expires \d{2}:\d{2}$/);
+  await expect.poll(() => toast(p, 'status').textContent()).toMatch(COPIED_TOAST);
   return appstle.requests().slice(before).map(appstleLookup);
 }
 
@@ -136,7 +136,7 @@ describe('Gorgias inline button', () => {
     await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
     const before = appstle.requests().length;
     await pressShortcut(harness, page);
-    await expect.poll(() => toast(page as Page, 'status').textContent()).toMatch(/^Portal link copied · expires/);
+    await expect.poll(() => toast(page as Page, 'status').textContent()).toMatch(COPIED_TOAST);
     expect(appstle.requests().slice(before).map(appstleLookup)).toEqual([{ customerId: '12345' }]);
     expect(tokenCustomer(await harness.readClipboard())).toBe(12345);
   });

@@ -3,6 +3,9 @@ import type { Locator, Page } from 'playwright-core';
 import type { RecordedRequest } from '../../fixtures/mock-server';
 import type { ChromeGlobal, Harness } from './extension';
 
+/** The in-page toast after a copy: the expiry's time, with the date when it is not today (late in the day). */
+export const COPIED_TOAST = /^Portal link copied · expires (\d{1,2} [A-Za-z]{3} )?\d{2}:\d{2}$/;
+
 export async function openHelpdeskPage(harness: Harness, url: string): Promise<Page> {
   const page = await harness.context.newPage();
   await page.goto(url);
