@@ -57,9 +57,14 @@ interface Ticket {
   measured: boolean;
 }
 
-/** A same-origin GET with the agent's session cookie, as the helpdesk's own app does. */
+/**
+ * A same-origin GET with the agent's session cookie, as the helpdesk's own app does. Firefox runs
+ * a content script's own `fetch` as the extension; `content.fetch` runs it as the page (MDN).
+ */
 export const sameOriginJson: GetJson = async (path) => {
-  const response = await fetch(new URL(path, location.origin), {
+  const page = (globalThis as { content?: { fetch?: typeof fetch } }).content;
+  const pageFetch = typeof page?.fetch === 'function' ? page.fetch.bind(page) : fetch;
+  const response = await pageFetch(new URL(path, location.origin), {
     credentials: 'same-origin',
     headers: { accept: 'application/json' },
     signal: AbortSignal.timeout(API_TIMEOUT_MS),
@@ -149,9 +154,19 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   }
 
   /** One coalesced look at the page: re-read the URL, keep the button by the requester. */
+  /**
+   * Chrome doesn't re-inject content scripts into open tabs on an update, and the orphaned script's
+   * `runtime.id` goes away: such a script removes its UI quietly (DESIGN §6).
+   */
+  function orphaned(): boolean {
+    if (browser.runtime?.id) return false;
+    stop();
+    return true;
+  }
+
   function flush(): void {
     timer = undefined;
-    if (signal.aborted) return;
+    if (signal.aborted || orphaned()) return;
     if (location.href !== lastHref) visit(new URL(location.href)); // navigation the watcher missed
     const current = ticket;
     if (!current) return;
@@ -190,7 +205,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   }
 
   async function copy(): Promise<boolean> {
-    if (busy || signal.aborted) return false;
+    if (busy || signal.aborted || orphaned()) return false;
     busy = true;
     ui.setBusy(true);
     ui.clearToast();
@@ -234,7 +249,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     unwatch();
     ui.remove();
     ticket = undefined;
-    browser.runtime.onMessage.removeListener(onMessage);
+    browser.runtime?.onMessage.removeListener(onMessage);
   }
 
   if (!signal.aborted) {

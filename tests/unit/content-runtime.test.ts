@@ -280,6 +280,23 @@ describe('content runtime: invalidation', () => {
     expect(started.send).not.toHaveBeenCalled();
   });
 
+  it('orphaned by an update (runtime.id gone): the next mutation or click removes the UI quietly', async () => {
+    started = start();
+    await settle();
+    const runtime = fakeBrowser.runtime as { id?: string };
+    const id = runtime.id;
+    try {
+      runtime.id = undefined;
+      buttons()[0]?.parentElement?.append(document.createElement('i'));
+      await settle();
+      expect(document.querySelectorAll('[data-portal-link]')).toHaveLength(0);
+      expect(await started.runtime.copy()).toBe(false);
+      expect(started.send).not.toHaveBeenCalled();
+    } finally {
+      runtime.id = id;
+    }
+  });
+
   it('an already invalid context starts nothing', async () => {
     const controller = new AbortController();
     controller.abort();
