@@ -153,7 +153,6 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     return root && helpdesk.fromPage(root, current.id);
   }
 
-  /** One coalesced look at the page: re-read the URL, keep the button by the requester. */
   /**
    * Chrome doesn't re-inject content scripts into open tabs on an update, and the orphaned script's
    * `runtime.id` goes away: such a script removes its UI quietly (DESIGN §6).
@@ -164,6 +163,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     return true;
   }
 
+  /** One coalesced look at the page: re-read the URL, keep the button by the requester. */
   function flush(): void {
     timer = undefined;
     if (signal.aborted || orphaned()) return;

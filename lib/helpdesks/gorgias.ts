@@ -121,7 +121,6 @@ export function gorgiasFromPage(root: Element, ticketId: string): DetectedCustom
 
 export const gorgias: Helpdesk = {
   id: 'gorgias',
-  label: 'Gorgias',
   ticketIdFromUrl: gorgiasTicketId,
   fromApi: gorgiasFromApi,
   ticketRoot: gorgiasTicketDetail,

@@ -34,8 +34,6 @@ export type ApiOutcome = { kind: 'found'; customer: DetectedCustomer } | { kind:
 
 export interface Helpdesk {
   id: HelpdeskId;
-  /** As agents see it: "Zendesk". */
-  label: string;
   /** The ticket on screen from the page URL; undefined off a ticket. */
   ticketIdFromUrl(url: URL): string | undefined;
   /** Asks the helpdesk's JSON API (with the agent's session) for the requester. Never throws. */

@@ -67,7 +67,6 @@ export async function zendeskFromApi(ticketId: string, getJson: GetJson): Promis
 
 export const zendesk: Helpdesk = {
   id: 'zendesk',
-  label: 'Zendesk',
   ticketIdFromUrl: zendeskTicketId,
   fromApi: zendeskFromApi,
   ticketRoot: zendeskPane,
