@@ -10,7 +10,7 @@ import {
 } from '../fixtures/helpdesk/zendesk';
 import { expectedAppstleUrlPrefix, mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
-import { type Harness, launchExtension } from './support/extension';
+import { E2E_BUILD, type Harness, launchExtension } from './support/extension';
 import {
   appstleLookup,
   badgeOf,
@@ -108,7 +108,7 @@ describe('Zendesk inline button', () => {
     expect(await harness.readClipboard()).toBe(SENTINEL);
   });
 
-  it('follows pushState navigation, tab switches and Back; one button throughout; gone off a ticket', async () => {
+  it('follows pushState, tab switches, Back and replaceState; one button throughout; gone off a ticket', async () => {
     page = await openHelpdeskPage(harness, ticketUrl(101));
     await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
 
@@ -135,6 +135,17 @@ describe('Zendesk inline button', () => {
       .toBe(1);
     await harness.clearLinkCache();
     expect(await clickCopy(page)).toEqual([{ email: JANE.email }]);
+    expect(await inlineButton(page).count()).toBe(1);
+
+    // replaceState (the fixture re-renders on the popstate it then dispatches itself).
+    await page.evaluate(() => {
+      history.replaceState({}, '', '/agent/tickets/103');
+      dispatchEvent(new PopStateEvent('popstate'));
+    });
+    await expect
+      .poll(() => page?.locator('[data-side-conversations-anchor-id="103"] [data-portal-link="button"]').count())
+      .toBe(1);
+    expect(await clickCopy(page)).toEqual([{ email: BOB.email }]);
     expect(await inlineButton(page).count()).toBe(1);
 
     // Leaving the tickets: the button goes.
@@ -199,5 +210,32 @@ describe('Zendesk ticket in the popup', () => {
     await pressShortcut(harness, page);
     await expect.poll(() => toast(page as Page, 'alert').textContent()).toMatch(/No customer detected on this page/);
     expect(await inlineButton(page).count()).toBe(0);
+  });
+});
+
+describe('the e2e build’s hook (fallback to dispatching the browser event)', () => {
+  it('__portalLinkTest.command reaches the same shortcut handler', async () => {
+    const e2e = await launchExtension(server, { build: E2E_BUILD });
+    try {
+      await e2e.setSettings({ stores: [appstleStore()] });
+      const ticket = await openHelpdeskPage(e2e, ticketUrl(101));
+      await expect.poll(() => inlineButton(ticket).count()).toBe(1);
+      const tabId = await tabIdOf(e2e, ticket);
+      const worker = await e2e.currentWorker();
+      const outcome = await worker.evaluate(
+        (tabId) =>
+          (
+            globalThis as unknown as {
+              __portalLinkTest: { command: (name: string, tab: { id: number }) => Promise<unknown> };
+            }
+          ).__portalLinkTest.command('copy-portal-link', { id: tabId }),
+        tabId,
+      );
+      expect(outcome).toEqual({ ok: true, shownInPage: true });
+      await expect.poll(() => toast(ticket, 'status').textContent()).toMatch(COPIED_TOAST);
+      expect((await e2e.readClipboard()).startsWith(expectedAppstleUrlPrefix())).toBe(true);
+    } finally {
+      await e2e.close();
+    }
   });
 });

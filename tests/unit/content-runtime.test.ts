@@ -142,6 +142,17 @@ describe('content runtime: the button', () => {
     expect(toastText('status')).toBe('');
   });
 
+  it('text is never parsed as HTML', async () => {
+    started = start();
+    const hostile = '<img src=x onerror="alert(1)"> rejected';
+    started.send.mockResolvedValue({ ok: false, error: { code: 'internal', message: hostile } });
+    await settle();
+    button()?.click();
+    await vi.waitFor(() => expect(toastText('alert')).toBe(hostile));
+    const toastRoot = document.querySelector('[data-portal-link="toast"]')?.shadowRoot;
+    expect(toastRoot?.querySelector('img')).toBeNull();
+  });
+
   it('API refused (401): the profile card of the pane is read', async () => {
     setUrl('/agent/tickets/103');
     render(103);
