@@ -224,5 +224,5 @@ describe('gorgiasFromPage and anchor', () => {
   it('reads a 5,000-message ticket', () => {
     const doc = parseHtml(gorgiasAppPage('/app/ticket/206'));
     expect(readPage(doc, '206')?.email).toBe(JANE_G.email);
-  });
+  }, 30_000);
 });
