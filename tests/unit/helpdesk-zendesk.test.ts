@@ -38,8 +38,8 @@ const BIG_PAGE_MS = 30_000;
 const pages = new Map<string, Document>();
 /** A parsed agent page, shared by tests that only read it. */
 function agentPage(path: string): Document {
-  let doc = pages.get(path);
-  if (!doc) pages.set(path, (doc = parseHtml(zendeskAgentPage(path))));
+  const doc = pages.get(path) ?? parseHtml(zendeskAgentPage(path));
+  pages.set(path, doc);
   return doc;
 }
 
