@@ -146,6 +146,8 @@ export async function launchWithoutExtension(
     args: [
       `--host-resolver-rules=${rules}`,
       '--ignore-certificate-errors',
+      '--disable-extensions-http-throttling',
+      '--lang=en-US',
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',
@@ -155,6 +157,7 @@ export async function launchWithoutExtension(
       '--disable-sync',
       '--disable-extensions',
     ],
+    env: { ...process.env, LANGUAGE: 'en' },
   });
   return {
     context,
