@@ -12,6 +12,12 @@ export default defineConfig({
     description: "Copy a customer's subscription portal link from Zendesk, Gorgias or any page.",
     permissions: ['storage', 'clipboardWrite', 'contextMenus', ...(browser === 'firefox' ? [] : ['offscreen'])],
     host_permissions: PROVIDER_HOSTS,
+    commands: {
+      'copy-portal-link': {
+        suggested_key: { default: 'Alt+Shift+L' },
+        description: "Copy the portal link for this ticket's customer",
+      },
+    },
     ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'portal-link@portal-link.app' } } } : {}),
   }),
 });

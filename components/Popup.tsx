@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { browser } from 'wxt/browser';
+import { DetectedCustomerCard, useDetectedCustomer } from '@/components/DetectedCustomer';
 import type { ErrorInfo } from '@/lib/errors';
 import { formatExpiry } from '@/lib/expiry';
+import { hasLookup, toCustomerRef } from '@/lib/helpdesks/detected';
 import type { CopyResult } from '@/lib/messages';
 import { sendRequest } from '@/lib/messaging-client';
 
@@ -14,12 +16,15 @@ export function Popup() {
   const [customer, setCustomer] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
+  const detected = useDetectedCustomer();
 
   async function copy(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setOutcome(undefined);
-    const reply = await sendRequest<CopyResult>({ type: 'copy-portal-link', customer });
+    // An empty field means the customer detected on the ticket; typed text overrides it.
+    const target = customer.trim() === '' && hasLookup(detected) ? toCustomerRef(detected) : customer;
+    const reply = await sendRequest<CopyResult>({ type: 'copy-portal-link', customer: target });
     setOutcome(reply.ok ? { kind: 'copied', result: reply } : { kind: 'error', error: reply.error });
     setBusy(false);
   }
@@ -27,6 +32,7 @@ export function Popup() {
   return (
     <main className="popup">
       <h1>Portal Link</h1>
+      {detected && <DetectedCustomerCard customer={detected} />}
       <form onSubmit={copy}>
         <label htmlFor="customer">Customer email or ID</label>
         <input

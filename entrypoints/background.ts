@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { backgroundDeps } from '@/lib/background-deps';
 import { offscreenCopySchema } from '@/lib/clipboard';
+import { handleCommand } from '@/lib/command';
 import { handleMenuClick, type MenuClick, type MenuOutcome, menuItems } from '@/lib/context-menu';
 import { copyPortalLink, createRouter } from '@/lib/router';
 
@@ -24,6 +25,13 @@ export default defineBackground(() => {
       await report(tab?.id, outcome);
       return outcome;
     },
+    command(name: string, tab?: { id?: number }) {
+      return handleCommand(name, tab, {
+        activeTab: async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0],
+        sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
+        report,
+      });
+    },
   };
 
   // Listeners are registered synchronously: a woken worker must find them at once.
@@ -33,6 +41,7 @@ export default defineBackground(() => {
     return true;
   });
   browser.contextMenus.onClicked.addListener((info, tab) => void handlers.contextMenuClick(info, tab));
+  browser.commands.onCommand.addListener((name, tab) => void handlers.command(name, tab));
   browser.runtime.onInstalled.addListener(({ reason }) => {
     browser.contextMenus.removeAll(() => {
       for (const item of menuItems) browser.contextMenus.create(item);

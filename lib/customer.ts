@@ -5,6 +5,8 @@
 export interface CustomerRef {
   id?: string;
   email?: string;
+  /** Shopify customer ids known for this person (a helpdesk may link several shops). */
+  shopify?: { id: string; shop?: string }[];
 }
 
 export type CustomerQuery = { kind: 'id'; id: string } | { kind: 'email'; email: string };
@@ -66,6 +68,22 @@ export function preferredQuery(
   if (id) return { kind: 'id', id };
   const email = ref.email === undefined ? undefined : normalizeEmail(ref.email);
   return email ? { kind: 'email', email } : undefined;
+}
+
+/**
+ * The Shopify id for a store's shop: the one whose shop matches the store's domain; a lone id that
+ * can't be told apart (shop or store domain unknown); otherwise none, and the email is used.
+ */
+export function pickShopifyId(
+  refs: readonly { id: string; shop?: string }[] | undefined,
+  storeDomain: string | undefined,
+): string | undefined {
+  if (!refs?.length) return undefined;
+  const domain = storeDomain?.trim().toLowerCase();
+  const matching = domain ? refs.find((r) => r.shop?.toLowerCase() === domain) : undefined;
+  if (matching) return matching.id;
+  const [only] = refs;
+  return refs.length === 1 && only && (only.shop === undefined || !domain) ? only.id : undefined;
 }
 
 export function queryKey(query: CustomerQuery): string {

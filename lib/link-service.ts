@@ -3,7 +3,14 @@
  * Links live in `storage.session` because the service worker's globals die after 30 s idle.
  */
 import { z } from 'zod';
-import { type CustomerQuery, type CustomerRef, parseCustomerInput, preferredQuery, queryKey } from './customer';
+import {
+  type CustomerQuery,
+  type CustomerRef,
+  parseCustomerInput,
+  pickShopifyId,
+  preferredQuery,
+  queryKey,
+} from './customer';
 import { PortalLinkError } from './errors';
 import type { HttpDeps } from './http';
 import { providerFor } from './providers';
@@ -37,7 +44,9 @@ export function resolveQuery(store: Store, customer: string | CustomerRef): Cust
     if (!query) throw new PortalLinkError('invalid-customer', { provider: provider.shortName });
     return query;
   }
-  const query = preferredQuery(customer, provider.parseId);
+  // Shopify ids are Appstle's; the one for this store's shop, if any, comes before the email.
+  const shopifyId = store.provider === 'appstle' ? pickShopifyId(customer.shopify, store.storeDomain) : undefined;
+  const query = preferredQuery({ ...customer, id: customer.id ?? shopifyId }, provider.parseId);
   if (!query) throw new PortalLinkError('no-customer', { provider: provider.shortName });
   return query;
 }

@@ -53,6 +53,11 @@ const customerRef = z.object({
   id: z.string().max(200).optional(),
   email: z.string().max(320).optional(),
   name: z.string().max(200).optional(),
+  /** Shopify customer ids a helpdesk knows (Gorgias), with their shop when known; the background picks. */
+  shopify: z
+    .array(z.object({ id: z.string().max(40), shop: z.string().max(253).optional() }))
+    .max(20)
+    .optional(),
 });
 
 export const requestSchema = z.discriminatedUnion('type', [

@@ -1,0 +1,43 @@
+import { useEffect, useState } from 'react';
+import { browser } from 'wxt/browser';
+import { customerOnActiveTab } from '@/lib/active-ticket';
+import { HELPDESK_LABELS } from '@/lib/helpdesks/detected';
+import type { DetectedCustomer } from '@/lib/helpdesks/types';
+
+/** The customer on the active ticket tab, once its content script answers (undefined elsewhere). */
+export function useDetectedCustomer(): DetectedCustomer | undefined {
+  const [detected, setDetected] = useState<DetectedCustomer>();
+  useEffect(() => {
+    let live = true;
+    void customerOnActiveTab({
+      currentTab: () => browser.tabs.getCurrent(),
+      tabsOfCurrentWindow: () => browser.tabs.query({ currentWindow: true }),
+      sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
+    }).then((customer) => {
+      if (live) setDetected(customer);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return detected;
+}
+
+export function DetectedCustomerCard({ customer }: { customer: DetectedCustomer }) {
+  return (
+    <section className="detected" aria-label="Customer on this ticket">
+      <div className="detected-ticket">
+        {HELPDESK_LABELS[customer.helpdesk]} ticket #{customer.ticketId}
+      </div>
+      {customer.name && <strong>{customer.name}</strong>}
+      <div>{customer.email ?? 'No email address on this ticket'}</div>
+      {customer.shopify?.map((ref) => (
+        <div key={ref.id} className="detected-id">
+          Shopify customer {ref.id}
+          {ref.shop ? ` · ${ref.shop}` : ''}
+        </div>
+      ))}
+      <div className="hint">Leave the field empty to copy this customer’s link.</div>
+    </section>
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * The keyboard shortcut: ask the ticket tab's content script to copy (it shows the busy button and
+ * the toast). Where no content script answers, say "No customer detected on this page" on the
+ * action badge. Side effects are passed in so this is testable without a browser.
+ */
+import { type ErrorInfo, errorInfo, PortalLinkError } from './errors';
+import { TAB_COPY, type TabCopyReply, type TabMessage } from './helpdesks/detected';
+
+export const COMMAND_COPY = 'copy-portal-link';
+
+export type CommandOutcome = { ok: true; shownInPage: true } | { ok: false; shownInPage: boolean; error?: ErrorInfo };
+
+export interface CommandDeps {
+  /** The active tab when the browser didn't say. */
+  activeTab(): Promise<{ id?: number } | undefined>;
+  /** `tabs.sendMessage` to the tab's top frame; rejects when nothing listens there. */
+  sendToTab(tabId: number, message: TabMessage): Promise<unknown>;
+  /** Feedback on the toolbar button, for pages without our content script. */
+  report(tabId: number | undefined, outcome: { ok: false; error: ErrorInfo }): Promise<void>;
+}
+
+function isCopyReply(value: unknown): value is TabCopyReply {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as TabCopyReply).handled === true &&
+    typeof (value as TabCopyReply).ok === 'boolean'
+  );
+}
+
+export async function handleCommand(
+  name: string,
+  tab: { id?: number } | undefined,
+  deps: CommandDeps,
+): Promise<CommandOutcome | undefined> {
+  if (name !== COMMAND_COPY) return undefined;
+  const tabId = (tab?.id !== undefined && tab.id >= 0 ? tab : await deps.activeTab().catch(() => undefined))?.id;
+  const reply =
+    tabId === undefined ? undefined : await deps.sendToTab(tabId, { type: TAB_COPY }).catch(() => undefined);
+  if (isCopyReply(reply)) return reply.ok ? { ok: true, shownInPage: true } : { ok: false, shownInPage: true };
+  const error = errorInfo(new PortalLinkError('no-customer'));
+  await deps.report(tabId, { ok: false, error }).catch(() => undefined);
+  return { ok: false, shownInPage: false, error };
+}

@@ -1,0 +1,50 @@
+/**
+ * One helpdesk behind one small interface: where its tickets live, which same-origin JSON to ask
+ * for the requester, and how to read the page when that JSON is refused. Parsers only: the
+ * browser-facing runtime (lib/content/) does the fetching, scheduling and UI.
+ * Content-script code: no zod, no background modules (biome.json enforces it).
+ */
+
+export type HelpdeskId = 'zendesk' | 'gorgias';
+
+/** A Shopify customer id the helpdesk knows for the requester, with its shop when known. */
+export interface ShopifyRef {
+  id: string;
+  /** `acme-shop.myshopify.com`, when the helpdesk says which shop the id belongs to. */
+  shop?: string;
+}
+
+/** The requester of the ticket on screen, as the helpdesk reports it. */
+export interface DetectedCustomer {
+  helpdesk: HelpdeskId;
+  ticketId: string;
+  name?: string;
+  /** Absent for a requester without an email (phone, social). */
+  email?: string;
+  shopify?: ShopifyRef[];
+  /** `api`: the helpdesk's own JSON; `page`: the profile panel of the ticket (API refused). */
+  source: 'api' | 'page';
+}
+
+/** A same-origin GET as the agent (their session cookie): status and parsed JSON (undefined if not JSON). */
+export type GetJson = (path: string) => Promise<{ status: number; body: unknown }>;
+
+/** What the API said: a requester (possibly without email), or a refusal that sends us to the page. */
+export type ApiOutcome = { kind: 'found'; customer: DetectedCustomer } | { kind: 'refused'; status: number };
+
+export interface Helpdesk {
+  id: HelpdeskId;
+  /** The ticket on screen from the page URL; undefined off a ticket. */
+  ticketIdFromUrl(url: URL): string | undefined;
+  /** Asks the helpdesk's JSON API (with the agent's session) for the requester. Never throws. */
+  fromApi(ticketId: string, getJson: GetJson): Promise<ApiOutcome>;
+  /**
+   * The part of the page that shows this ticket (Zendesk keeps other tickets' panes mounted);
+   * every read below is scoped to it. The runtime keeps it while it stays in the document.
+   */
+  ticketRoot(doc: Document, ticketId: string): Element | undefined;
+  /** The requester as the ticket's profile panel shows it; comments are never read. */
+  fromPage(root: Element, ticketId: string): DetectedCustomer | undefined;
+  /** Where the button goes (it is inserted after this element); undefined → pinned to the corner. */
+  anchor(root: Element): Element | undefined;
+}

@@ -1,0 +1,66 @@
+/** Driving helpdesk pages with the extension's in-page UI (the shadow root is open: locators pierce it). */
+import type { Locator, Page } from 'playwright-core';
+import type { RecordedRequest } from '../../fixtures/mock-server';
+import type { ChromeGlobal, Harness } from './extension';
+
+/** The in-page toast after a copy: the expiry's time, with the date when it is not today (late in the day). */
+export const COPIED_TOAST = /^Portal link copied · expires (\d{1,2} [A-Za-z]{3} )?\d{2}:\d{2}$/;
+
+export async function openHelpdeskPage(harness: Harness, url: string): Promise<Page> {
+  const page = await harness.context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+export function inlineButton(page: Page): Locator {
+  return page.getByRole('button', { name: 'Copy portal link' });
+}
+
+export function toast(page: Page, role: 'status' | 'alert'): Locator {
+  return page.locator('[data-portal-link="toast"]').getByRole(role);
+}
+
+/** Which customer a provider request asked for (Appstle query string). */
+export function appstleLookup(request: RecordedRequest | undefined): { email?: string; customerId?: string } {
+  const params = new URL(request?.path ?? '/', 'https://x').searchParams;
+  return {
+    ...(params.get('email') ? { email: params.get('email') as string } : {}),
+    ...(params.get('customerId') ? { customerId: params.get('customerId') as string } : {}),
+  };
+}
+
+/** The tab id of a page, as the extension sees it (the page is brought to front first). */
+export async function tabIdOf(harness: Harness, page: Page): Promise<number> {
+  await page.bringToFront();
+  const worker = await harness.currentWorker();
+  return worker.evaluate(async () => {
+    const [tab] = await (globalThis as unknown as ChromeGlobal).chrome.tabs.query({
+      active: true,
+      lastFocusedWindow: true,
+    });
+    return tab.id as number;
+  });
+}
+
+/**
+ * Presses the shortcut as far as a test can: fires the browser's real `commands.onCommand` event
+ * with that tab (Chromium calls the extension's registered listeners; TESTING.md).
+ */
+export async function pressShortcut(harness: Harness, page: Page, name = 'copy-portal-link'): Promise<void> {
+  const tabId = await tabIdOf(harness, page);
+  const worker = await harness.currentWorker();
+  await worker.evaluate(
+    ({ name, tabId }) =>
+      (globalThis as unknown as ChromeGlobal).chrome.commands.onCommand.dispatch(name, { id: tabId }),
+    { name, tabId },
+  );
+}
+
+/** The badge text and title the extension set on a tab. */
+export async function badgeOf(harness: Harness, tabId: number): Promise<{ text: string; title: string }> {
+  const worker = await harness.currentWorker();
+  return worker.evaluate(async (tabId) => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
+    return { text: await chrome.action.getBadgeText({ tabId }), title: await chrome.action.getTitle({ tabId }) };
+  }, tabId);
+}

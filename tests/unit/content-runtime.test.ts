@@ -1,0 +1,372 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } from '../../lib/content/runtime';
+import { DETECT_MEASURE, TAB_COPY, TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
+import type { GetJson, Helpdesk } from '../../lib/helpdesks/types';
+import { zendesk } from '../../lib/helpdesks/zendesk';
+import type { CopyResult, Reply, Request } from '../../lib/messages';
+import {
+  BOB,
+  JANE,
+  ZENDESK_TICKETS,
+  type ZendeskTicket,
+  zendeskPaneHtml,
+  zendeskTicketJson,
+} from '../fixtures/helpdesk/zendesk';
+
+const SETTLE = 5;
+const ORIGIN = 'https://acme.zendesk.com';
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE * 6));
+const ticket = (id: number) => ZENDESK_TICKETS[id] as ZendeskTicket;
+
+function setUrl(path: string) {
+  (globalThis as unknown as { happyDOM: { setURL(url: string): void } }).happyDOM.setURL(`${ORIGIN}${path}`);
+}
+
+function render(active: number, mounted: number[] = [101, 102, 103]) {
+  const ids = [...new Set([...mounted, active])];
+  document.body.innerHTML = `<div id="main_panes">${ids.map((id) => zendeskPaneHtml(ticket(id), id === active)).join('')}</div>`;
+}
+
+/** The fixture API: 200 with the ticket JSON, or the ticket's refusal. */
+const fixtureApi: GetJson = async (path) => {
+  const id = Number(/tickets\/(\d+)/.exec(path)?.[1]);
+  const t = ZENDESK_TICKETS[id];
+  if (!t || (t.api && t.api !== 200)) return { status: t?.api ?? 404, body: { error: 'x' } };
+  return { status: 200, body: zendeskTicketJson(t) };
+};
+
+const copied = (expiresAt = Date.now() + 3_600_000): Reply<CopyResult> => ({
+  ok: true,
+  url: 'https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=t',
+  expiresAt,
+  cached: false,
+  storeName: 'Acme',
+});
+
+interface Started {
+  runtime: HelpdeskRuntime;
+  controller: AbortController;
+  send: ReturnType<typeof vi.fn<(request: Request) => Promise<Reply<CopyResult>>>>;
+  navigate(path: string): void;
+}
+
+function start(helpdesk: Helpdesk = zendesk, overrides: Partial<RuntimeOptions> = {}): Started {
+  const controller = new AbortController();
+  const send = vi.fn(async (_request: Request) => copied());
+  let listener: ((url: URL) => void) | undefined;
+  const runtime = startHelpdesk(helpdesk, {
+    signal: controller.signal,
+    onLocationChange: (l) => {
+      listener = l;
+    },
+    getJson: fixtureApi,
+    send,
+    settleMs: SETTLE,
+    ...overrides,
+  });
+  return {
+    runtime,
+    controller,
+    send,
+    navigate(path) {
+      setUrl(path);
+      listener?.(new URL(`${ORIGIN}${path}`));
+    },
+  };
+}
+
+const buttons = () => document.querySelectorAll('[data-portal-link="button"]');
+const button = () => buttons()[0]?.shadowRoot?.querySelector('button') as HTMLButtonElement | undefined;
+const toastText = (role: 'status' | 'alert') =>
+  document.querySelector('[data-portal-link="toast"]')?.shadowRoot?.querySelector(`[role="${role}"]`)?.textContent ??
+  '';
+const paneOfButton = () =>
+  buttons()[0]?.closest('[data-side-conversations-anchor-id]')?.getAttribute('data-side-conversations-anchor-id');
+
+let started: Started | undefined;
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  setUrl('/agent/tickets/101');
+  render(101);
+});
+
+afterEach(() => {
+  started?.controller.abort();
+  started = undefined;
+  document.body.innerHTML = '';
+});
+
+describe('content runtime: the button', () => {
+  it('sits right after the requester field of the active pane, once', async () => {
+    started = start();
+    await settle();
+    expect(buttons()).toHaveLength(1);
+    expect(paneOfButton()).toBe('101');
+    expect(buttons()[0]?.previousElementSibling?.getAttribute('data-test-id')).toBe(
+      'ticket-system-field-requester-select',
+    );
+    expect(button()?.textContent).toBe('Copy portal link');
+  });
+
+  it('click → busy → copies the requester (email and name, no helpdesk id) → toast with the expiry', async () => {
+    started = start();
+    await settle();
+    const expiresAt = new Date(2030, 0, 2, 16, 42).getTime();
+    let release: (reply: Reply<CopyResult>) => void = () => undefined;
+    started.send.mockImplementation(() => new Promise((resolve) => (release = resolve)));
+    button()?.click();
+    await vi.waitFor(() => expect(started?.send).toHaveBeenCalled());
+    expect(button()?.getAttribute('aria-busy')).toBe('true');
+    expect(button()?.disabled).toBe(true);
+    release(copied(expiresAt));
+    await vi.waitFor(() => expect(toastText('status')).toMatch(/^Portal link copied · expires 2 Jan 16:42$/));
+    expect(started.send).toHaveBeenCalledWith({
+      type: 'copy-portal-link',
+      customer: { email: JANE.email, name: JANE.name },
+    });
+    expect(button()?.getAttribute('aria-busy')).toBe('false');
+  });
+
+  it('an error reply shows the agent-facing message as an alert', async () => {
+    started = start();
+    started.send.mockResolvedValue({
+      ok: false,
+      error: { code: 'key-rejected', message: 'Appstle rejected the API key. Check the key in Settings.' },
+    });
+    await settle();
+    button()?.click();
+    await vi.waitFor(() => expect(toastText('alert')).toBe('Appstle rejected the API key. Check the key in Settings.'));
+    expect(toastText('status')).toBe('');
+  });
+
+  it('text is never parsed as HTML', async () => {
+    started = start();
+    const hostile = '<img src=x onerror="alert(1)"> rejected';
+    started.send.mockResolvedValue({ ok: false, error: { code: 'internal', message: hostile } });
+    await settle();
+    button()?.click();
+    await vi.waitFor(() => expect(toastText('alert')).toBe(hostile));
+    const toastRoot = document.querySelector('[data-portal-link="toast"]')?.shadowRoot;
+    expect(toastRoot?.querySelector('img')).toBeNull();
+  });
+
+  it('API refused (401): the profile card of the pane is read', async () => {
+    setUrl('/agent/tickets/103');
+    render(103);
+    started = start();
+    await settle();
+    expect(await started.runtime.customer()).toMatchObject({ email: BOB.email, source: 'page' });
+    button()?.click();
+    await vi.waitFor(() =>
+      expect(started?.send).toHaveBeenCalledWith(
+        expect.objectContaining({ customer: expect.objectContaining({ email: BOB.email }) }),
+      ),
+    );
+  });
+
+  it('no email anywhere: says so, sends nothing', async () => {
+    setUrl('/agent/tickets/105');
+    render(105);
+    started = start();
+    await settle();
+    button()?.click();
+    await vi.waitFor(() => expect(toastText('alert')).toMatch(/^No customer detected on this page/));
+    expect(started.send).not.toHaveBeenCalled();
+  });
+
+  it('records the detection cost in the Performance timeline (latest entry only)', async () => {
+    performance.clearMeasures(DETECT_MEASURE);
+    started = start();
+    await settle();
+    started.navigate('/agent/tickets/102');
+    await settle();
+    const entries = performance.getEntriesByName(DETECT_MEASURE);
+    expect(entries).toHaveLength(1);
+    expect((entries[0] as PerformanceMeasure).detail).toEqual({ helpdesk: 'zendesk', ticketId: '102', source: 'api' });
+  });
+});
+
+describe('content runtime: navigation', () => {
+  it('follows the ticket in the URL; one button throughout; none off a ticket', async () => {
+    started = start();
+    await settle();
+    started.navigate('/agent/tickets/102'); // a mounted, hidden tab becomes active
+    for (const pane of document.querySelectorAll<HTMLElement>('[data-side-conversations-anchor-id]')) {
+      pane.style.display = pane.getAttribute('data-side-conversations-anchor-id') === '102' ? '' : 'none';
+    }
+    await settle();
+    expect(buttons()).toHaveLength(1);
+    expect(paneOfButton()).toBe('102');
+    expect(await started.runtime.customer()).toMatchObject({ email: BOB.email });
+
+    started.navigate('/agent/tickets/104'); // a pane rendered later
+    await settle();
+    expect(buttons()).toHaveLength(1);
+    expect(buttons()[0]?.getAttribute('data-pinned')).toBe(''); // no anchor yet
+    document.getElementById('main_panes')?.insertAdjacentHTML('beforeend', zendeskPaneHtml(ticket(104), true));
+    await settle();
+    expect(buttons()).toHaveLength(1);
+    expect(paneOfButton()).toBe('104');
+    expect(await started.runtime.customer()).toMatchObject({ email: JANE.email, source: 'page' });
+
+    started.navigate('/agent/dashboard');
+    await settle();
+    expect(buttons()).toHaveLength(0);
+  });
+
+  it('puts the button back when the page re-renders over it', async () => {
+    started = start();
+    await settle();
+    buttons()[0]?.remove();
+    await settle();
+    expect(buttons()).toHaveLength(1);
+    const field = document.querySelector(
+      '[data-side-conversations-anchor-id="101"] [data-test-id="ticket-system-field-requester-select"]',
+    );
+    field?.replaceWith(field.cloneNode(true));
+    await settle();
+    expect(buttons()).toHaveLength(1);
+    expect(buttons()[0]?.previousElementSibling?.getAttribute('data-test-id')).toBe(
+      'ticket-system-field-requester-select',
+    );
+  });
+
+  it('coalesces a burst of 10,000 mutations into one cheap check', async () => {
+    const anchor = vi.fn(zendesk.anchor);
+    started = start({ ...zendesk, anchor });
+    await settle();
+    const calls = anchor.mock.calls.length;
+    const log = document.querySelector('[data-side-conversations-anchor-id="101"] [data-test-id="omni-log-container"]');
+    for (let i = 0; i < 10_000; i++) log?.append(document.createElement('span'));
+    await settle();
+    // The button is still in place: no look-up of the page at all.
+    expect(anchor.mock.calls.length).toBe(calls);
+    expect(buttons()).toHaveLength(1);
+  });
+
+  it('once settled, a busy conversation does not even schedule a check (only the button’s ancestors are watched)', async () => {
+    started = start();
+    await settle();
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    const log = document.querySelector('[data-side-conversations-anchor-id="101"] [data-test-id="omni-log-container"]');
+    for (let i = 0; i < 1_000; i++) log?.append(document.createElement('span'));
+    await Promise.resolve();
+    expect(timers).not.toHaveBeenCalled();
+    document.getElementById('main_panes')?.append(document.createElement('div')); // an ancestor's child list
+    await Promise.resolve();
+    expect(timers).toHaveBeenCalledTimes(1);
+    timers.mockRestore();
+    await settle();
+    expect(buttons()).toHaveLength(1);
+  });
+
+  it('removes what an earlier copy of the content script left behind', async () => {
+    const stale = document.createElement('span');
+    stale.setAttribute('data-portal-link', 'button');
+    document.body.append(stale);
+    started = start();
+    await settle();
+    expect(stale.isConnected).toBe(false);
+    expect(buttons()).toHaveLength(1);
+  });
+});
+
+describe('content runtime: invalidation', () => {
+  it('takes the UI, observer and listener away quietly', async () => {
+    started = start();
+    await settle();
+    expect(fakeBrowser.runtime.onMessage.hasListeners()).toBe(true);
+    started.controller.abort();
+    expect(document.querySelectorAll('[data-portal-link]')).toHaveLength(0);
+    expect(fakeBrowser.runtime.onMessage.hasListeners()).toBe(false);
+    // The page keeps changing and navigating: nothing comes back.
+    document.getElementById('main_panes')?.append(document.createElement('div'));
+    started.navigate('/agent/tickets/102');
+    await settle();
+    expect(document.querySelectorAll('[data-portal-link]')).toHaveLength(0);
+    expect(await started.runtime.copy()).toBe(false);
+    expect(started.send).not.toHaveBeenCalled();
+  });
+
+  it('orphaned by an update (runtime.id gone): the next mutation or click removes the UI quietly', async () => {
+    started = start();
+    await settle();
+    const runtime = fakeBrowser.runtime as { id?: string };
+    const id = runtime.id;
+    try {
+      runtime.id = undefined;
+      buttons()[0]?.parentElement?.append(document.createElement('i'));
+      await settle();
+      expect(document.querySelectorAll('[data-portal-link]')).toHaveLength(0);
+      expect(await started.runtime.copy()).toBe(false);
+      expect(started.send).not.toHaveBeenCalled();
+    } finally {
+      runtime.id = id;
+    }
+  });
+
+  it('an already invalid context starts nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    startHelpdesk(zendesk, {
+      signal: controller.signal,
+      onLocationChange: () => undefined,
+      getJson: fixtureApi,
+      settleMs: SETTLE,
+    });
+    await settle();
+    expect(buttons()).toHaveLength(0);
+  });
+});
+
+describe('content runtime: messages from the extension', () => {
+  async function ask(message: unknown, sender: { id?: string } = { id: fakeBrowser.runtime.id }) {
+    let reply: unknown = 'no reply';
+    await fakeBrowser.runtime.onMessage.trigger(message, sender, (r: unknown) => {
+      reply = r;
+    });
+    await settle();
+    return reply;
+  }
+
+  it('tells the popup the detected customer', async () => {
+    started = start();
+    expect(await ask({ type: TAB_GET_CUSTOMER })).toEqual({
+      helpdesk: 'zendesk',
+      ticketId: '101',
+      name: JANE.name,
+      email: JANE.email,
+      source: 'api',
+    });
+  });
+
+  it('copies on the shortcut’s request and says it handled it', async () => {
+    started = start();
+    await settle();
+    expect(await ask({ type: TAB_COPY })).toEqual({ handled: true, ok: true });
+    expect(toastText('status')).toMatch(/^Portal link copied/);
+  });
+
+  it('off a ticket: the shortcut gets the no-customer toast; the popup gets null', async () => {
+    setUrl('/agent/dashboard');
+    started = start();
+    expect(await ask({ type: TAB_COPY })).toEqual({ handled: true, ok: false });
+    expect(toastText('alert')).toMatch(/^No customer detected on this page/);
+    expect(await ask({ type: TAB_GET_CUSTOMER })).toBeNull();
+  });
+
+  it.each([
+    ['another extension', { type: TAB_COPY }, { id: 'someone-else' }],
+    ['no sender id', { type: TAB_GET_CUSTOMER }, {}],
+    ['an unknown message', { type: 'copy-portal-link', customer: 'x' }, undefined],
+    ['not an object', 'portal-link:copy-detected-customer', undefined],
+  ])('ignores %s', async (_name, message, sender) => {
+    started = start();
+    await settle();
+    expect(await ask(message, sender)).toBe('no reply');
+    expect(started.send).not.toHaveBeenCalled();
+  });
+});
