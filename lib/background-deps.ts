@@ -4,8 +4,11 @@ import { copyInDocument, copyViaOffscreen, OFFSCREEN_PATH } from './clipboard';
 import { PortalLinkError } from './errors';
 import { defaultHttpDeps } from './http';
 import { sessionLinkCache } from './link-service';
+import { readManaged } from './managed-settings';
+import { showPageToast } from './page-toast';
 import type { RouterDeps } from './router';
 import { loadSettings, saveSettings } from './settings-storage';
+import type { FeedbackDeps } from './tab-feedback';
 
 async function copy(text: string): Promise<void> {
   const offscreen = browser.offscreen;
@@ -37,8 +40,39 @@ export function backgroundDeps(): RouterDeps {
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
     loadSettings,
     saveSettings,
+    loadManaged: () => readManaged(browser.storage.managed),
     http: defaultHttpDeps(),
     cache: sessionLinkCache(browser.storage.session),
     copy,
+  };
+}
+
+/** A 32 px dot in the brand colour: notifications need an icon, and this needs no packaged file. */
+const NOTIFICATION_ICON =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAaElEQVR42u3XsQ3AIAxEUfZilIzOMD91pCiCYOMrrvgl0us4t36NVtnqAyYLBbDZFoCgfgEIbglAUlMAkvsEcKhXAIcz4AGgKAMMMMAAHYD/AglA+SCRmGQSo1RilkscJhKnmcRxmtoNZ7OllbR4YwMAAAAASUVORK5CYII=';
+
+export function feedbackDeps(): FeedbackDeps {
+  return {
+    async showToast(tabId, toast) {
+      const [frame] = await browser.scripting.executeScript({
+        target: { tabId },
+        func: showPageToast,
+        args: [toast.text, toast.role],
+      });
+      return frame?.result === true;
+    },
+    async setBadge(tabId, badge) {
+      await browser.action.setBadgeText({ tabId, text: badge.text });
+      await browser.action.setBadgeBackgroundColor({ tabId, color: badge.color });
+      await browser.action.setTitle({ tabId, title: badge.title });
+    },
+    async notify(message) {
+      await browser.notifications.create({
+        type: 'basic',
+        iconUrl: NOTIFICATION_ICON,
+        title: 'Portal Link',
+        message,
+      });
+    },
   };
 }
