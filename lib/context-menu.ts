@@ -51,12 +51,12 @@ const WRAPPERS: [string, string][] = [
 export function selectionCustomer(selection: string | undefined): string | undefined {
   if (selection === undefined || selection.length > MAX_SELECTION) return undefined;
   let text = selection.replace(INVISIBLE, '').trim();
-  const named = /^[^<>@]*<([^<>\s]+@[^<>\s]+)>$/.exec(text);
-  if (named?.[1]) text = named[1];
   let before: string;
   do {
     before = text;
     text = text.replace(/[.,;:!?]+$/u, '').trim();
+    const named = /^[^<>@]*<([^<>\s]+@[^<>\s]+)>$/.exec(text);
+    if (named?.[1]) text = named[1];
     for (const [open, close] of WRAPPERS) {
       if (text.length > 1 && text.startsWith(open) && text.endsWith(close)) text = text.slice(1, -1).trim();
     }
