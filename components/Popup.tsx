@@ -4,6 +4,7 @@ import type { ErrorInfo } from '@/lib/errors';
 import { formatExpiry } from '@/lib/expiry';
 import type { CopyResult } from '@/lib/messages';
 import { sendRequest } from '@/lib/messaging-client';
+import { StorePicker } from './StorePicker';
 
 type Outcome = { kind: 'copied'; result: CopyResult } | { kind: 'error'; error: ErrorInfo } | undefined;
 
@@ -14,12 +15,13 @@ export function Popup() {
   const [customer, setCustomer] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
+  const [storeId, setStoreId] = useState<string>();
 
   async function copy(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setOutcome(undefined);
-    const reply = await sendRequest<CopyResult>({ type: 'copy-portal-link', customer });
+    const reply = await sendRequest<CopyResult>({ type: 'copy-portal-link', customer, storeId });
     setOutcome(reply.ok ? { kind: 'copied', result: reply } : { kind: 'error', error: reply.error });
     setBusy(false);
   }
@@ -28,6 +30,7 @@ export function Popup() {
     <main className="popup">
       <h1>Portal Link</h1>
       <form onSubmit={copy}>
+        <StorePicker value={storeId} onChange={setStoreId} />
         <label htmlFor="customer">Customer email or ID</label>
         <input
           id="customer"

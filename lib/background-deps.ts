@@ -4,7 +4,7 @@ import { copyInDocument, copyViaOffscreen, OFFSCREEN_PATH } from './clipboard';
 import { PortalLinkError } from './errors';
 import { defaultHttpDeps } from './http';
 import { sessionLinkCache } from './link-service';
-import { readManaged } from './managed-settings';
+import { managedReader } from './managed-settings';
 import { showPageToast } from './page-toast';
 import type { RouterDeps } from './router';
 import { loadSettings, saveSettings } from './settings-storage';
@@ -35,12 +35,14 @@ async function copy(text: string): Promise<void> {
 }
 
 export function backgroundDeps(): RouterDeps {
+  const managed = managedReader(browser.storage.managed);
+  void managed.read(); // at worker start, so the policy is usually known before the first copy
   return {
     runtimeId: browser.runtime.id,
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
     loadSettings,
     saveSettings,
-    loadManaged: () => readManaged(browser.storage.managed),
+    loadManaged: () => managed.read(),
     http: defaultHttpDeps(),
     cache: sessionLinkCache(browser.storage.session),
     copy,

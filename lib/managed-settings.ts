@@ -27,10 +27,19 @@ export const managedSettingsSchema = z
   });
 export type ManagedSettings = z.infer<typeof managedSettingsSchema>;
 
-/** What the policy says: nothing, valid settings, or something that was ignored. */
-export type ManagedState = { kind: 'none' } | { kind: 'valid'; settings: ManagedSettings } | { kind: 'invalid' };
+/**
+ * What the policy says: nothing, valid settings, something that was ignored, or not known yet
+ * (Chromium answers `storage.managed.get()` only once its policy service is ready, which can take
+ * seconds, and far longer in some start-ups: see managedReader).
+ */
+export type ManagedState =
+  | { kind: 'none' }
+  | { kind: 'valid'; settings: ManagedSettings }
+  | { kind: 'invalid' }
+  | { kind: 'pending' };
 
 export const NO_POLICY: ManagedState = { kind: 'none' };
+export const POLICY_PENDING: ManagedState = { kind: 'pending' };
 
 /** Reads the raw `storage.managed` contents (policy names are its top-level keys). */
 export function parseManaged(raw: unknown): ManagedState {
@@ -55,6 +64,41 @@ export async function readManaged(area: { get(keys?: null): Promise<Record<strin
 }
 
 /**
+ * Reads the policy without ever making a copy wait long for it: each read waits at most
+ * `timeoutMs` for `storage.managed`; while one read is outstanding past that, later reads return
+ * the last state this worker saw (or `pending`) at once. Seen in Chromium 156: the first `get()`
+ * after start-up answered after ~3 s, and after ~20 s when an extension page that had triggered it
+ * was closed meanwhile (tests/e2e harness); a copy must not hang on that.
+ */
+export function managedReader(
+  area: Parameters<typeof readManaged>[0],
+  options: { timeoutMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+) {
+  const timeoutMs = options.timeoutMs ?? 1500;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let last: ManagedState | undefined;
+  let inflight: Promise<ManagedState> | undefined;
+  let waitedOut = false;
+  return {
+    async read(): Promise<ManagedState> {
+      if (!inflight) {
+        waitedOut = false;
+        inflight = readManaged(area).then((state) => {
+          last = state;
+          inflight = undefined;
+          return state;
+        });
+      }
+      if (waitedOut) return last ?? POLICY_PENDING;
+      const result = await Promise.race([inflight, sleep(timeoutMs).then(() => undefined)]);
+      if (result) return result;
+      waitedOut = true;
+      return last ?? POLICY_PENDING;
+    },
+  };
+}
+
+/**
  * The settings the background acts on: managed stores first; a local store with a managed id is
  * dropped, and helpdesk hosts a managed store claims are removed from local stores. The default is
  * the administrator's, else the agent's, else the first store.
@@ -62,6 +106,7 @@ export async function readManaged(area: { get(keys?: null): Promise<Record<strin
 export function mergeManaged(local: Settings, managed: ManagedState): EffectiveSettings {
   if (managed.kind === 'none') return local;
   if (managed.kind === 'invalid') return { ...local, managedInvalid: true };
+  if (managed.kind === 'pending') return { ...local, managedPending: true };
   const managedIds = new Set(managed.settings.stores.map((s) => s.id));
   const managedHosts = new Set(managed.settings.stores.flatMap((s) => s.helpdeskHosts));
   const stores = [

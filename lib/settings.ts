@@ -157,6 +157,8 @@ export type EffectiveSettings = Settings & {
   managedDefault?: boolean;
   /** The administrator's policy was present but invalid, so it was ignored. */
   managedInvalid?: boolean;
+  /** The browser had not loaded policies yet: managed stores (if any) are missing for now. */
+  managedPending?: boolean;
 };
 
 /** What extension pages see of a store: everything but the key, which is masked (managed: not even that). */
@@ -169,6 +171,7 @@ export interface SettingsView {
   defaultStoreId?: string;
   managedDefault?: boolean;
   managedInvalid?: boolean;
+  managedPending?: boolean;
 }
 
 export function toView(settings: EffectiveSettings): SettingsView {
@@ -177,6 +180,7 @@ export function toView(settings: EffectiveSettings): SettingsView {
     defaultStoreId: settings.defaultStoreId,
     ...(settings.managedDefault ? { managedDefault: true } : {}),
     ...(settings.managedInvalid ? { managedInvalid: true } : {}),
+    ...(settings.managedPending ? { managedPending: true } : {}),
     stores: settings.stores.map(({ apiKey, ...rest }) =>
       managed.has(rest.id) ? { ...rest, apiKeyMask: '', managed: true } : { ...rest, apiKeyMask: maskKey(apiKey) },
     ),

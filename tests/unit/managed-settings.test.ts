@@ -3,8 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   localPart,
   type ManagedState,
+  managedReader,
   mergeManaged,
   NO_POLICY,
+  POLICY_PENDING,
   parseManaged,
   readManaged,
 } from '../../lib/managed-settings';
@@ -111,7 +113,72 @@ describe('readManaged', () => {
   });
 });
 
+describe('managedReader (a slow storage.managed never holds a copy up)', () => {
+  function slowArea() {
+    const waiting: ((value: Record<string, unknown>) => void)[] = [];
+    return {
+      calls: () => waiting.length,
+      answer: (value: Record<string, unknown>) => {
+        for (const resolve of waiting.splice(0)) resolve(value);
+      },
+      get: () => new Promise<Record<string, unknown>>((resolve) => waiting.push(resolve)),
+    };
+  }
+  // A sleep the test releases by hand.
+  function manualSleep() {
+    const sleepers: (() => void)[] = [];
+    return {
+      wake: () => {
+        for (const wake of sleepers.splice(0)) wake();
+      },
+      sleep: () => new Promise<void>((r) => sleepers.push(r)),
+    };
+  }
+  const policy = { stores: [rawManagedStore()] };
+
+  it('answers with the policy when storage answers in time', async () => {
+    const reader = managedReader({ get: async () => policy }, { timeoutMs: 1000 });
+    expect((await reader.read()).kind).toBe('valid');
+  });
+
+  it('answers "pending" when storage is slow, then at once while it still is, then the policy', async () => {
+    const area = slowArea();
+    const clock = manualSleep();
+    const reader = managedReader(area, { sleep: clock.sleep });
+    const first = reader.read();
+    await Promise.resolve();
+    clock.wake();
+    expect(await first).toEqual(POLICY_PENDING);
+    expect(await reader.read()).toEqual(POLICY_PENDING); // no second wait, no second get()
+    expect(area.calls()).toBe(1);
+    area.answer(policy);
+    await Promise.resolve();
+    await Promise.resolve();
+    const next = reader.read(); // a fresh get() now
+    area.answer(policy);
+    expect((await next).kind).toBe('valid');
+  });
+
+  it('after a slow start, a later slow read returns the last known policy', async () => {
+    const area = slowArea();
+    const clock = manualSleep();
+    const reader = managedReader(area, { sleep: clock.sleep });
+    const first = reader.read();
+    area.answer(policy);
+    expect((await first).kind).toBe('valid');
+    const second = reader.read();
+    await Promise.resolve();
+    clock.wake();
+    expect((await second).kind).toBe('valid');
+  });
+});
+
 describe('mergeManaged', () => {
+  it('a policy not loaded yet → the agent’s settings, flagged pending', () => {
+    expect(mergeManaged(local, POLICY_PENDING)).toEqual({ ...local, managedPending: true });
+    expect(toView(mergeManaged(local, POLICY_PENDING)).managedPending).toBe(true);
+  });
+
   it('no policy → the agent’s settings unchanged', () => {
     expect(mergeManaged(local, NO_POLICY)).toBe(local);
   });

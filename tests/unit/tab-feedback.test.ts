@@ -42,7 +42,7 @@ describe('toastFor / badgeFor', () => {
   it('success: the contract wording with the real expiry, never the link', () => {
     const toast = toastFor(copied, NOW);
     expect(toast).toEqual({ role: 'status', text: `Portal link copied · ${formatExpiry(NOW + 2 * 3600_000, NOW)}` });
-    expect(toast.text).toMatch(/^Portal link copied · expires \d{2}:\d{2}$/);
+    expect(toast.text).toMatch(/^Portal link copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}$/);
     expect(toast.text).not.toContain('https://');
     expect(badgeFor(copied)).toEqual({ text: '✓', color: '#2b8a3e', title: 'Portal link copied (Acme)' });
   });
