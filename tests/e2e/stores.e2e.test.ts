@@ -275,3 +275,88 @@ describe('managed settings', () => {
     expect(Object.keys(schema.properties)).toEqual(['stores', 'defaultStoreId']);
   });
 });
+
+/**
+ * No test can push a real policy (README, Managed deployment), so this one checks the settings page's
+ * rendering of what the background reports for managed stores: the page's get-settings reply is
+ * replaced by a view as lib/settings.ts toView builds it for a policy; everything else is real.
+ */
+describe('options page: a managed store', () => {
+  const managedView = {
+    defaultStoreId: 'hq',
+    managedDefault: true,
+    stores: [
+      {
+        id: 'hq',
+        name: 'HQ brand',
+        provider: 'appstle',
+        storeDomain: 'hq.myshopify.com',
+        portalUrlTemplate: 'https://{storeDomain}/tools/recurring/customer_portal?token={token}',
+        helpdeskHosts: ['hq.zendesk.com'],
+        apiKeyMask: '',
+        managed: true,
+      },
+      {
+        id: 'store-a',
+        name: 'Acme',
+        provider: 'appstle',
+        storeDomain: SHOP,
+        portalUrlTemplate: 'https://{storeDomain}/tools/recurring/customer_portal?token={token}',
+        helpdeskHosts: ['acme.zendesk.com'],
+        apiKeyMask: `•••• ${APPSTLE_KEY.slice(-4)}`,
+      },
+    ],
+  };
+
+  it('is read-only, shows no key, and is never sent back on Save', async () => {
+    await harness.setSettings({ stores: [TWO_STORES.stores[0]], defaultStoreId: 'store-a' });
+    const options = await harness.context.newPage();
+    await options.addInitScript((view) => {
+      const runtime = (globalThis as unknown as ChromeGlobal).chrome.runtime;
+      const send = runtime.sendMessage.bind(runtime);
+      const sent: unknown[] = [];
+      Object.assign(globalThis, { __sent: sent });
+      runtime.sendMessage = (message: { type?: string }) => {
+        sent.push(message);
+        return message?.type === 'get-settings' ? Promise.resolve({ ok: true, settings: view }) : send(message);
+      };
+    }, managedView);
+    await options.goto(`chrome-extension://${harness.extensionId}/options.html`);
+
+    await expect.poll(() => storeButton(options, /^HQ brand \(default\) · managed$/).count()).toBe(1);
+    expect(await options.getByLabel('Store name').inputValue()).toBe('HQ brand');
+    for (const label of ['Store name', 'Provider', 'Store domain', 'Helpdesk accounts']) {
+      expect(await options.getByLabel(label).isDisabled(), label).toBe(true);
+    }
+    expect(await options.getByLabel('API key').count()).toBe(0);
+    expect(await options.getByText('Managed by your administrator', { exact: true }).count()).toBe(1);
+    expect(await options.getByRole('button', { name: 'Remove store' }).count()).toBe(0);
+    expect(await options.getByLabel('Default store').isDisabled()).toBe(true);
+
+    // The agent's own store stays editable.
+    await storeButton(options, /^Acme$/).click();
+    expect(await options.getByLabel('Store name').isDisabled()).toBe(false);
+    expect(await options.getByLabel('API key').getAttribute('placeholder')).toContain(`•••• ${APPSTLE_KEY.slice(-4)}`);
+
+    // A host the managed store owns is refused before anything is sent.
+    await options.getByLabel('Helpdesk accounts').fill('acme.zendesk.com, hq.zendesk.com');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => options.getByRole('alert').textContent())
+      .toBe('hq.zendesk.com is listed in both “HQ brand” and “Acme”. A helpdesk account can use only one store.');
+
+    // Save sends the agent's stores only.
+    await options.getByLabel('Helpdesk accounts').fill('acme.zendesk.com');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.getByRole('status').textContent()).toMatch(/Settings saved/);
+    const saves = (
+      await options.evaluate(() => (globalThis as unknown as { __sent: { type: string }[] }).__sent)
+    ).filter((m) => m.type === 'save-settings') as unknown as {
+      settings: { stores: { id: string }[]; defaultStoreId?: string };
+    }[];
+    expect(saves).toHaveLength(1);
+    expect(saves[0]?.settings.stores.map((s) => s.id)).toEqual(['store-a']);
+    expect(saves[0]?.settings.defaultStoreId).toBe('hq');
+    await options.close();
+  });
+});
