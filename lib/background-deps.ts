@@ -64,9 +64,11 @@ export function feedbackDeps(): FeedbackDeps {
       return frame?.result === true;
     },
     async setBadge(tabId, badge) {
-      await browser.action.setBadgeText({ tabId, text: badge.text });
-      await browser.action.setBadgeBackgroundColor({ tabId, color: badge.color });
-      await browser.action.setTitle({ tabId, title: badge.title });
+      // Firefox's MV2 build has browserAction, with the same badge calls.
+      const action = browser.action ?? browser.browserAction;
+      await action.setBadgeText({ tabId, text: badge.text });
+      await action.setBadgeBackgroundColor({ tabId, color: badge.color });
+      await action.setTitle({ tabId, title: badge.title });
     },
     async notify(message) {
       await browser.notifications.create({
