@@ -5,7 +5,7 @@ import type { Reply, Request } from './messages';
 
 const UNREACHABLE: ErrorInfo = {
   code: 'internal',
-  message: 'Portal Link is not responding. Reload the page and try again.',
+  message: 'Portal Link was interrupted before it answered. Try again (reload the page if it keeps happening).',
 };
 
 export async function sendRequest<T extends object = object>(request: Request): Promise<Reply<T>> {

@@ -33,6 +33,8 @@ export interface Harness {
   writeClipboard(text: string): Promise<void>;
   /** Service worker by the time it is needed again (it may have been stopped and restarted). */
   currentWorker(): Promise<Worker>;
+  /** Stops the service worker as Chromium does when idle (CDP Target.closeTarget); it restarts on the next event. */
+  stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,8 @@ export async function launchExtension(
   context.on('console', (msg) => consoleLines.push(msg.text()));
   const watchWorker = (worker: Worker) => worker.on('console', (msg) => consoleLines.push(msg.text()));
   context.on('serviceworker', watchWorker);
+  // The offscreen document is a "background page" target; its console is checked too.
+  context.on('backgroundpage', (page) => page.on('console', (msg) => consoleLines.push(msg.text())));
 
   const currentWorker = async () =>
     context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
@@ -117,6 +121,19 @@ export async function launchExtension(
         (value) => (globalThis as unknown as ChromeGlobal).chrome.storage.local.set({ settings: value }),
         settings,
       );
+    },
+    async stopWorker() {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      const { targetInfos } = (await cdp.send('Target.getTargets')) as {
+        targetInfos: { type: string; url: string; targetId: string }[];
+      };
+      for (const target of targetInfos) {
+        if (target.type === 'service_worker' && target.url.startsWith(`chrome-extension://${extensionId}/`)) {
+          await cdp.send('Target.closeTarget', { targetId: target.targetId });
+        }
+      }
+      await cdp.detach();
     },
     async clearLinkCache() {
       const w = await currentWorker();

@@ -1,0 +1,26 @@
+export interface Summary {
+  median: number;
+  p95: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+export function summarize(samples: number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1) + 0.5))] ?? NaN;
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return {
+    median: round(at(0.5)),
+    p95: round(at(0.95)),
+    min: round(sorted[0] ?? NaN),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+    runs: sorted.length,
+  };
+}
+
+export async function sample(runs: number, measure: (i: number) => Promise<number>): Promise<Summary> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await measure(i));
+  return summarize(samples);
+}
