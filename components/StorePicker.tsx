@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { sendRequest } from '@/lib/messaging-client';
-import { hostOfUrl, resolveStore, type SettingsView, type StoreView } from '@/lib/settings';
+import type { SettingsView, StoreView } from '@/lib/settings';
+import { hostOfUrl, resolveStore } from '@/lib/store-resolution';
 
 /** The active tab's URL: opening the popup grants activeTab, so it is readable without `tabs`. */
 async function activeTabHost(): Promise<string | undefined> {
