@@ -5,6 +5,8 @@ export const PROVIDER_HOSTS = ['https://subscription-admin.appstle.com/*', 'http
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  // WXT_E2E=1: the same production build plus the test hook, in its own folder (.output/chrome-mv3-e2e).
+  outDirTemplate: process.env.WXT_E2E === '1' ? '{{browser}}-mv{{manifestVersion}}-e2e' : undefined,
   manifest: ({ browser }) => ({
     name: 'Portal Link',
     description: "Copy a customer's subscription portal link from Zendesk, Gorgias or any page.",

@@ -42,6 +42,6 @@ export default defineBackground(() => {
     void browser.runtime.sendMessage({ type: MANAGED_CHANGED }).catch(() => undefined);
   });
 
-  // e2e builds only (`--mode e2e`): the same handlers, reachable by the test driver.
-  if (import.meta.env.MODE === 'e2e') Object.assign(globalThis, { __portalLinkTest: handlers });
+  // e2e builds only (WXT_E2E=1): the same handlers, reachable by the test driver.
+  if (import.meta.env.WXT_E2E === '1') Object.assign(globalThis, { __portalLinkTest: handlers });
 });

@@ -20,16 +20,37 @@ export interface OffscreenApi {
 }
 
 let creating: Promise<void> | undefined;
+/** Known to exist since this worker started: saves a getContexts round trip on every copy. */
+let documentSeen = false;
+
+async function ensureDocument(api: OffscreenApi): Promise<void> {
+  if (await api.hasDocument()) return;
+  creating ??= api.createDocument().finally(() => {
+    creating = undefined;
+  });
+  await creating;
+}
 
 /** One offscreen document at a time: concurrent copies share the same creation. */
 export async function copyViaOffscreen(text: string, api: OffscreenApi): Promise<void> {
-  if (!(await api.hasDocument())) {
-    creating ??= api.createDocument().finally(() => {
-      creating = undefined;
-    });
-    await creating;
+  const message = { target: 'offscreen', type: 'copy', text } as const;
+  let reply: unknown;
+  try {
+    if (!documentSeen) await ensureDocument(api);
+    reply = await api.send(message);
+  } catch {
+    // The document may have been closed behind our back: make sure it exists, then try once more.
+    reply = undefined;
   }
-  const reply = await api.send({ target: 'offscreen', type: 'copy', text });
+  if (reply !== true) {
+    try {
+      await ensureDocument(api);
+      reply = await api.send(message);
+    } catch {
+      reply = undefined;
+    }
+  }
+  documentSeen = reply === true;
   if (reply !== true) throw new PortalLinkError('clipboard-failed');
 }
 

@@ -55,7 +55,8 @@ export async function getPortalLink(
     return { ...hit.data, cached: true };
   }
   const link = await provider.issueLink(store, query, deps.http);
-  await deps.cache.set(key, { url: link.url, expiresAt: link.expiresAt });
+  // Not awaited: the agent's clipboard shouldn't wait for storage; a lost write is only a cache miss.
+  deps.cache.set(key, { url: link.url, expiresAt: link.expiresAt }).catch(() => undefined);
   return { ...link, cached: false };
 }
 
