@@ -10,7 +10,19 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Portal Link',
     description: "Copy a customer's subscription portal link from Zendesk, Gorgias or any page.",
-    permissions: ['storage', 'clipboardWrite', 'contextMenus', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    permissions: [
+      'storage',
+      'clipboardWrite',
+      'contextMenus',
+      // The context-menu click (and opening the popup) grants activeTab: the toast is injected into
+      // that tab, and the popup reads the tab's URL to pick the mapped store.
+      'activeTab',
+      'scripting',
+      'notifications',
+      ...(browser === 'firefox' ? [] : ['offscreen']),
+    ],
+    // Enterprise policy (storage.managed): lib/managed-settings.ts, README "Managed deployment".
+    storage: { managed_schema: 'managed_schema.json' },
     host_permissions: PROVIDER_HOSTS,
     commands: {
       'copy-portal-link': {

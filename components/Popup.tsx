@@ -6,6 +6,7 @@ import { formatExpiry } from '@/lib/expiry';
 import { hasLookup, toCustomerRef } from '@/lib/helpdesks/detected';
 import type { CopyResult } from '@/lib/messages';
 import { sendRequest } from '@/lib/messaging-client';
+import { StorePicker } from './StorePicker';
 
 type Outcome = { kind: 'copied'; result: CopyResult } | { kind: 'error'; error: ErrorInfo } | undefined;
 
@@ -17,6 +18,7 @@ export function Popup() {
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
   const detected = useDetectedCustomer();
+  const [storeId, setStoreId] = useState<string>();
 
   async function copy(event: FormEvent) {
     event.preventDefault();
@@ -24,7 +26,7 @@ export function Popup() {
     setOutcome(undefined);
     // An empty field means the customer detected on the ticket; typed text overrides it.
     const target = customer.trim() === '' && hasLookup(detected) ? toCustomerRef(detected) : customer;
-    const reply = await sendRequest<CopyResult>({ type: 'copy-portal-link', customer: target });
+    const reply = await sendRequest<CopyResult>({ type: 'copy-portal-link', customer: target, storeId });
     setOutcome(reply.ok ? { kind: 'copied', result: reply } : { kind: 'error', error: reply.error });
     setBusy(false);
   }
@@ -34,6 +36,7 @@ export function Popup() {
       <h1>Portal Link</h1>
       {detected && <DetectedCustomerCard customer={detected} />}
       <form onSubmit={copy}>
+        <StorePicker value={storeId} onChange={setStoreId} />
         <label htmlFor="customer">Customer email or ID</label>
         <input
           id="customer"

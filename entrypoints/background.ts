@@ -1,35 +1,31 @@
 import { browser } from 'wxt/browser';
-import { backgroundDeps } from '@/lib/background-deps';
+import { backgroundDeps, feedbackDeps } from '@/lib/background-deps';
 import { offscreenCopySchema } from '@/lib/clipboard';
 import { handleCommand } from '@/lib/command';
-import { handleMenuClick, type MenuClick, type MenuOutcome, menuItems } from '@/lib/context-menu';
-import { copyPortalLink, createRouter } from '@/lib/router';
+import { handleMenuClick, type MenuClick, menuItems } from '@/lib/context-menu';
+import { MANAGED_CHANGED } from '@/lib/managed-settings';
+import { copyPortalLink, createRouter, loadEffectiveSettings } from '@/lib/router';
+import { reportOutcome } from '@/lib/tab-feedback';
 
 export default defineBackground(() => {
   const deps = backgroundDeps();
   const handle = createRouter(deps);
-
-  /** Feedback where no page UI can be reached: the action badge (✓ / !) on that tab. */
-  async function report(tabId: number | undefined, outcome: MenuOutcome) {
-    await browser.action.setBadgeText({ tabId, text: outcome.ok ? '✓' : '!' });
-    await browser.action.setBadgeBackgroundColor({ tabId, color: outcome.ok ? '#2b8a3e' : '#c92a2a' });
-    await browser.action.setTitle({ tabId, title: outcome.ok ? 'Portal link copied' : outcome.error.message });
-  }
+  const feedback = feedbackDeps();
 
   const handlers = {
     async contextMenuClick(info: MenuClick, tab?: { id?: number; url?: string }) {
       const outcome = await handleMenuClick(info, tab?.url, {
-        loadSettings: deps.loadSettings,
+        loadSettings: () => loadEffectiveSettings(deps),
         copy: (store, customer) => copyPortalLink(deps, store, customer),
       });
-      await report(tab?.id, outcome);
-      return outcome;
+      const channel = await reportOutcome(outcome, tab?.id, feedback);
+      return { ...outcome, channel };
     },
     command(name: string, tab?: { id?: number }) {
       return handleCommand(name, tab, {
         activeTab: async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0],
         sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
-        report,
+        report: async (tabId, outcome) => void (await reportOutcome(outcome, tabId, feedback)),
       });
     },
   };
@@ -47,6 +43,12 @@ export default defineBackground(() => {
       for (const item of menuItems) browser.contextMenus.create(item);
     });
     if (reason === 'install') void browser.runtime.openOptionsPage();
+  });
+  // The administrator's policy changed: links minted with old keys go, open settings pages reload.
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area !== 'managed') return;
+    void deps.cache.clear('link:');
+    void browser.runtime.sendMessage({ type: MANAGED_CHANGED }).catch(() => undefined);
   });
 
   // e2e builds only (WXT_E2E=1): the same handlers, reachable by the test driver.

@@ -4,8 +4,11 @@ import { copyInDocument, copyViaOffscreen, OFFSCREEN_PATH } from './clipboard';
 import { PortalLinkError } from './errors';
 import { defaultHttpDeps } from './http';
 import { sessionLinkCache } from './link-service';
+import { managedReader } from './managed-settings';
+import { showPageToast } from './page-toast';
 import type { RouterDeps } from './router';
 import { loadSettings, saveSettings } from './settings-storage';
+import type { FeedbackDeps } from './tab-feedback';
 
 async function copy(text: string): Promise<void> {
   const offscreen = browser.offscreen;
@@ -32,13 +35,48 @@ async function copy(text: string): Promise<void> {
 }
 
 export function backgroundDeps(): RouterDeps {
+  const managed = managedReader(browser.storage.managed);
+  void managed.read(); // at worker start, so the policy is usually known before the first copy
   return {
     runtimeId: browser.runtime.id,
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
     loadSettings,
     saveSettings,
+    loadManaged: () => managed.read(),
     http: defaultHttpDeps(),
     cache: sessionLinkCache(browser.storage.session),
     copy,
+  };
+}
+
+/** A 32 px dot in the brand colour: notifications need an icon, and this needs no packaged file. */
+const NOTIFICATION_ICON =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAaElEQVR42u3XsQ3AIAxEUfZilIzOMD91pCiCYOMrrvgl0us4t36NVtnqAyYLBbDZFoCgfgEIbglAUlMAkvsEcKhXAIcz4AGgKAMMMMAAHYD/AglA+SCRmGQSo1RilkscJhKnmcRxmtoNZ7OllbR4YwMAAAAASUVORK5CYII=';
+
+export function feedbackDeps(): FeedbackDeps {
+  return {
+    async showToast(tabId, toast) {
+      const [frame] = await browser.scripting.executeScript({
+        target: { tabId },
+        func: showPageToast,
+        args: [toast.text, toast.role],
+      });
+      return frame?.result === true;
+    },
+    async setBadge(tabId, badge) {
+      // Firefox's MV2 build has browserAction, with the same badge calls.
+      const action = browser.action ?? browser.browserAction;
+      await action.setBadgeText({ tabId, text: badge.text });
+      await action.setBadgeBackgroundColor({ tabId, color: badge.color });
+      await action.setTitle({ tabId, title: badge.title });
+    },
+    async notify(message) {
+      await browser.notifications.create({
+        type: 'basic',
+        iconUrl: NOTIFICATION_ICON,
+        title: 'Portal Link',
+        message,
+      });
+    },
   };
 }

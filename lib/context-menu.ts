@@ -1,11 +1,13 @@
 /**
  * The context-menu action: a selected email/id or a mailto: link → the portal link on the clipboard.
- * Side effects (settings, copy, feedback) are passed in so the handler is testable without a browser.
+ * Side effects (settings, copy) are passed in so the handler is testable without a browser
+ * (after bitwarden's context-menu-clicked-handler); feedback is lib/tab-feedback.ts.
  */
-import { mailtoAddress } from './customer';
+import { mailtoAddress, parseCustomerInput } from './customer';
 import { type ErrorInfo, errorInfo, PortalLinkError } from './errors';
 import type { CopyResult } from './messages';
-import { resolveStore, type Settings, type Store } from './settings';
+import { parseAnyProviderId } from './providers';
+import { hostOfUrl, resolveStore, type Settings, type Store } from './settings';
 
 export const MENU_SELECTION = 'copy-portal-link-selection';
 export const MENU_MAILTO = 'copy-portal-link-mailto';
@@ -24,12 +26,48 @@ export interface MenuClick {
   menuItemId: string | number;
   selectionText?: string;
   linkUrl?: string;
+  /** The top page's URL: which helpdesk account the agent is in. */
+  pageUrl?: string;
 }
 
-/** What the agent pointed at, as text for the link service to parse (it rejects non-emails/ids). */
+const MAX_SELECTION = 1280;
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+const WRAPPERS: [string, string][] = [
+  ['<', '>'],
+  ['"', '"'],
+  ["'", "'"],
+  ['“', '”'],
+  ['‘', '’'],
+  ['«', '»'],
+  ['(', ')'],
+  ['[', ']'],
+];
+
+/**
+ * Selected text as the agent meant it: trimmed (zero-width characters too), unwrapped from quotes,
+ * brackets and `<…>`, without sentence punctuation at the end, and `Jane Doe <jane@x.com>` reduced to
+ * the address. Whether the result is an email or an id is decided by the caller.
+ */
+export function selectionCustomer(selection: string | undefined): string | undefined {
+  if (selection === undefined || selection.length > MAX_SELECTION) return undefined;
+  let text = selection.replace(INVISIBLE, '').trim();
+  let before: string;
+  do {
+    before = text;
+    text = text.replace(/[.,;:!?]+$/u, '').trim();
+    const named = /^[^<>@]*<([^<>\s]+@[^<>\s]+)>$/.exec(text);
+    if (named?.[1]) text = named[1];
+    for (const [open, close] of WRAPPERS) {
+      if (text.length > 1 && text.startsWith(open) && text.endsWith(close)) text = text.slice(1, -1).trim();
+    }
+  } while (text !== before);
+  return text || undefined;
+}
+
+/** What the agent pointed at, as text for the link service to parse. */
 export function customerFromMenuClick(info: MenuClick): string | undefined {
-  if (info.menuItemId === MENU_MAILTO && info.linkUrl) return mailtoAddress(info.linkUrl);
-  if (info.menuItemId === MENU_SELECTION) return info.selectionText?.trim() || undefined;
+  if (info.menuItemId === MENU_MAILTO) return info.linkUrl ? mailtoAddress(info.linkUrl) : undefined;
+  if (info.menuItemId === MENU_SELECTION) return selectionCustomer(info.selectionText);
   return undefined;
 }
 
@@ -40,6 +78,11 @@ export interface MenuDeps {
   copy(store: Store | undefined, customer: string): Promise<CopyResult>;
 }
 
+/**
+ * Validates what was clicked before anything else (no settings read, no request for text that is
+ * neither an email nor a customer id), then copies with the store the page's helpdesk account maps
+ * to, else the default store.
+ */
 export async function handleMenuClick(
   info: MenuClick,
   tabUrl: string | undefined,
@@ -47,10 +90,10 @@ export async function handleMenuClick(
 ): Promise<MenuOutcome> {
   try {
     const customer = customerFromMenuClick(info);
-    if (!customer) throw new PortalLinkError('invalid-customer');
+    if (!customer || !parseCustomerInput(customer, parseAnyProviderId)) throw new PortalLinkError('invalid-customer');
     const settings = await deps.loadSettings();
-    const host = tabUrl ? new URL(tabUrl).hostname : undefined;
-    return { ok: true, result: await deps.copy(resolveStore(settings, host), customer) };
+    const store = resolveStore(settings, hostOfUrl(info.pageUrl ?? tabUrl));
+    return { ok: true, result: await deps.copy(store, customer) };
   } catch (error) {
     return { ok: false, error: errorInfo(error) };
   }

@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'unsafe-link'
   | 'clipboard-failed'
   | 'settings-invalid'
+  | 'host-taken'
   | 'invalid-message'
   | 'forbidden-sender'
   | 'internal';
@@ -32,6 +33,8 @@ export interface ErrorContext {
   provider?: string;
   /** Seconds to wait, for rate limits. */
   retryAfterS?: number;
+  /** A helpdesk host name, for mapping errors. */
+  host?: string;
 }
 
 export class PortalLinkError extends Error {
@@ -67,6 +70,8 @@ const describe: Record<ErrorCode, (c: Required<Pick<ErrorContext, 'provider'>> &
     `${provider} returned a link that isn't a secure portal address, so it was not copied. Contact support.`,
   'clipboard-failed': () => "Couldn't write to the clipboard. Click the page and try again.",
   'settings-invalid': () => 'Your Portal Link settings need attention. Open Settings and save them again.',
+  'host-taken': ({ host }) =>
+    `${host ?? 'That helpdesk account'} is already used by another store (maybe one your administrator manages). A helpdesk account can use only one store.`,
   'invalid-message': () => 'Portal Link received a request it does not understand. Reload the page.',
   'forbidden-sender': () => 'This page is not allowed to ask Portal Link for links.',
   internal: () => 'Something went wrong in Portal Link. Try again.',

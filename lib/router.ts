@@ -5,6 +5,7 @@
 import { errorInfo, PortalLinkError } from './errors';
 import type { HttpDeps } from './http';
 import { getPortalLink, type LinkCache, testConnection } from './link-service';
+import { localPart, type ManagedState, mergeManaged, NO_POLICY } from './managed-settings';
 import {
   allowedSenders,
   type CopyResult,
@@ -14,13 +15,25 @@ import {
   type SenderLike,
 } from './messages';
 import { providerFor } from './providers';
-import { mergeKeys, resolveStore, type Settings, type SettingsView, type Store, storeSchema, toView } from './settings';
+import {
+  type EffectiveSettings,
+  mergeKeys,
+  resolveStore,
+  type Settings,
+  type SettingsView,
+  type Store,
+  storeSchema,
+  toView,
+} from './settings';
 
 export interface RouterDeps {
   runtimeId: string;
   extensionOrigin: string;
+  /** The agent's own settings, as stored. */
   loadSettings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
+  /** The administrator's policy (`storage.managed`); none when absent. */
+  loadManaged?(): Promise<ManagedState>;
   http: HttpDeps;
   cache: LinkCache;
   copy(text: string): Promise<void>;
@@ -46,6 +59,14 @@ export async function copyPortalLink(
   return { url: link.url, expiresAt: link.expiresAt, cached: link.cached, storeName: store.name };
 }
 
+/** The agent's settings merged with the administrator's: what every copy and every page sees. */
+export async function loadEffectiveSettings(
+  deps: Pick<RouterDeps, 'loadSettings' | 'loadManaged'>,
+): Promise<EffectiveSettings> {
+  const [local, managed] = await Promise.all([deps.loadSettings(), deps.loadManaged?.() ?? NO_POLICY]);
+  return mergeManaged(local, managed);
+}
+
 export function createRouter(deps: RouterDeps) {
   return async function handle(message: unknown, sender: SenderLike): Promise<Reply<Record<string, unknown>>> {
     try {
@@ -58,7 +79,7 @@ export function createRouter(deps: RouterDeps) {
 
       switch (request.type) {
         case 'copy-portal-link': {
-          const settings = await deps.loadSettings();
+          const settings = await loadEffectiveSettings(deps);
           // A content script never picks the store: its helpdesk host does.
           const store =
             senderClass === 'extension-page' && request.storeId
@@ -67,21 +88,28 @@ export function createRouter(deps: RouterDeps) {
           return { ok: true, ...(await copyPortalLink(deps, store, request.customer)) };
         }
         case 'get-settings': {
-          const view: SettingsView = toView(await deps.loadSettings());
+          const view: SettingsView = toView(await loadEffectiveSettings(deps));
           return { ok: true, settings: view };
         }
         case 'save-settings': {
           const saved = await deps.loadSettings().catch(() => ({ stores: [] }) as Settings);
-          const next = await deps.saveSettings(mergeKeys(request.settings, saved));
+          const managed = (await deps.loadManaged?.()) ?? NO_POLICY;
+          const local = localPart(request.settings, managed);
+          if (!local.ok) throw new PortalLinkError('host-taken', { host: local.host });
+          const next = await deps.saveSettings(mergeKeys(local.settings, saved));
           // New keys or templates may mint different links: drop what was cached for these stores.
           await deps.cache.clear('link:');
-          return { ok: true, settings: toView(next) };
+          return { ok: true, settings: toView(mergeManaged(next, managed)) };
         }
         case 'test-connection': {
           const draft = storeSchema.safeParse(request.store);
           if (!draft.success) throw new PortalLinkError('invalid-message');
-          const saved = await deps.loadSettings().catch(() => ({ stores: [] }) as Settings);
-          const [store] = mergeKeys({ stores: [draft.data] }, saved).stores;
+          const saved = await loadEffectiveSettings(deps).catch(() => ({ stores: [] }) as EffectiveSettings);
+          // A managed store is tested as the administrator set it, whatever the page sent.
+          const managedStore = saved.managedStoreIds?.includes(draft.data.id)
+            ? saved.stores.find((s) => s.id === draft.data.id)
+            : undefined;
+          const [store] = managedStore ? [managedStore] : mergeKeys({ stores: [draft.data] }, saved).stores;
           if (!store) throw new PortalLinkError('invalid-message');
           const result = await testConnection(store, deps.http);
           const provider = providerFor(store).shortName;

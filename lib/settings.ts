@@ -3,6 +3,7 @@
  * The schema is the only definition of a store; storage is validated on every read and write.
  */
 import { z } from 'zod';
+import { hostClashes, hostOfUrl } from './store-resolution';
 
 export const DEFAULT_PORTAL_TEMPLATE = 'https://{storeDomain}/tools/recurring/customer_portal?token={token}';
 
@@ -62,15 +63,8 @@ export const settingsSchema = z
     defaultStoreId: z.string().optional(),
   })
   .superRefine((settings, ctx) => {
-    const owner = new Map<string, string>();
-    for (const store of settings.stores) {
-      for (const host of store.helpdeskHosts) {
-        const other = owner.get(host);
-        if (other !== undefined && other !== store.id) {
-          ctx.addIssue({ code: 'custom', message: `${host} is already used by another store`, path: ['stores'] });
-        }
-        owner.set(host, store.id);
-      }
+    for (const clash of hostClashes(settings.stores)) {
+      ctx.addIssue({ code: 'custom', message: `${clash.host} is already used by another store`, path: ['stores'] });
     }
     if (new Set(settings.stores.map((s) => s.id)).size !== settings.stores.length) {
       ctx.addIssue({ code: 'custom', message: 'Store ids must be unique', path: ['stores'] });
@@ -80,15 +74,29 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 export const EMPTY_SETTINGS: Settings = { stores: [] };
 
-/** The store for a helpdesk host: the one mapping it, else the default, else the first. */
-export function resolveStore(settings: Settings, host?: string): Store | undefined {
-  const wanted = host?.toLowerCase();
-  const mapped = wanted ? settings.stores.find((s) => s.helpdeskHosts.includes(wanted)) : undefined;
-  return mapped ?? defaultStore(settings);
-}
+export {
+  defaultStore,
+  type HostClash,
+  hostClashes,
+  hostOfUrl,
+  resolveStore,
+  type StoreLike,
+  type StoresLike,
+} from './store-resolution';
 
-export function defaultStore(settings: Settings): Store | undefined {
-  return settings.stores.find((s) => s.id === settings.defaultStoreId) ?? settings.stores[0];
+/**
+ * The options page's **Helpdesk accounts** field: host names separated by commas (or spaces).
+ * A pasted URL is reduced to its host; anything else that is not a host name is reported by name.
+ */
+export function parseHelpdeskHosts(text: string): { ok: true; hosts: string[] } | { ok: false; invalid: string } {
+  const hosts: string[] = [];
+  for (const entry of text.split(/[\s,;]+/).filter(Boolean)) {
+    const host = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ? hostOfUrl(entry) : entry.replace(/\/.*$/, '');
+    const parsed = hostName.safeParse(host ?? entry);
+    if (!parsed.success) return { ok: false, invalid: entry };
+    if (!hosts.includes(parsed.data)) hosts.push(parsed.data);
+  }
+  return { ok: true, hosts };
 }
 
 /** `•••• 3f9a`: enough to recognise a key, never enough to use it. */
@@ -97,19 +105,44 @@ export function maskKey(key: string): string {
   return key.length >= 12 ? `•••• ${key.slice(-4)}` : '••••';
 }
 
-/** What extension pages see of a store: everything but the key, which is masked. */
+/**
+ * Settings as the background uses them: the agent's own stores merged with those an administrator
+ * pushed by policy (lib/managed-settings.ts), which come first and are read-only.
+ */
+export type EffectiveSettings = Settings & {
+  /** Stores that come from the administrator's policy. */
+  managedStoreIds?: readonly string[];
+  /** The administrator chose the default store. */
+  managedDefault?: boolean;
+  /** The administrator's policy was present but invalid, so it was ignored. */
+  managedInvalid?: boolean;
+  /** The browser had not loaded policies yet: managed stores (if any) are missing for now. */
+  managedPending?: boolean;
+};
+
+/** What extension pages see of a store: everything but the key, which is masked (managed: not even that). */
 export type StoreView = (Store extends infer S ? (S extends Store ? Omit<S, 'apiKey'> : never) : never) & {
   apiKeyMask: string;
+  managed?: boolean;
 };
 export interface SettingsView {
   stores: StoreView[];
   defaultStoreId?: string;
+  managedDefault?: boolean;
+  managedInvalid?: boolean;
+  managedPending?: boolean;
 }
 
-export function toView(settings: Settings): SettingsView {
+export function toView(settings: EffectiveSettings): SettingsView {
+  const managed = new Set(settings.managedStoreIds ?? []);
   return {
     defaultStoreId: settings.defaultStoreId,
-    stores: settings.stores.map(({ apiKey, ...rest }) => ({ ...rest, apiKeyMask: maskKey(apiKey) })),
+    ...(settings.managedDefault ? { managedDefault: true } : {}),
+    ...(settings.managedInvalid ? { managedInvalid: true } : {}),
+    ...(settings.managedPending ? { managedPending: true } : {}),
+    stores: settings.stores.map(({ apiKey, ...rest }) =>
+      managed.has(rest.id) ? { ...rest, apiKeyMask: '', managed: true } : { ...rest, apiKeyMask: maskKey(apiKey) },
+    ),
   };
 }
 

@@ -20,6 +20,8 @@ const expectedMessages: Record<ErrorCode, string> = {
   'unsafe-link': "Appstle returned a link that isn't a secure portal address, so it was not copied. Contact support.",
   'clipboard-failed': "Couldn't write to the clipboard. Click the page and try again.",
   'settings-invalid': 'Your Portal Link settings need attention. Open Settings and save them again.',
+  'host-taken':
+    'That helpdesk account is already used by another store (maybe one your administrator manages). A helpdesk account can use only one store.',
   'invalid-message': 'Portal Link received a request it does not understand. Reload the page.',
   'forbidden-sender': 'This page is not allowed to ask Portal Link for links.',
   internal: 'Something went wrong in Portal Link. Try again.',
@@ -115,5 +117,13 @@ describe('errorInfo', () => {
     // Even if a caller wrongly put a secret in the context, only provider/retryAfterS are ever read.
     const context = { provider: 'Appstle', apiKey: APPSTLE_KEY } as unknown as { provider: string };
     expect(errorInfo(new PortalLinkError(code, context)).message).not.toContain(APPSTLE_KEY);
+  });
+});
+
+describe('host-taken', () => {
+  it('names the helpdesk host it is about', () => {
+    expect(errorInfo(new PortalLinkError('host-taken', { host: 'acme.zendesk.com' })).message).toBe(
+      'acme.zendesk.com is already used by another store (maybe one your administrator manages). A helpdesk account can use only one store.',
+    );
   });
 });

@@ -204,6 +204,43 @@ describe('gigstack provider: errors', () => {
     ],
     ['400 {message, error}', [json({ message: 'email is invalid', error: 'Bad Request' }, 400)], 'bad-request', 1],
     ['401', [json({ message: 'Invalid token' }, 401)], 'key-rejected', 1],
+    [
+      '400 {message, error} client not found (as gigstack answers an unknown client)',
+      [json({ message: 'Client not found', error: 'client_not_found' }, 400)],
+      'customer-not-found',
+      1,
+    ],
+    [
+      '400 {error:{code,message}} invalid email',
+      [json({ error: { code: 'invalid_email', message: 'email is invalid' } }, 400)],
+      'bad-request',
+      1,
+    ],
+    [
+      '401 {error:{code,message}}',
+      [json({ error: { code: 'unauthorized', message: 'Invalid API key' } }, 401)],
+      'key-rejected',
+      1,
+    ],
+    ['403 {message, error}', [json({ message: 'Team not allowed', error: 'forbidden' }, 403)], 'key-rejected', 1],
+    [
+      '404 {error:{code,message}}',
+      [json({ error: { code: 'not_found', message: 'Client not found' } }, 404)],
+      'customer-not-found',
+      1,
+    ],
+    [
+      '500 {message, error} is not retried',
+      [json({ message: 'Internal error', error: 'internal' }, 500), gigstackReply()],
+      'provider-down',
+      1,
+    ],
+    [
+      '502 HTML from a proxy is not retried',
+      [text('<html><body>Bad gateway</body></html>', 502), gigstackReply()],
+      'provider-down',
+      1,
+    ],
     ['403', [json({ error: 'Forbidden' }, 403)], 'key-rejected', 1],
     ['404', [json({ message: 'Client not found' }, 404)], 'customer-not-found', 1],
     ['422 problem JSON', [json({ title: 'Unprocessable', detail: 'team is not valid' }, 422)], 'bad-request', 1],
@@ -242,6 +279,16 @@ describe('gigstack provider: errors', () => {
     expect(http.calls).toHaveLength(2);
     expect(http.sleeps).toEqual([2000]);
     expect(http.calls[1]?.init.body).toBe(http.calls[0]?.init.body);
+  });
+
+  it('429 {error:{code,message}} with Retry-After is retried once, with the same body', async () => {
+    const limited = json({ error: { code: 'rate_limited', message: 'Too many requests' } }, 429, {
+      'retry-after': '1',
+    });
+    const { link, http } = await issue([limited, gigstackReply()], gigstackStore(), { kind: 'id', id: 'cus_9' });
+    expect(link.url).toBe('https://portal.gigstack.io/session/abc123');
+    expect(http.calls.map((c) => JSON.parse(String(c.init.body)))).toEqual([{ id: 'cus_9' }, { id: 'cus_9' }]);
+    expect(http.sleeps).toEqual([1000]);
   });
 
   it('429 over the budget tells the agent how long to wait', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ErrorCode, PortalLinkError } from '../../lib/errors';
+import { type ManagedState, parseManaged } from '../../lib/managed-settings';
 import type { SenderLike } from '../../lib/messages';
 import { copyPortalLink, createRouter, type RouterDeps } from '../../lib/router';
 import { maskKey, type Settings, settingsSchema } from '../../lib/settings';
@@ -58,7 +59,9 @@ interface Harness {
   handle: ReturnType<typeof createRouter>;
 }
 
-function harness(options: { settings?: Settings | Error; script?: Step[]; copyError?: unknown } = {}): Harness {
+function harness(
+  options: { settings?: Settings | Error; script?: Step[]; copyError?: unknown; managed?: ManagedState } = {},
+): Harness {
   const http = fakeHttp(options.script ?? [freshAppstle]);
   const cache = memoryCache();
   const copied: string[] = [];
@@ -77,6 +80,7 @@ function harness(options: { settings?: Settings | Error; script?: Step[]; copyEr
       stored.settings = valid;
       return valid;
     },
+    ...(options.managed ? { loadManaged: async () => structuredClone(options.managed as ManagedState) } : {}),
     http,
     cache,
     copy: async (text) => {
@@ -493,5 +497,101 @@ describe('copyPortalLink', () => {
     const result = await copyPortalLink(h.deps, appstleA, { email: 'jane@example.com' });
     expect(result).toMatchObject({ cached: false, storeName: 'Acme' });
     expect(h.copied).toEqual([result.url]);
+  });
+});
+
+describe('router: several stores and the administrator’s policy', () => {
+  const MANAGED_KEY = 'apst_live_MANAGED_SECRET_99f1';
+  const policy = parseManaged({
+    stores: [
+      {
+        id: 'hq',
+        name: 'HQ brand',
+        provider: 'appstle',
+        apiKey: MANAGED_KEY,
+        storeDomain: 'hq.myshopify.com',
+        helpdeskHosts: ['hq.zendesk.com', 'acme.zendesk.com'],
+      },
+    ],
+  });
+  const hqToken: Step = (_call, http) =>
+    json({ customerId: 12345, token: appstleToken({ shop: 'hq.myshopify.com' }, http.clock.now) });
+
+  it('the popup picks a store by id; an unknown id is no store', async () => {
+    const h = harness({ script: [gigstackReply()] });
+    expect(await h.handle(copyMsg('client_jane01', 'b'), POPUP)).toMatchObject({ ok: true, storeName: 'Beta' });
+    expect(headersOf(h.http.calls[0]).authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
+    expect(errorCode(await h.handle(copyMsg('client_jane01', 'nope'), POPUP))).toBe('no-store');
+  });
+
+  it('links are cached per store: the same customer in another store is asked again', async () => {
+    const h = harness({ script: [freshAppstle] });
+    const third = appstleStore({ id: 'c', name: 'Central', helpdeskHosts: [] });
+    h.stored.settings = { stores: [appstleA, gigstackB, third], defaultStoreId: 'a' };
+    await h.handle(copyMsg('12345', 'a'), POPUP);
+    await h.handle(copyMsg('12345', 'c'), POPUP);
+    expect(await h.handle(copyMsg('12345', 'a'), POPUP)).toMatchObject({ ok: true, cached: true });
+    expect(h.http.calls).toHaveLength(2);
+    expect([...h.cache.map.keys()].sort()).toEqual(['link:a:id:12345', 'link:c:id:12345']);
+  });
+
+  it('a content script on a host the policy maps uses the managed store and its key', async () => {
+    const h = harness({ managed: policy, script: [hqToken] });
+    const reply = await h.handle(copyMsg('12345'), ZENDESK); // acme.zendesk.com: the policy took it from store a
+    expect(reply).toMatchObject({ ok: true, storeName: 'HQ brand' });
+    expect(headersOf(h.http.calls[0])['x-api-key']).toBe(MANAGED_KEY);
+    expect(JSON.stringify(reply)).not.toContain(MANAGED_KEY);
+  });
+
+  it('get-settings: managed stores first, flagged, with no key or mask', async () => {
+    const h = harness({ managed: policy });
+    const reply = await h.handle({ type: 'get-settings' }, OPTIONS);
+    const view = reply.ok ? (reply.settings as { stores: Record<string, unknown>[] }) : undefined;
+    expect(view?.stores.map((s) => [s.id, s.managed ?? false, s.apiKeyMask])).toEqual([
+      ['hq', true, ''],
+      ['a', false, maskKey(APPSTLE_KEY)],
+      ['b', false, maskKey(GIGSTACK_KEY)],
+    ]);
+    expect(view?.stores[1]?.helpdeskHosts).toEqual([]);
+    expect(JSON.stringify(reply)).not.toContain(MANAGED_KEY.slice(-4));
+  });
+
+  it('get-settings: an invalid policy is reported and ignored', async () => {
+    const h = harness({ managed: { kind: 'invalid' } });
+    const reply = await h.handle({ type: 'get-settings' }, OPTIONS);
+    expect(reply).toMatchObject({ ok: true, settings: { managedInvalid: true } });
+    expect(reply.ok && (reply.settings as { stores: unknown[] }).stores).toHaveLength(2);
+  });
+
+  it('save-settings: managed stores sent back by the page are not saved locally', async () => {
+    const h = harness({ managed: policy });
+    const local = { ...appstleA, helpdeskHosts: [] };
+    const fake = { ...appstleA, id: 'hq', name: 'Mine now', apiKey: '' };
+    const reply = await h.handle(
+      { type: 'save-settings', settings: { stores: [fake, local], defaultStoreId: 'hq' } },
+      OPTIONS,
+    );
+    expect(reply.ok).toBe(true);
+    expect(h.saved[0]).toEqual({ stores: [{ ...local, apiKey: APPSTLE_KEY }], defaultStoreId: 'hq' });
+    expect(JSON.stringify(h.saved)).not.toContain(MANAGED_KEY);
+    expect(
+      reply.ok && (reply.settings as { stores: { id: string; name: string }[] }).stores.map((s) => s.name),
+    ).toEqual(['HQ brand', 'Acme']);
+  });
+
+  it('save-settings: a local store may not claim a managed helpdesk host', async () => {
+    const h = harness({ managed: policy });
+    const reply = await h.handle({ type: 'save-settings', settings: TWO_STORES }, OPTIONS); // a lists acme.zendesk.com
+    expect(reply).toMatchObject({ ok: false, error: { code: 'host-taken' } });
+    expect(!reply.ok && reply.error.message).toContain('acme.zendesk.com');
+    expect(h.saved).toHaveLength(0);
+  });
+
+  it('test-connection on a managed store uses the administrator’s store, whatever the page sent', async () => {
+    const h = harness({ managed: policy, script: [json({ title: 'Not Found', status: 404 }, 404)] });
+    const draft = { ...appstleA, id: 'hq', apiKey: 'typed-by-agent-123456', storeDomain: 'evil.example' };
+    const reply = await h.handle({ type: 'test-connection', store: draft }, OPTIONS);
+    expect(reply).toMatchObject({ ok: true, provider: 'Appstle' });
+    expect(headersOf(h.http.calls[0])['x-api-key']).toBe(MANAGED_KEY);
   });
 });

@@ -5,8 +5,11 @@ import {
   defaultStore,
   EMPTY_SETTINGS,
   gigstackStoreSchema,
+  hostClashes,
+  hostOfUrl,
   maskKey,
   mergeKeys,
+  parseHelpdeskHosts,
   resolveStore,
   type Settings,
   type Store,
@@ -384,5 +387,100 @@ describe('mergeKeys', () => {
     const merged = mergeKeys({ stores: [gigstackStore({ id: 'a', apiKey: '' })] }, saved);
     expect(merged.stores[0]?.provider).toBe('gigstack');
     expect(merged.stores[0]?.apiKey).toBe('');
+  });
+});
+
+describe('hostClashes', () => {
+  it.each<[string, { id: string; helpdeskHosts: string[] }[], { host: string; first: string; second: string }[]]>([
+    [
+      'none',
+      [
+        { id: 'a', helpdeskHosts: ['a.zendesk.com'] },
+        { id: 'b', helpdeskHosts: ['b.zendesk.com'] },
+      ],
+      [],
+    ],
+    ['a host twice in one store is not a clash', [{ id: 'a', helpdeskHosts: ['a.zendesk.com', 'a.zendesk.com'] }], []],
+    [
+      'a host in two stores',
+      [
+        { id: 'a', helpdeskHosts: ['x.zendesk.com'] },
+        { id: 'b', helpdeskHosts: ['y.zendesk.com', 'x.zendesk.com'] },
+      ],
+      [{ host: 'x.zendesk.com', first: 'a', second: 'b' }],
+    ],
+    [
+      'a host in three stores: both later ones name the first',
+      [
+        { id: 'a', helpdeskHosts: ['x.zendesk.com'] },
+        { id: 'b', helpdeskHosts: ['x.zendesk.com'] },
+        { id: 'c', helpdeskHosts: ['x.zendesk.com'] },
+      ],
+      [
+        { host: 'x.zendesk.com', first: 'a', second: 'b' },
+        { host: 'x.zendesk.com', first: 'a', second: 'c' },
+      ],
+    ],
+  ])('%s', (_label, stores, expected) => {
+    expect(hostClashes(stores)).toEqual(expected);
+  });
+});
+
+describe('parseHelpdeskHosts (the Helpdesk accounts field)', () => {
+  it.each<[string, string[]]>([
+    ['', []],
+    ['   ', []],
+    ['acme.zendesk.com', ['acme.zendesk.com']],
+    ['acme.zendesk.com, brand.gorgias.com', ['acme.zendesk.com', 'brand.gorgias.com']],
+    ['acme.zendesk.com,brand.gorgias.com,', ['acme.zendesk.com', 'brand.gorgias.com']],
+    ['ACME.Zendesk.COM', ['acme.zendesk.com']],
+    ['acme.zendesk.com acme.zendesk.com', ['acme.zendesk.com']],
+    ['acme.zendesk.com\nbrand.gorgias.com', ['acme.zendesk.com', 'brand.gorgias.com']],
+    ['https://acme.zendesk.com/agent/tickets/1', ['acme.zendesk.com']],
+    ['acme.zendesk.com/agent', ['acme.zendesk.com']],
+    ['support.acme-shop.com', ['support.acme-shop.com']],
+  ])('%j → %j', (text, hosts) => {
+    expect(parseHelpdeskHosts(text)).toEqual({ ok: true, hosts });
+  });
+
+  it.each<[string, string]>([
+    ['acme', 'acme'],
+    ['acme.zendesk.com, not a host', 'not'],
+    ['acme_zendesk.com', 'acme_zendesk.com'],
+    ['acme.zendesk.com:8443', 'acme.zendesk.com:8443'],
+    ['*.zendesk.com', '*.zendesk.com'],
+    ['javascript:alert(1)', 'javascript:alert(1)'],
+  ])('%j is refused, naming %j', (text, invalid) => {
+    expect(parseHelpdeskHosts(text)).toEqual({ ok: false, invalid });
+  });
+});
+
+describe('hostOfUrl', () => {
+  it.each<[string | undefined, string | undefined]>([
+    ['https://Acme.Zendesk.com/agent/tickets/1', 'acme.zendesk.com'],
+    ['https://acme.zendesk.com:443/', 'acme.zendesk.com'],
+    ['chrome://newtab/', 'newtab'],
+    ['about:blank', undefined],
+    ['file:///tmp/x.html', undefined],
+    ['not a url', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('%j → %j', (url, host) => {
+    expect(hostOfUrl(url)).toBe(host);
+  });
+});
+
+describe('resolveStore on what extension pages see', () => {
+  it('works on the masked view too (the popup preselects with it)', () => {
+    const view = toView({
+      stores: [
+        appstleStore({ id: 'a', helpdeskHosts: ['acme.zendesk.com'] }),
+        gigstackStore({ id: 'b', helpdeskHosts: ['beta.zendesk.com'] }),
+      ],
+      defaultStoreId: 'a',
+    });
+    expect(resolveStore(view, 'beta.zendesk.com')?.id).toBe('b');
+    expect(resolveStore(view, 'acme.zendesk.com.')?.id).toBe('a');
+    expect(resolveStore(view, 'gamma.zendesk.com')?.id).toBe('a');
   });
 });

@@ -62,6 +62,9 @@ export async function launchExtension(
       // Chromium backs off extension requests to a URL after 5xx replies (ERR_TEMPORARILY_THROTTLED);
       // real, and our message for it is right, but it would couple one test to the one before.
       '--disable-extensions-http-throttling',
+      // Lets the CDP Extensions domain run the toolbar action (Extensions.triggerAction): the real
+      // user-action path, which grants activeTab and opens the real popup (support/action.ts).
+      '--enable-unsafe-extension-debugging',
       `--lang=${options.language ?? 'en-US'}`,
       '--no-sandbox',
       '--disable-gpu',

@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'react';
+import { browser } from 'wxt/browser';
+import { sendRequest } from '@/lib/messaging-client';
+import type { SettingsView, StoreView } from '@/lib/settings';
+import { hostOfUrl, resolveStore } from '@/lib/store-resolution';
+
+/** The active tab's URL: opening the popup grants activeTab, so it is readable without `tabs`. */
+async function activeTabHost(): Promise<string | undefined> {
+  try {
+    const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+    return hostOfUrl(tab?.url);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The popup's **Store** select, shown only when there is more than one store. It preselects the
+ * store the active tab's helpdesk account maps to, else the default, and reports the choice.
+ */
+export function StorePicker({ value, onChange }: { value?: string; onChange(storeId: string | undefined): void }) {
+  const [stores, setStores] = useState<StoreView[]>([]);
+
+  useEffect(() => {
+    let live = true;
+    void Promise.all([sendRequest<{ settings: SettingsView }>({ type: 'get-settings' }), activeTabHost()]).then(
+      ([reply, host]) => {
+        if (!live || !reply.ok || reply.settings.stores.length < 2) return;
+        setStores(reply.settings.stores);
+        onChange(resolveStore(reply.settings, host)?.id);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [onChange]);
+
+  if (stores.length < 2) return null;
+  return (
+    <>
+      <label htmlFor="store">Store</label>
+      <select id="store" value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
+        {stores.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    </>
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * Telling the agent how a copy they started outside our pages (context menu) went: a toast in the
+ * tab when a script can be injected there, else the toolbar badge (✓ / !) on that tab and, for
+ * errors, a system notification. Browser calls are passed in, so the choice is testable.
+ */
+import type { ErrorInfo } from './errors';
+import { formatExpiry } from './expiry';
+import type { CopyResult } from './messages';
+import type { PageToast } from './page-toast';
+
+export type Outcome = { ok: true; result: CopyResult } | { ok: false; error: ErrorInfo };
+
+export interface Badge {
+  text: '✓' | '!' | '';
+  color: string;
+  title: string;
+}
+
+export interface FeedbackDeps {
+  /** Injects the toast; rejects (or resolves false) where no script may run: chrome:// pages, PDFs, the store. */
+  showToast(tabId: number, toast: PageToast): Promise<boolean>;
+  setBadge(tabId: number | undefined, badge: Badge): Promise<void>;
+  notify(message: string): Promise<void>;
+  now?(): number;
+}
+
+export type FeedbackChannel = 'toast' | 'badge' | 'badge+notification';
+
+export function toastFor(outcome: Outcome, now: number = Date.now()): PageToast {
+  return outcome.ok
+    ? { role: 'status', text: `Portal link copied · ${formatExpiry(outcome.result.expiresAt, now)}` }
+    : { role: 'alert', text: outcome.error.message };
+}
+
+export function badgeFor(outcome: Outcome): Badge {
+  return outcome.ok
+    ? { text: '✓', color: '#2b8a3e', title: `Portal link copied (${outcome.result.storeName})` }
+    : { text: '!', color: '#c92a2a', title: outcome.error.message };
+}
+
+const CLEAR: Badge = { text: '', color: '#2b8a3e', title: 'Portal Link' };
+
+export async function reportOutcome(
+  outcome: Outcome,
+  tabId: number | undefined,
+  deps: FeedbackDeps,
+): Promise<FeedbackChannel> {
+  const toast = toastFor(outcome, deps.now?.());
+  // Tab ids are >= 0; -1 (TAB_ID_NONE) is a click outside any tab.
+  if (tabId !== undefined && tabId >= 0) {
+    const shown = await deps.showToast(tabId, toast).catch(() => false);
+    if (shown) {
+      await deps.setBadge(tabId, CLEAR).catch(() => undefined); // an older "!" would now be wrong
+      return 'toast';
+    }
+  }
+  await deps.setBadge(tabId !== undefined && tabId >= 0 ? tabId : undefined, badgeFor(outcome)).catch(() => undefined);
+  if (outcome.ok) return 'badge';
+  await deps.notify(outcome.error.message).catch(() => undefined);
+  return 'badge+notification';
+}

@@ -1,0 +1,253 @@
+/**
+ * The context menu in real Chromium, production build: Playwright can't open native menus, so the
+ * extension's own registered listener is fired with `chrome.contextMenus.onClicked.dispatch(info,
+ * tab)` from the worker (shared/TESTING.md). A real menu click also grants activeTab; here the grant
+ * comes from the real toolbar action (support/action.ts), the same grant through the same path.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  APPSTLE_KEY,
+  expectedAppstleUrlPrefix,
+  GIGSTACK_KEY,
+  mockAppstle,
+  mockGigstack,
+  type ProviderMock,
+} from '../fixtures/mock-providers';
+import { type MockServer, startMockServer } from '../fixtures/mock-server';
+import { servePages } from '../fixtures/pages';
+import { clickAction } from './support/action';
+import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
+import { appstleStore, gigstackStore } from './support/settings';
+
+let server: MockServer;
+let appstle: ProviderMock;
+let gigstack: ProviderMock;
+let harness: Harness;
+let serial = 0;
+
+const SENTINEL = 'clipboard before the menu click';
+
+beforeAll(async () => {
+  server = await startMockServer();
+  appstle = mockAppstle(server);
+  gigstack = mockGigstack(server);
+  servePages(server);
+  harness = await launchExtension(server);
+});
+
+afterAll(async () => {
+  await harness?.close();
+  await server?.close();
+});
+
+beforeEach(async () => {
+  appstle.reset();
+  gigstack.reset();
+  await harness.setSettings({
+    stores: [
+      appstleStore({ id: 'store-a', name: 'Acme', helpdeskHosts: ['acme.zendesk.com'] }),
+      gigstackStore({ id: 'store-b', name: 'Beta MX', helpdeskHosts: ['beta.zendesk.com'] }),
+    ],
+    defaultStoreId: 'store-a',
+  });
+  await harness.clearLinkCache();
+  await harness.writeClipboard(SENTINEL);
+});
+
+/** A fresh tab on `url` (made unique, so the tab can be told apart from earlier ones). */
+async function openTab(url: string): Promise<Page> {
+  const page = await harness.context.newPage();
+  await page.goto(`${url}${url.includes('?') ? '&' : '?'}t=${++serial}`);
+  return page;
+}
+
+/** The tab id of the page Playwright has in front. */
+async function frontTabId(page: Page): Promise<number> {
+  await page.bringToFront();
+  const worker = await harness.currentWorker();
+  return worker.evaluate(async () => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
+    const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+    return tab.id as number;
+  });
+}
+
+/** Fires the extension's real onClicked listeners as Chromium does for a click in `page`. */
+async function menuClick(page: Page, info: Record<string, unknown>) {
+  const tabId = await frontTabId(page);
+  const worker = await harness.currentWorker();
+  await worker.evaluate(
+    async ({ info, tabId }) => {
+      const { chrome } = globalThis as unknown as ChromeGlobal;
+      chrome.contextMenus.onClicked.dispatch(info, await chrome.tabs.get(tabId));
+    },
+    { info: { editable: false, frameId: 0, pageUrl: page.url(), ...info }, tabId },
+  );
+  return tabId;
+}
+
+const selection = (text: string) => ({ menuItemId: 'copy-portal-link-selection', selectionText: text });
+const mailtoLink = (href: string) => ({ menuItemId: 'copy-portal-link-mailto', linkUrl: href });
+
+function toast(page: Page, role: 'status' | 'alert') {
+  return page.locator('#portal-link-menu-toast').getByRole(role);
+}
+
+async function clipboardChanged(): Promise<string> {
+  let text = SENTINEL;
+  await expect
+    .poll(async () => {
+      text = await harness.readClipboard();
+      return text;
+    })
+    .not.toBe(SENTINEL);
+  return text;
+}
+
+describe('context menu items', () => {
+  it('are created on install with the contract titles (update() resolves only for existing items)', async () => {
+    const worker = await harness.currentWorker();
+    const probe = (id: string) =>
+      worker.evaluate(
+        (menuId) =>
+          (globalThis as unknown as ChromeGlobal).chrome.contextMenus.update(menuId, {}).then(
+            () => 'exists',
+            () => 'missing',
+          ),
+        id,
+      );
+    expect(await probe('copy-portal-link-selection')).toBe('exists');
+    expect(await probe('copy-portal-link-mailto')).toBe('exists');
+    expect(await probe('no-such-item')).toBe('missing');
+  });
+});
+
+describe('copy by selection and by mailto link', () => {
+  it('a selection on an acme.zendesk.com ticket uses store A (Appstle), copies, and toasts in the page', async () => {
+    const page = await openTab('https://acme.zendesk.com/agent/tickets/101');
+    await clickAction(harness, page); // the activeTab grant a real menu click gives
+    const before = appstle.requests().length;
+    await menuClick(page, selection('  jane@example.com\n'));
+
+    const link = await clipboardChanged();
+    expect(link.startsWith(expectedAppstleUrlPrefix())).toBe(true);
+    const seen = appstle.requests().slice(before);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.headers['x-api-key']).toBe(APPSTLE_KEY);
+    expect(new URL(seen[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe('jane@example.com');
+    expect(gigstack.requests()).toHaveLength(0);
+
+    await expect.poll(() => toast(page, 'status').textContent()).toMatch(/^Portal link copied · expires /);
+    // The link itself never enters the page.
+    expect(await page.evaluate(() => document.documentElement.outerHTML)).not.toContain('token=');
+    await page.close();
+  });
+
+  it('a selection on a beta.zendesk.com ticket uses store B (gigstack, Bearer key)', async () => {
+    const page = await openTab('https://beta.zendesk.com/agent/tickets/202');
+    await clickAction(harness, page);
+    const before = gigstack.requests().length;
+    await menuClick(page, selection('client_jane01'));
+
+    const link = await clipboardChanged();
+    expect(link).toMatch(/^https:\/\/portal\.gigstack\.io\/session\/ps_client_jane01_/);
+    const seen = gigstack.requests().slice(before);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.method).toBe('POST');
+    expect(seen[0]?.headers.authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
+    expect(JSON.parse(seen[0]?.body ?? '{}')).toEqual({ id: 'client_jane01' });
+    await expect.poll(() => toast(page, 'status').textContent()).toMatch(/^Portal link copied/);
+    await page.close();
+  });
+
+  it('a mailto: link on an unmapped page uses the default store', async () => {
+    const page = await openTab('https://shop-notes.myshopify.com/notes');
+    await clickAction(harness, page);
+    const before = appstle.requests().length;
+    const href = (await page.locator('#mail').getAttribute('href')) ?? '';
+    await menuClick(page, mailtoLink(href));
+
+    const link = await clipboardChanged();
+    expect(link.startsWith(expectedAppstleUrlPrefix())).toBe(true);
+    const seen = appstle.requests().slice(before);
+    expect(new URL(seen[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe('jane@example.com');
+    await expect.poll(() => toast(page, 'status').textContent()).toMatch(/^Portal link copied/);
+    await page.close();
+  });
+
+  it('a mailto: link with a subject on a mapped ticket copies for its first address only', async () => {
+    const page = await openTab('https://acme.zendesk.com/agent/tickets/303');
+    await clickAction(harness, page);
+    const before = appstle.requests().length;
+    await menuClick(page, mailtoLink((await page.locator('#mail').getAttribute('href')) ?? ''));
+    await clipboardChanged();
+    const seen = appstle.requests().slice(before);
+    expect(new URL(seen[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe('bob.requester@example.org');
+    await page.close();
+  });
+
+  it.each(['write to jane@example.com today', 'hello', '+52 55 1234 5678'])(
+    'an invalid selection %j makes no request and says why in the page',
+    async (text) => {
+      const page = await openTab('https://acme.zendesk.com/agent/tickets/404');
+      await clickAction(harness, page);
+      const before = server.requests.length;
+      await menuClick(page, selection(text));
+      await expect
+        .poll(() => toast(page, 'alert').textContent())
+        .toBe('That is not an email address or a customer ID. Check it and try again.');
+      const providerCalls = server.requests
+        .slice(before)
+        .filter((r) => r.host === 'subscription-admin.appstle.com' || r.host === 'api.gigstack.io');
+      expect(providerCalls).toHaveLength(0);
+      expect(await harness.readClipboard()).toBe(SENTINEL);
+      await page.close();
+    },
+  );
+});
+
+describe('where no script may run', () => {
+  async function badge(tabId: number) {
+    const worker = await harness.currentWorker();
+    return worker.evaluate(
+      (id) => (globalThis as unknown as ChromeGlobal).chrome.action.getBadgeText({ tabId: id }),
+      tabId,
+    );
+  }
+  async function notifications(): Promise<number> {
+    const worker = await harness.currentWorker();
+    return worker.evaluate(
+      async () => Object.keys(await (globalThis as unknown as ChromeGlobal).chrome.notifications.getAll()).length,
+    );
+  }
+
+  it('success: no toast (no activeTab grant), the ✓ badge on that tab, no notification', async () => {
+    const page = await openTab('https://shop-notes.myshopify.com/no-grant');
+    const notes = await notifications();
+    const tabId = await menuClick(page, selection('jane@example.com'));
+    await clipboardChanged();
+    await expect.poll(() => badge(tabId)).toBe('✓');
+    expect(await page.locator('#portal-link-menu-toast').count()).toBe(0);
+    expect(await notifications()).toBe(notes);
+    await page.close();
+  });
+
+  it('failure: the ! badge and a notification', async () => {
+    appstle.fail({ status: 401, body: { title: 'Unauthorized', status: 401 } });
+    const page = await openTab('https://shop-notes.myshopify.com/no-grant-error');
+    const notes = await notifications();
+    const tabId = await menuClick(page, selection('12345'));
+    await expect.poll(() => badge(tabId)).toBe('!');
+    await expect.poll(() => notifications()).toBe(notes + 1);
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+    await page.close();
+  });
+
+  it('no key or link appears in any console line', () => {
+    const lines = harness.consoleLines.join('\n');
+    expect(lines).not.toContain(APPSTLE_KEY);
+    expect(lines).not.toContain(GIGSTACK_KEY);
+    expect(lines).not.toContain('token=');
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { ErrorInfo } from '../../lib/errors';
+import { formatExpiry } from '../../lib/expiry';
+import type { PageToast } from '../../lib/page-toast';
+import { type Badge, badgeFor, type FeedbackDeps, type Outcome, reportOutcome, toastFor } from '../../lib/tab-feedback';
+import { NOW } from './helpers';
+
+const copied: Outcome = {
+  ok: true,
+  result: {
+    url: 'https://acme.myshopify.com/p?token=t',
+    expiresAt: NOW + 2 * 3600_000,
+    cached: false,
+    storeName: 'Acme',
+  },
+};
+const error: ErrorInfo = { code: 'key-rejected', message: 'Appstle rejected the API key. Check the key in Settings.' };
+const failed: Outcome = { ok: false, error };
+
+function fakeDeps(toast: 'shows' | 'rejects' | 'false') {
+  const toasts: { tabId: number; toast: PageToast }[] = [];
+  const badges: { tabId: number | undefined; badge: Badge }[] = [];
+  const notes: string[] = [];
+  const deps = {
+    showToast: vi.fn(async (tabId: number, t: PageToast) => {
+      if (toast === 'rejects') throw new Error('Cannot access contents of url "chrome://newtab/"');
+      toasts.push({ tabId, toast: t });
+      return toast === 'shows';
+    }),
+    setBadge: vi.fn(async (tabId: number | undefined, badge: Badge) => {
+      badges.push({ tabId, badge });
+    }),
+    notify: vi.fn(async (message: string) => {
+      notes.push(message);
+    }),
+    now: () => NOW,
+  } satisfies FeedbackDeps;
+  return { deps, toasts, badges, notes };
+}
+
+describe('toastFor / badgeFor', () => {
+  it('success: the contract wording with the real expiry, never the link', () => {
+    const toast = toastFor(copied, NOW);
+    expect(toast).toEqual({ role: 'status', text: `Portal link copied · ${formatExpiry(NOW + 2 * 3600_000, NOW)}` });
+    expect(toast.text).toMatch(/^Portal link copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}$/);
+    expect(toast.text).not.toContain('https://');
+    expect(badgeFor(copied)).toEqual({ text: '✓', color: '#2b8a3e', title: 'Portal link copied (Acme)' });
+  });
+
+  it('failure: the error message as an alert', () => {
+    expect(toastFor(failed)).toEqual({ role: 'alert', text: error.message });
+    expect(badgeFor(failed)).toEqual({ text: '!', color: '#c92a2a', title: error.message });
+  });
+});
+
+describe('reportOutcome', () => {
+  it.each<[string, Outcome]>([
+    ['success', copied],
+    ['failure', failed],
+  ])('%s: a toast in the tab when it can be injected; the badge is cleared, no notification', async (_l, outcome) => {
+    const { deps, toasts, badges, notes } = fakeDeps('shows');
+    expect(await reportOutcome(outcome, 7, deps)).toBe('toast');
+    expect(toasts).toEqual([{ tabId: 7, toast: toastFor(outcome, NOW) }]);
+    expect(badges).toEqual([{ tabId: 7, badge: { text: '', color: '#2b8a3e', title: 'Portal Link' } }]);
+    expect(notes).toEqual([]);
+  });
+
+  it.each(['rejects', 'false'] as const)('success where the toast %s → the ✓ badge on that tab only', async (mode) => {
+    const { deps, badges, notes } = fakeDeps(mode);
+    expect(await reportOutcome(copied, 7, deps)).toBe('badge');
+    expect(badges).toEqual([{ tabId: 7, badge: badgeFor(copied) }]);
+    expect(notes).toEqual([]);
+  });
+
+  it.each(['rejects', 'false'] as const)(
+    'failure where the toast %s → the ! badge and a notification',
+    async (mode) => {
+      const { deps, badges, notes } = fakeDeps(mode);
+      expect(await reportOutcome(failed, 7, deps)).toBe('badge+notification');
+      expect(badges).toEqual([{ tabId: 7, badge: badgeFor(failed) }]);
+      expect(notes).toEqual([error.message]);
+    },
+  );
+
+  it.each([undefined, -1])('no tab (%s): no toast attempt, a global badge', async (tabId) => {
+    const { deps, badges } = fakeDeps('shows');
+    expect(await reportOutcome(failed, tabId, deps)).toBe('badge+notification');
+    expect(deps.showToast).not.toHaveBeenCalled();
+    expect(badges).toEqual([{ tabId: undefined, badge: badgeFor(failed) }]);
+  });
+
+  it('a failing badge or notification API never throws out of the report', async () => {
+    const { deps } = fakeDeps('rejects');
+    deps.setBadge.mockRejectedValue(new Error('No tab with id: 7'));
+    deps.notify.mockRejectedValue(new Error('notifications unavailable'));
+    await expect(reportOutcome(failed, 7, deps)).resolves.toBe('badge+notification');
+  });
+});
