@@ -5,11 +5,30 @@ export const PROVIDER_HOSTS = ['https://subscription-admin.appstle.com/*', 'http
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
+  // Firefox stays on MV2 (WXT's default for Firefox); why: README, "Firefox".
   manifest: ({ browser }) => ({
     name: 'Portal Link',
     description: "Copy a customer's subscription portal link from Zendesk, Gorgias or any page.",
     permissions: ['storage', 'clipboardWrite', 'contextMenus', ...(browser === 'firefox' ? [] : ['offscreen'])],
     host_permissions: PROVIDER_HOSTS,
-    ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'portal-link@portal-link.app' } } } : {}),
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'portal-link@portal-link.app',
+              // data_collection_permissions (Firefox's install-time data consent) exists from Firefox 140.
+              strict_min_version: '140.0',
+              // The customer's email or id leaves the device, to the provider the agent configured (PRIVACY.md).
+              data_collection_permissions: { required: ['personallyIdentifyingInfo'] },
+            },
+            // Not built for Android (no context menus there); the key only states the version floor there.
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
+      : {}),
   }),
+  zip: {
+    // The Firefox sources zip: what a reviewer needs to rebuild (`npm install && npm run build:firefox`).
+    excludeSources: ['tests/**', 'bench/**', 'coverage/**', '*.log'],
+  },
 });

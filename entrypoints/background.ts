@@ -8,11 +8,14 @@ export default defineBackground(() => {
   const deps = backgroundDeps();
   const handle = createRouter(deps);
 
+  // The toolbar button is `browserAction` in the Firefox (MV2) build, `action` elsewhere.
+  const toolbar = browser.action ?? browser.browserAction;
+
   /** Feedback where no page UI can be reached: the action badge (✓ / !) on that tab. */
   async function report(tabId: number | undefined, outcome: MenuOutcome) {
-    await browser.action.setBadgeText({ tabId, text: outcome.ok ? '✓' : '!' });
-    await browser.action.setBadgeBackgroundColor({ tabId, color: outcome.ok ? '#2b8a3e' : '#c92a2a' });
-    await browser.action.setTitle({ tabId, title: outcome.ok ? 'Portal link copied' : outcome.error.message });
+    await toolbar.setBadgeText({ tabId, text: outcome.ok ? '✓' : '!' });
+    await toolbar.setBadgeBackgroundColor({ tabId, color: outcome.ok ? '#2b8a3e' : '#c92a2a' });
+    await toolbar.setTitle({ tabId, title: outcome.ok ? 'Portal link copied' : outcome.error.message });
   }
 
   const handlers = {
