@@ -27,7 +27,9 @@ const EXPLAINED = [
 
 const report = await webExt.cmd.lint({ sourceDir, output: 'none', boring: true }, { shouldExitProgram: false });
 const where = (m) => `${m.file ?? 'manifest'}${m.line ? `:${m.line}:${m.column}` : ''}`;
-const unexplained = report.warnings.filter((w) => !EXPLAINED.some((e) => e.code === w.code && e.file.test(w.file ?? '')));
+const unexplained = report.warnings.filter(
+  (w) => !EXPLAINED.some((e) => e.code === w.code && e.file.test(w.file ?? '')),
+);
 
 for (const m of report.errors) console.error(`error ${m.code} ${where(m)}: ${m.message}`);
 for (const m of unexplained) console.error(`warning ${m.code} ${where(m)}: ${m.message}`);
@@ -37,5 +39,7 @@ for (const e of EXPLAINED) {
   else console.log(`explained ${e.code} ×${hits.length} (${hits.map(where).join(', ')}): ${e.why}`);
 }
 const { errors, warnings, notices } = report.summary;
-console.log(`web-ext lint ${sourceDir}: ${errors} errors, ${warnings} warnings (${unexplained.length} unexplained), ${notices} notices`);
+console.log(
+  `web-ext lint ${sourceDir}: ${errors} errors, ${warnings} warnings (${unexplained.length} unexplained), ${notices} notices`,
+);
 process.exit(errors > 0 || unexplained.length > 0 ? 1 : 0);
