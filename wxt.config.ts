@@ -29,6 +29,6 @@ export default defineConfig({
   }),
   zip: {
     // The Firefox sources zip: what a reviewer needs to rebuild (`npm install && npm run build:firefox`).
-    excludeSources: ['tests/**', 'bench/**', 'coverage/**', '*.log'],
+    excludeSources: ['tests/**', 'bench/**', 'coverage/**', 'vitest*.config.ts', '*.log'],
   },
 });
