@@ -13,12 +13,15 @@ let server: MockServer;
 let appstle: ProviderMock;
 let firefox: FirefoxHarness;
 
+// One Firefox for the file: the production build first, then the e2e build in its place.
 beforeAll(async () => {
   server = await startMockServer();
   appstle = mockAppstle(server);
+  firefox = await launchFirefox(server);
 });
 
 afterAll(async () => {
+  await firefox?.close();
   await server?.close();
 });
 
@@ -58,17 +61,11 @@ function outcome(page: ExtensionPage) {
 }
 
 describe('Firefox ESR, production build', () => {
-  beforeAll(async () => {
-    firefox = await launchFirefox(server);
-  });
-  afterAll(async () => {
-    await firefox?.close();
-  });
-
   it('installs: the background page runs, opens the settings page and creates the context menu items', async () => {
     await expect.poll(() => firefox.extensionUrls().some((url) => url.endsWith('/options.html'))).toBe(true);
     const manifest = await firefox.inBackground(() => browser.runtime.getManifest());
     expect(manifest.manifest_version).toBe(2);
+    expect(await firefox.inBackground(() => '__portalLinkTest' in globalThis)).toBe(false); // e2e builds only
     // Granted at install (MV2), each justified in the README's "Permissions"; `offscreen` is Chrome's only.
     const permissions = await firefox.inBackground(() => browser.permissions.getAll());
     expect(permissions.permissions).toEqual(expect.arrayContaining(['clipboardWrite', 'contextMenus', 'storage']));
@@ -128,10 +125,7 @@ describe('Firefox ESR, production build', () => {
 // the e2e build's hook calls the very handler registered for it (DESIGN §5).
 describe('Firefox ESR, e2e build: the context-menu handler', () => {
   beforeAll(async () => {
-    firefox = await launchFirefox(server, { build: FIREFOX_E2E_BUILD });
-  });
-  afterAll(async () => {
-    await firefox?.close();
+    await firefox.reinstall(FIREFOX_E2E_BUILD);
   });
 
   it('copies the link for a mailto: link and reports on the toolbar button (browserAction in MV2)', async () => {

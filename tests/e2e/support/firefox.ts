@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import type { MockServer } from '../../fixtures/mock-server';
 import { CLIPBOARD_ORIGIN } from './extension';
 import { type HttpsProxy, startHttpsProxy } from './https-proxy';
@@ -37,7 +37,6 @@ export interface ExtensionPage {
 export interface FirefoxHarness {
   /** puppeteer over WebDriver BiDi: web pages only (helpdesk fixtures, the clipboard page). */
   driver: Browser;
-  addonId: string;
   proxy: HttpsProxy;
   /** Every console line and error of the extension's documents, for "no secret leaked" checks. */
   consoleLines: string[];
@@ -51,6 +50,8 @@ export interface FirefoxHarness {
   clearLinkCache(): Promise<void>;
   readClipboard(): Promise<string>;
   writeClipboard(text: string): Promise<void>;
+  /** Uninstalls the build and installs another in the same browser: one Firefox start for both. */
+  reinstall(build: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -114,10 +115,14 @@ export async function launchFirefox(
     await proxy.close();
   };
   try {
-    const addonId = await driver.installExtension(options.build ?? FIREFOX_BUILD);
+    // A web page open before the install: the settings page Firefox opens at install may take over a
+    // blank tab, and uninstalling closes the extension's tabs; this one keeps the window (and Firefox) open.
+    const clipboardPage = await driver.newPage();
+    await clipboardPage.goto(`${CLIPBOARD_ORIGIN}/`);
+    let addonId = await driver.installExtension(options.build ?? FIREFOX_BUILD);
     const rdp = await RdpClient.connect(rdpPort);
     const consoleLines: string[] = [];
-    const targets = await rdp.watchAddon(addonId, (line) => consoleLines.push(line));
+    let targets = await rdp.watchAddon(addonId, (line) => consoleLines.push(line));
     const extensionTargets = () => [...targets.values()].filter((t) => t.url.startsWith('moz-extension://'));
     const background = () =>
       poll('the background page', () =>
@@ -125,19 +130,13 @@ export async function launchFirefox(
       );
     const inBackground = async <T, A>(fn: InPage<A, T>, arg?: A) => rdp.evaluate<T>(await background(), call(fn, arg));
 
-    let clipboardPage: Page | undefined;
     const clipboard = async () => {
-      if (!clipboardPage || clipboardPage.isClosed()) {
-        clipboardPage = await driver.newPage();
-        await clipboardPage.goto(`${CLIPBOARD_ORIGIN}/`);
-      }
       await clipboardPage.bringToFront();
       return clipboardPage;
     };
 
     return {
       driver,
-      addonId,
       proxy,
       consoleLines,
       extensionUrls: () => extensionTargets().map((t) => t.url),
@@ -172,6 +171,11 @@ export async function launchFirefox(
       },
       async writeClipboard(text) {
         await (await clipboard()).evaluate((value) => navigator.clipboard.writeText(value), text);
+      },
+      async reinstall(build) {
+        await driver.uninstallExtension(addonId);
+        addonId = await driver.installExtension(build);
+        targets = await rdp.watchAddon(addonId, (line) => consoleLines.push(line));
       },
       async close() {
         rdp.close();
