@@ -65,6 +65,7 @@ describe('Firefox ESR, production build', () => {
     await expect.poll(() => firefox.extensionUrls().some((url) => url.endsWith('/options.html'))).toBe(true);
     const manifest = await firefox.inBackground(() => browser.runtime.getManifest());
     expect(manifest.manifest_version).toBe(2);
+    expect(Object.keys(manifest.icons ?? {})).toEqual(['16', '32', '48', '96', '128']);
     expect(await firefox.inBackground(() => '__portalLinkTest' in globalThis)).toBe(false); // e2e builds only
     // Granted at install (MV2), each justified in the README's "Permissions"; `offscreen` is Chrome's only.
     const permissions = await firefox.inBackground(() => browser.permissions.getAll());
