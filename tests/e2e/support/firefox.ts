@@ -115,8 +115,9 @@ export async function launchFirefox(
     await proxy.close();
   };
   try {
-    // A web page open before the install: the settings page Firefox opens at install may take over a
-    // blank tab, and uninstalling closes the extension's tabs; this one keeps the window (and Firefox) open.
+    // The clipboard is read and written from this https page (dom.events.testing.asyncClipboard). It is
+    // opened first: the settings page opened at install takes over a blank tab, and uninstalling closes
+    // the extension's tabs; this one keeps the window, and Firefox, open.
     const clipboardPage = await driver.newPage();
     await clipboardPage.goto(`${CLIPBOARD_ORIGIN}/`);
     let addonId = await driver.installExtension(options.build ?? FIREFOX_BUILD);
@@ -129,11 +130,6 @@ export async function launchFirefox(
         extensionTargets().find((t) => t.url.endsWith('/_generated_background_page.html')),
       );
     const inBackground = async <T, A>(fn: InPage<A, T>, arg?: A) => rdp.evaluate<T>(await background(), call(fn, arg));
-
-    const clipboard = async () => {
-      await clipboardPage.bringToFront();
-      return clipboardPage;
-    };
 
     return {
       driver,
@@ -167,10 +163,12 @@ export async function launchFirefox(
         await inBackground(() => browser.storage.session.clear());
       },
       async readClipboard() {
-        return (await clipboard()).evaluate(() => navigator.clipboard.readText());
+        await clipboardPage.bringToFront();
+        return clipboardPage.evaluate(() => navigator.clipboard.readText());
       },
       async writeClipboard(text) {
-        await (await clipboard()).evaluate((value) => navigator.clipboard.writeText(value), text);
+        await clipboardPage.bringToFront();
+        await clipboardPage.evaluate((value) => navigator.clipboard.writeText(value), text);
       },
       async reinstall(build) {
         await driver.uninstallExtension(addonId);
