@@ -1,6 +1,6 @@
 import { defineConfig } from 'wxt';
 
-// Production host names only: tests map them to local mocks with --host-resolver-rules.
+// Production host names only: tests route them to local mocks (--host-resolver-rules; a proxy in Firefox).
 export const PROVIDER_HOSTS = ['https://subscription-admin.appstle.com/*', 'https://api.gigstack.io/*'];
 
 export default defineConfig({
@@ -21,7 +21,7 @@ export default defineConfig({
               // The customer's email or id leaves the device, to the provider the agent configured (PRIVACY.md).
               data_collection_permissions: { required: ['personallyIdentifyingInfo'] },
             },
-            // Not built for Android (no context menus there); the key only states the version floor there.
+            // Android is not a target (no context menus there); this only states the version floor, 142 on Android.
             gecko_android: { strict_min_version: '142.0' },
           },
         }
