@@ -21,7 +21,8 @@ export default defineConfig({
               // The customer's email or id leaves the device, to the provider the agent configured (PRIVACY.md).
               data_collection_permissions: { required: ['personallyIdentifyingInfo'] },
             },
-            // Android is not a target (no context menus there); this only states the version floor, 142 on Android.
+            // Android is not a target (no context menus there); without this floor web-ext lint warns
+            // that Firefox for Android only has data_collection_permissions from 142.
             gecko_android: { strict_min_version: '142.0' },
           },
         }
