@@ -1,12 +1,13 @@
 import { defineConfig } from 'wxt';
 
-// Production host names only: tests map them to local mocks with --host-resolver-rules.
+// Production host names only: tests route them to local mocks (--host-resolver-rules; a proxy in Firefox).
 export const PROVIDER_HOSTS = ['https://subscription-admin.appstle.com/*', 'https://api.gigstack.io/*'];
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   // WXT_E2E=1: the same production build plus the test hook, in its own folder (.output/chrome-mv3-e2e).
   outDirTemplate: process.env.WXT_E2E === '1' ? '{{browser}}-mv{{manifestVersion}}-e2e' : undefined,
+  // Firefox stays on MV2 (WXT's default for Firefox); why: README, "Firefox".
   manifest: ({ browser }) => ({
     name: 'Portal Link',
     description: "Copy a customer's subscription portal link from Zendesk, Gorgias or any page.",
@@ -30,6 +31,25 @@ export default defineConfig({
         description: "Copy the portal link for this ticket's customer",
       },
     },
-    ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'portal-link@portal-link.app' } } } : {}),
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'portal-link@portal-link.app',
+              // data_collection_permissions (Firefox's install-time data consent) exists from Firefox 140.
+              strict_min_version: '140.0',
+              // The customer's email or id leaves the device, to the provider the agent configured (PRIVACY.md).
+              data_collection_permissions: { required: ['personallyIdentifyingInfo'] },
+            },
+            // Android is not a target (no context menus there); without this floor web-ext lint warns
+            // that Firefox for Android only has data_collection_permissions from 142.
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
+      : {}),
   }),
+  zip: {
+    // The Firefox sources zip: what a reviewer needs to rebuild (`npm install && npm run build:firefox`).
+    excludeSources: ['tests/**', 'bench/**', 'coverage/**', 'vitest*.config.ts', '*.log'],
+  },
 });

@@ -2,8 +2,9 @@
  * Writing the link to the clipboard from the background. Chrome's service worker has no DOM, so an
  * offscreen document (reason CLIPBOARD) does it; Firefox's background page can write directly.
  */
-import { z } from 'zod';
+
 import { PortalLinkError } from './errors';
+import { z } from './zod';
 
 export const OFFSCREEN_PATH = '/offscreen.html';
 export const offscreenCopySchema = z.object({

@@ -2,7 +2,7 @@
  * Turns "this customer, this store" into a portal link: parse, look in the cache, ask the provider.
  * Links live in `storage.session` because the service worker's globals die after 30 s idle.
  */
-import { z } from 'zod';
+
 import {
   type CustomerQuery,
   type CustomerRef,
@@ -16,6 +16,7 @@ import type { HttpDeps } from './http';
 import { providerFor } from './providers';
 import type { PortalLink } from './providers/types';
 import type { Store } from './settings';
+import { z } from './zod';
 
 /** A cached link is reused only while this share of its lifetime remains (105 of Appstle's 120 min). */
 export const REUSE_FRACTION = 105 / 120;

@@ -4,8 +4,9 @@
  * ignored as a whole (fail closed, as bitwarden's managed-config reader does) and reported.
  * Managed stores come first, win every id or helpdesk-host clash, and are read-only for the agent.
  */
-import { z } from 'zod';
+
 import { type EffectiveSettings, hostClashes, type Settings, storeSchema } from './settings';
+import { z } from './zod';
 
 /** A managed store must carry its key: the agent can't add one. */
 const managedStoreSchema = storeSchema.refine((store) => store.apiKey !== '', {

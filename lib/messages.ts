@@ -2,9 +2,10 @@
  * Every runtime message, its schema and who may send it. The background checks the sender
  * first, then the schema, and fails closed: anything else gets an error reply.
  */
-import { z } from 'zod';
+
 import type { ErrorInfo } from './errors';
 import { settingsSchema } from './settings';
+import { z } from './zod';
 
 /** Who is talking: our own pages, our content script on a helpdesk ticket, or anyone else. */
 export type SenderClass = 'extension-page' | 'helpdesk-content-script' | 'untrusted';

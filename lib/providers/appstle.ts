@@ -2,12 +2,13 @@
  * Appstle Subscriptions: GET /api/external/v2/customer-portal-token with X-API-Key.
  * The reply is a token; the link is the store's portal URL template filled with it.
  */
-import { z } from 'zod';
+
 import { parseShopifyId } from '../customer';
 import { PortalLinkError } from '../errors';
 import { errorForStatus, jsonBody, request } from '../http';
 import { decodeJwtPayload, toEpochMs } from '../jwt';
 import type { AppstleStore } from '../settings';
+import { z } from '../zod';
 import { providerLabels } from './labels';
 import type { Provider } from './types';
 

@@ -2,12 +2,13 @@
  * gigstack: POST /v2/clients/customerportal with a Bearer key; the reply carries the portal URL.
  * POST is not idempotent, so it is retried only on 429 with Retry-After (lib/http).
  */
-import { z } from 'zod';
+
 import { parseGigstackId } from '../customer';
 import { PortalLinkError } from '../errors';
 import { errorForStatus, jsonBody, request } from '../http';
 import { toEpochMs } from '../jwt';
 import type { GigstackStore } from '../settings';
+import { z } from '../zod';
 import { providerLabels } from './labels';
 import type { Provider } from './types';
 

@@ -49,8 +49,8 @@ describe('popup copy', () => {
     const link = await harness.readClipboard();
     expect(link.startsWith(expectedAppstleUrlPrefix())).toBe(true);
     expect(await status.textContent()).toContain(link);
-    // Late in the day the expiry is tomorrow and carries the date.
-    expect(await status.textContent()).toMatch(/expires (\d{1,2} [A-Za-z]{3} )?\d{2}:\d{2}/);
+    // An Appstle link lives 2 h: after 22:00 its expiry is tomorrow and carries the date.
+    expect(await status.textContent()).toMatch(/expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}/);
     const seen = appstle.requests().slice(before);
     expect(seen).toHaveLength(1);
     expect(seen[0]?.headers['x-api-key']).toBe(APPSTLE_KEY);
