@@ -1,26 +1,105 @@
 /**
- * `npm run bench`: the production build in real Chromium against the local mocks. Prints a table,
- * writes bench/results.json, and with --check (BENCH_CHECK=1) fails when a DESIGN.md §6 budget is missed.
+ * `npm run bench`: the production build in real Chromium against the local fixtures and mocks.
+ * Prints a table, writes bench/results.json, and with --check (BENCH_CHECK=1) fails when a
+ * DESIGN.md §6 budget is missed. Every figure is the median of several runs (min/max kept), after a
+ * warm-up; budgets are compared on medians, and "caused by the extension" on with-vs-without pairs
+ * measured in the same run, alternating, so a busy shared machine moves both sides alike.
  */
 import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Harness, launchExtension, PRODUCTION_BUILD } from '../tests/e2e/support/extension';
-import { appstleStore } from '../tests/e2e/support/settings';
+import {
+  BOB,
+  JANE,
+  mockZendesk,
+  ZENDESK_HOST,
+  ZENDESK_TICKETS,
+  type ZendeskTicket,
+} from '../tests/fixtures/helpdesk/zendesk';
 import { APPSTLE_KEY, mockAppstle } from '../tests/fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../tests/fixtures/mock-server';
-import { contentScriptSizes, popupJsSize } from './sizes';
-import { type Summary, sample } from './stats';
+import { type ChromeGlobal, type Harness, launchExtension, PRODUCTION_BUILD } from '../tests/e2e/support/extension';
+import { COPIED_TOAST, inlineButton, toast } from '../tests/e2e/support/helpdesk';
+import {
+  contentScriptSizes,
+  launchWithoutExtension,
+  longTasksSoFar,
+  mutationBurstCost,
+  nextDetection,
+  timeInlineCopy,
+  watchLongTasks,
+} from '../tests/e2e/support/measure';
+import { appstleStore } from '../tests/e2e/support/settings';
+import { popupJsSize } from './sizes';
+import { type Summary, sample, summarize } from './stats';
 
+/** Runs per figure (odd: the median is a real run). BENCH_RUNS=15 for calmer numbers. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const CHECK = process.env.BENCH_CHECK === '1';
+
+// DESIGN.md §6
+const BUDGET = {
+  contentScriptGzip: 10 * 1024,
+  detection5000Ms: 2,
+  longTaskMs: 50,
+  cachedMs: 30,
+  uncachedOverheadMs: 15,
+  popupInteractiveMs: 150,
+};
+/** Growth between fixture sizes may be at most linear, times this slack… */
+const GROWTH_SLACK = 1.5;
+/** …with times under this floor counted as the floor (timers in pages are coarsened to ~0.1 ms). */
+const GROWTH_FLOOR_MS = 0.25;
+
+/** Ticket fixtures by comment count; the 5,000 ones are the shared fixtures 106/107, the rest are added here. */
+const SIZES = [
+  { comments: 100, api: 201, page: 211 },
+  { comments: 1000, api: 202, page: 212 },
+  { comments: 5000, api: 106, page: 107 },
+] as const;
+function addBenchTickets(): void {
+  for (const { comments, api, page } of SIZES) {
+    const common = { comments: [] as ZendeskTicket['comments'], filler: comments };
+    ZENDESK_TICKETS[api] ??= { id: api, subject: `Bench: ${comments} comments`, requester: JANE, ...common };
+    ZENDESK_TICKETS[page] ??= {
+      id: page,
+      subject: `Bench: ${comments} comments, API refused`,
+      requester: BOB,
+      ...common,
+      api: 401,
+    };
+  }
+}
+
+interface Row {
+  section: string;
+  metric: string;
+  unit: 'B' | 'ms' | '×' | 'count';
+  /** A single value (sizes, differences of medians, ratios). */
+  value?: number;
+  stats?: Summary;
+  budget?: string;
+  ok?: boolean;
+}
+const rows: Row[] = [];
+const checks: { name: string; ok: boolean; detail: string }[] = [];
+const timings: Record<string, number> = {};
+
+function check(name: string, ok: boolean, detail: string): boolean {
+  checks.push({ name, ok, detail });
+  return ok;
+}
+
+const r2 = (n: number) => Math.round(n * 100) / 100;
 
 let server: MockServer;
 let harness: Harness;
 
 beforeAll(async () => {
+  addBenchTickets();
   server = await startMockServer();
   mockAppstle(server);
+  mockZendesk(server);
   harness = await launchExtension(server);
   await harness.setSettings({ stores: [appstleStore()] });
 });
@@ -30,109 +109,400 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Click → the popup's status says "copied" (the background has written the clipboard by then). */
-async function timeCopy(page: Page, customer: string): Promise<number> {
-  await page.getByLabel('Customer email or ID').fill(customer);
-  return page.evaluate(async () => {
-    const status = document.querySelector('[role="status"]');
-    const button = document.querySelector<HTMLButtonElement>('button[type="submit"]');
-    if (!status || !button) throw new Error('popup not ready');
-    // React clears the status on submit and fills it when the background replied (after the copy).
-    const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const observer = new MutationObserver(() => {
-        if (/copied/i.test(status.textContent ?? '')) {
-          observer.disconnect();
-          resolve();
-        }
-      });
-      observer.observe(status, { childList: true, subtree: true, characterData: true });
-      button.click();
-    });
-    return performance.now() - started;
-  });
+async function timed<T>(name: string, body: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await body();
+  } finally {
+    timings[name] = Date.now() - started;
+  }
 }
 
-/** The provider's own round trip, from the same worker and network stack, without our code. */
-async function timeRawRoundTrip(): Promise<number> {
+const ticketUrl = (id: number) => `https://${ZENDESK_HOST}/agent/tickets/${id}`;
+
+/** The fixture's own single-page navigation (a click on its nav link), without Playwright's actionability waits. */
+async function go(page: Page, ticket: number): Promise<void> {
+  await page.evaluate((href) => {
+    const link = document.querySelector<HTMLAnchorElement>(`#views a[href="${href}"]`);
+    if (!link) throw new Error(`no link to ${href}`);
+    link.click();
+  }, `/agent/tickets/${ticket}`);
+}
+
+it('1. gzip sizes', () => {
+  for (const { file, gzipBytes } of contentScriptSizes(PRODUCTION_BUILD)) {
+    const ok = check(`content script ${file} ≤ 10 KB gzip`, gzipBytes <= BUDGET.contentScriptGzip, `${gzipBytes} B`);
+    rows.push({ section: 'size', metric: `content script ${file}`, unit: 'B', value: gzipBytes, budget: '≤ 10240', ok });
+  }
+  rows.push({ section: 'size', metric: 'popup JS (entry + chunks)', unit: 'B', value: popupJsSize(PRODUCTION_BUILD) });
+});
+
+it('2. detection time by ticket size, API path and page fallback', async () => {
+  await timed('detection', async () => {
+    const medians: Record<'api' | 'page', number[]> = { api: [], page: [] };
+    for (const size of SIZES) {
+      // A fresh page per size: only this size's panes (and the open tabs') are in the document.
+      const page = await harness.context.newPage();
+      await page.goto(ticketUrl(101));
+      await inlineButton(page).waitFor();
+      let after = (await nextDetection(page, '101')).startTime;
+      const samples: Record<'api' | 'page', number[]> = { api: [], page: [] };
+      for (let round = -1; round < RUNS; round++) {
+        for (const source of ['api', 'page'] as const) {
+          const ticket = size[source];
+          await go(page, ticket);
+          const detected = await nextDetection(page, String(ticket), after);
+          after = detected.startTime;
+          if (detected.source !== source) throw new Error(`#${ticket}: detected from ${detected.source}, not ${source}`);
+          if (round >= 0) samples[source].push(detected.ms); // round -1: warm-up (pane fetched and parsed)
+          await go(page, 101);
+          after = (await nextDetection(page, '101', after)).startTime;
+        }
+      }
+      await page.close();
+      for (const source of ['api', 'page'] as const) {
+        const stats = summarize(samples[source]);
+        medians[source].push(stats.median);
+        const big = size.comments === 5000;
+        const ok = big ? stats.median <= BUDGET.detection5000Ms : undefined;
+        if (big) check(`detection (${source}) on 5,000 comments ≤ 2 ms`, stats.median <= 2, `median ${stats.median} ms`);
+        rows.push({
+          section: 'detection',
+          metric: `${size.comments.toLocaleString('en')} comments, ${source === 'api' ? 'API' : 'page fallback'}`,
+          unit: 'ms',
+          stats,
+          ...(big ? { budget: '≤ 2', ok } : {}),
+        });
+      }
+    }
+    // At most linear growth: t(n2) ≤ (n2/n1) × slack × max(t(n1), floor).
+    for (const source of ['api', 'page'] as const) {
+      const t = medians[source];
+      for (let i = 1; i < SIZES.length; i++) {
+        const [small, large] = [SIZES[i - 1], SIZES[i]] as const;
+        const factor = large.comments / small.comments;
+        const limit = factor * GROWTH_SLACK * Math.max(t[i - 1] as number, GROWTH_FLOOR_MS);
+        const ratio = (t[i] as number) / Math.max(t[i - 1] as number, GROWTH_FLOOR_MS);
+        const ok = check(
+          `detection (${source}) grows at most linearly ${small.comments}→${large.comments}`,
+          (t[i] as number) <= limit,
+          `${t[i]} ms ≤ ${r2(limit)} ms (×${factor} × ${GROWTH_SLACK} over max(${t[i - 1]}, ${GROWTH_FLOOR_MS}))`,
+        );
+        rows.push({
+          section: 'detection',
+          metric: `growth ${source} ${small.comments}→${large.comments} (median ratio, floor ${GROWTH_FLOOR_MS} ms)`,
+          unit: '×',
+          value: r2(ratio),
+          budget: `≤ ${factor * GROWTH_SLACK}`,
+          ok,
+        });
+      }
+    }
+  });
+});
+
+it('3. main thread: 10,000-mutation burst and long tasks during a 5,000-comment ticket load, with vs without', async () => {
+  await timed('main thread', async () => {
+    const plain = await launchWithoutExtension(server);
+    try {
+      // Long tasks from the first byte of a fresh load of ticket 106 (5,000 comments) to 1 s after it settled.
+      const loads = { with: [] as number[], without: [] as number[] };
+      const loadMs = { with: [] as number[], without: [] as number[] };
+      const loadOnce = async (side: 'with' | 'without') => {
+        const page = await (side === 'with' ? harness.context : plain.context).newPage();
+        await watchLongTasks(page);
+        await page.goto(ticketUrl(106));
+        if (side === 'with') await inlineButton(page).waitFor();
+        else await page.locator('[data-side-conversations-anchor-id="106"]').waitFor({ state: 'attached' });
+        await page.waitForTimeout(1000);
+        const seen = await longTasksSoFar(page);
+        await page.close();
+        return seen;
+      };
+      await loadOnce('with'); // warm-up both
+      await loadOnce('without');
+      for (let i = 0; i < RUNS; i++) {
+        for (const side of i % 2 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
+          const seen = await loadOnce(side);
+          loads[side].push(seen.count);
+          loadMs[side].push(seen.totalMs);
+        }
+      }
+      const [lw, lwo] = [summarize(loads.with), summarize(loads.without)];
+      const extraLong = lw.median - lwo.median;
+      const longOk = check(
+        'no long task caused by the extension (ticket load)',
+        extraLong <= 0,
+        `median long tasks with ${lw.median}, without ${lwo.median}`,
+      );
+      rows.push({ section: 'main thread', metric: 'long tasks, 5,000-comment ticket load, with ext', unit: 'count', stats: lw });
+      rows.push({ section: 'main thread', metric: 'long tasks, 5,000-comment ticket load, without', unit: 'count', stats: lwo });
+      rows.push({
+        section: 'main thread',
+        metric: 'long-task time, ticket load, with ext',
+        unit: 'ms',
+        stats: summarize(loadMs.with),
+      });
+      rows.push({
+        section: 'main thread',
+        metric: 'long-task time, ticket load, without',
+        unit: 'ms',
+        stats: summarize(loadMs.without),
+      });
+      rows.push({
+        section: 'main thread',
+        metric: 'extra long tasks from the extension (median diff)',
+        unit: 'count',
+        value: extraLong,
+        budget: '≤ 0',
+        ok: longOk,
+      });
+
+      // 10,000 mutations in the shown ticket's conversation, extension on vs off.
+      const withPage = await harness.context.newPage();
+      await withPage.goto(ticketUrl(106));
+      await inlineButton(withPage).waitFor();
+      const withoutPage = await plain.context.newPage();
+      await withoutPage.goto(ticketUrl(106));
+      const log = '[data-side-conversations-anchor-id="106"] [data-test-id="omni-log-container"]';
+      await withoutPage.locator(log).waitFor({ state: 'attached' });
+      await mutationBurstCost(withPage, log); // warm-up
+      await mutationBurstCost(withoutPage, log);
+      const burst = {
+        with: { script: [] as number[], total: [] as number[], long: [] as number[] },
+        without: { script: [] as number[], total: [] as number[], long: [] as number[] },
+      };
+      for (let i = 0; i < RUNS; i++) {
+        for (const side of i % 2 ? (['without', 'with'] as const) : (['with', 'without'] as const)) {
+          const cost = await mutationBurstCost(side === 'with' ? withPage : withoutPage, log);
+          burst[side].script.push(cost.scriptMs);
+          burst[side].total.push(cost.totalMs);
+          burst[side].long.push(cost.longTasks);
+        }
+      }
+      if ((await inlineButton(withPage).count()) !== 1) throw new Error('the inline button did not survive the bursts');
+      await withPage.close();
+      await withoutPage.close();
+      const s = {
+        scriptWith: summarize(burst.with.script),
+        scriptWithout: summarize(burst.without.script),
+        totalWith: summarize(burst.with.total),
+        totalWithout: summarize(burst.without.total),
+        longWith: summarize(burst.with.long),
+        longWithout: summarize(burst.without.long),
+      };
+      const extraScript = r2(s.scriptWith.median - s.scriptWithout.median);
+      const extraTotal = r2(s.totalWith.median - s.totalWithout.median);
+      const scriptOk = check(
+        "burst: the extension's observer work stays far from a long task",
+        extraScript < BUDGET.longTaskMs,
+        `+${extraScript} ms script (median with − without)`,
+      );
+      const burstLongOk = check(
+        'no long task caused by the extension (burst)',
+        s.longWith.median - s.longWithout.median <= 0,
+        `median long tasks with ${s.longWith.median}, without ${s.longWithout.median}`,
+      );
+      const section = 'main thread';
+      rows.push({ section, metric: '10k-mutation burst: script + observers, with ext', unit: 'ms', stats: s.scriptWith });
+      rows.push({ section, metric: '10k-mutation burst: script + observers, without', unit: 'ms', stats: s.scriptWithout });
+      rows.push({ section, metric: '10k-mutation burst: main thread incl. render, with ext', unit: 'ms', stats: s.totalWith });
+      rows.push({ section, metric: '10k-mutation burst: main thread incl. render, without', unit: 'ms', stats: s.totalWithout });
+      rows.push({
+        section,
+        metric: 'burst: extension script cost (median diff)',
+        unit: 'ms',
+        value: extraScript,
+        budget: '< 50',
+        ok: scriptOk,
+      });
+      rows.push({ section, metric: 'burst: extension main-thread cost (median diff)', unit: 'ms', value: extraTotal });
+      rows.push({
+        section,
+        metric: 'burst: long tasks with / without (medians)',
+        unit: 'count',
+        value: s.longWith.median - s.longWithout.median,
+        budget: '≤ 0 extra',
+        ok: burstLongOk,
+      });
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+/** The provider's own round trip: the same request from the service worker (same network stack), without our code. */
+async function rawRoundTrip(): Promise<number> {
   const worker = await harness.currentWorker();
   return worker.evaluate(async (key) => {
     const started = performance.now();
     const response = await fetch(
       'https://subscription-admin.appstle.com/api/external/v2/customer-portal-token?email=jane%40example.com',
-      { headers: { 'X-API-Key': key }, cache: 'no-store' },
+      { headers: { 'X-API-Key': key, accept: 'application/json' }, cache: 'no-store' },
     );
     await response.json();
     return performance.now() - started;
   }, APPSTLE_KEY);
 }
 
-type Row = { metric: string; unit: string; budget?: number } & Partial<Summary> & { value?: number };
-
-it('measures', async () => {
-  const rows: Row[] = [];
-  const sizes = contentScriptSizes(PRODUCTION_BUILD);
-  for (const [file, bytes] of Object.entries(sizes)) {
-    rows.push({ metric: `gzip ${file}`, unit: 'B', value: bytes, budget: 10 * 1024 });
-  }
-  rows.push({ metric: 'gzip popup JS (all chunks)', unit: 'B', value: popupJsSize(PRODUCTION_BUILD) });
-
-  const popup = await harness.open('popup.html');
-  // Warm up the worker, the offscreen document and the connection once.
-  await timeCopy(popup, 'bob.requester@example.org');
-
-  const raw = await sample(RUNS, () => timeRawRoundTrip());
-  const uncached = await sample(RUNS, async () => {
-    await harness.clearLinkCache();
-    return timeCopy(popup, 'jane@example.com');
+/** Pieces of the uncached path, timed in the service worker, for "where does the overhead go". */
+async function breakdown(): Promise<Record<string, number>> {
+  const worker = await harness.currentWorker();
+  return worker.evaluate(async () => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
+    const time = async (body: () => Promise<unknown>) => {
+      const started = performance.now();
+      await body();
+      return performance.now() - started;
+    };
+    return {
+      'storage.local.get settings': await time(() => chrome.storage.local.get('settings')),
+      'storage.managed.get': await time(() => chrome.storage.managed.get(null).catch(() => undefined)),
+      'storage.session.get': await time(() => chrome.storage.session.get(null)),
+      'storage.session.set': await time(() => chrome.storage.session.set({ 'bench:probe': Date.now() })),
+      'offscreen copy round trip': await time(() =>
+        chrome.runtime.sendMessage({ target: 'offscreen', type: 'copy', text: 'bench' }),
+      ),
+    };
   });
-  const cached = await sample(RUNS, () => timeCopy(popup, 'jane@example.com'));
-  const overhead = uncached.median - raw.median;
-  rows.push({ metric: 'provider round trip (direct fetch)', unit: 'ms', ...raw });
-  rows.push({ metric: 'popup click → clipboard, uncached', unit: 'ms', ...uncached });
-  rows.push({ metric: 'uncached overhead over round trip (median)', unit: 'ms', value: overhead, budget: 15 });
-  rows.push({ metric: 'uncached / round trip (median ratio)', unit: '×', value: uncached.median / raw.median });
-  rows.push({ metric: 'popup click → clipboard, cached', unit: 'ms', ...cached, budget: 30 });
+}
 
-  const interactive = await sample(RUNS, async () => {
+it('4. inline click → clipboard (uncached next to the raw round trip; cached)', async () => {
+  await timed('click → clipboard', async () => {
     const page = await harness.context.newPage();
-    const started = Date.now();
-    await page.goto(`chrome-extension://${harness.extensionId}/popup.html`, { waitUntil: 'commit' });
-    await page.getByRole('button', { name: 'Copy portal link' }).waitFor();
-    const ms = await page.evaluate(() => performance.now());
-    await page.close();
-    return Math.min(ms, Date.now() - started);
-  });
-  rows.push({ metric: 'popup open → interactive', unit: 'ms', ...interactive, budget: 150 });
-
-  const cold = await sample(Math.min(RUNS, 5), async () => {
+    await page.goto(ticketUrl(101));
+    await inlineButton(page).waitFor();
+    // Warm-up: worker, offscreen document, connection; and prove the link really reaches the clipboard.
     await harness.clearLinkCache();
-    await harness.stopWorker();
-    return timeCopy(popup, 'jane@example.com');
-  });
-  rows.push({ metric: 'worker cold start → first link (popup)', unit: 'ms', ...cold });
-  await popup.close();
+    await timeInlineCopy(page);
+    const toastText = await toast(page, 'status').textContent();
+    if (!COPIED_TOAST.test(toastText ?? '')) throw new Error(`unexpected toast: ${toastText}`);
+    const link = await harness.readClipboard();
+    if (!link.startsWith('https://')) throw new Error(`clipboard holds ${link}`);
+    await page.bringToFront();
+    await rawRoundTrip();
 
+    // Interleaved: each uncached copy next to a raw round trip, so both see the same machine load.
+    const raw: number[] = [];
+    const uncached: number[] = [];
+    const parts: Record<string, number[]> = {};
+    for (let i = 0; i < RUNS; i++) {
+      raw.push(await rawRoundTrip());
+      await harness.clearLinkCache();
+      uncached.push(await timeInlineCopy(page));
+      for (const [name, ms] of Object.entries(await breakdown())) (parts[name] ??= []).push(ms);
+    }
+    const cached = await sample(RUNS, () => timeInlineCopy(page));
+    await page.close();
+
+    const [sRaw, sUncached, sCached] = [summarize(raw), summarize(uncached), summarize(cached)];
+    const overhead = r2(sUncached.median - sRaw.median);
+    const section = 'click → clipboard';
+    rows.push({ section, metric: 'provider round trip (direct fetch from the worker)', unit: 'ms', stats: sRaw });
+    rows.push({ section, metric: 'inline click → clipboard, uncached', unit: 'ms', stats: sUncached });
+    rows.push({
+      section,
+      metric: 'uncached overhead over the round trip (median diff)',
+      unit: 'ms',
+      value: overhead,
+      budget: '≤ 15',
+      ok: check('uncached overhead ≤ 15 ms', overhead <= BUDGET.uncachedOverheadMs, `${overhead} ms`),
+    });
+    rows.push({ section, metric: 'uncached / round trip (median ratio)', unit: '×', value: r2(sUncached.median / sRaw.median) });
+    rows.push({
+      section,
+      metric: 'inline click → clipboard, cached',
+      unit: 'ms',
+      stats: sCached,
+      budget: '≤ 30',
+      ok: check('cached link → clipboard ≤ 30 ms', sCached.median <= BUDGET.cachedMs, `median ${sCached.median} ms`),
+    });
+    for (const [name, samples] of Object.entries(parts)) {
+      rows.push({ section: 'worker pieces (info)', metric: name, unit: 'ms', stats: summarize(samples) });
+    }
+  });
+});
+
+it('5. popup open → interactive; worker cold start → first link', async () => {
+  await timed('popup + cold start', async () => {
+    // From the navigation's start (performance.timeOrigin) to the first enabled "Copy portal link", in the popup's clock.
+    const popupUrl = `chrome-extension://${harness.extensionId}/popup.html`;
+    const openOnce = async () => {
+      const page = await harness.context.newPage();
+      await page.goto(popupUrl, { waitUntil: 'commit' });
+      const ms = await page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const ready = () =>
+              [...document.querySelectorAll('button')].some(
+                (b) => !b.disabled && b.textContent?.trim() === 'Copy portal link',
+              );
+            if (ready()) return resolve(performance.now());
+            const observer = new MutationObserver(() => {
+              if (ready()) {
+                observer.disconnect();
+                resolve(performance.now());
+              }
+            });
+            observer.observe(document, { childList: true, subtree: true, characterData: true, attributes: true });
+          }),
+      );
+      await page.close();
+      return ms;
+    };
+    await openOnce(); // warm-up
+    const interactive = await sample(RUNS, openOnce);
+    rows.push({
+      section: 'popup & worker',
+      metric: 'popup open → interactive',
+      unit: 'ms',
+      stats: interactive,
+      budget: '≤ 150',
+      ok: check('popup interactive ≤ 150 ms', interactive.median <= BUDGET.popupInteractiveMs, `median ${interactive.median} ms`),
+    });
+
+    // The worker stopped as Chromium does when idle; the next inline click wakes it (uncached link).
+    const page = await harness.context.newPage();
+    await page.goto(ticketUrl(101));
+    await inlineButton(page).waitFor();
+    const cold = await sample(Math.max(5, Math.ceil(RUNS / 2)), async () => {
+      await harness.clearLinkCache();
+      await harness.stopWorker();
+      await page.waitForTimeout(100);
+      return timeInlineCopy(page);
+    });
+    await page.close();
+    rows.push({ section: 'popup & worker', metric: 'worker cold start → first link (inline, uncached)', unit: 'ms', stats: cold });
+  });
+});
+
+it('report', () => {
   const table = rows.map((r) => ({
+    section: r.section,
     metric: r.metric,
-    median: r.median ?? round(r.value),
-    p95: r.p95 ?? '',
-    min: r.min ?? '',
-    max: r.max ?? '',
+    median: r.stats?.median ?? r.value,
+    p95: r.stats?.p95 ?? '',
+    min: r.stats?.min ?? '',
+    max: r.stats?.max ?? '',
     unit: r.unit,
     budget: r.budget ?? '',
-    ok: r.budget === undefined ? '' : (r.median ?? r.value ?? Infinity) <= r.budget ? 'yes' : 'NO',
+    ok: r.ok === undefined ? '' : r.ok ? 'yes' : 'NO',
   }));
-  console.table(table);
+  console.log(markdown(table));
+  const missed = checks.filter((c) => !c.ok);
+  console.log(
+    `\n${checks.length - missed.length}/${checks.length} budget checks met${missed.length ? `; MISSED: ${missed.map((c) => `${c.name} (${c.detail})`).join('; ')}` : ''}`,
+  );
+  console.log(`runs per figure: ${RUNS}; phase durations (s): ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, r2(v / 1000)])))}`);
   writeFileSync(
     'bench/results.json',
-    `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, rows }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, budgetsMet: missed.length === 0, checks, rows, phaseMs: timings }, null, 2)}\n`,
   );
+  if (CHECK) expect(missed.map((c) => `${c.name}: ${c.detail}`)).toEqual([]);
+});
 
-  const missed = table.filter((r) => r.ok === 'NO').map((r) => r.metric);
-  if (CHECK) expect(missed, `budgets missed: ${missed.join(', ')}`).toEqual([]);
-}, 300_000);
-
-function round(value: number | undefined): number | string {
-  return value === undefined ? '' : Math.round(value * 100) / 100;
+function markdown(table: Record<string, unknown>[]): string {
+  const head = Object.keys(table[0] ?? {});
+  const line = (cells: unknown[]) => `| ${cells.map((c) => String(c ?? '')).join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...table.map((row) => line(head.map((h) => row[h])))].join('\n');
 }

@@ -167,3 +167,77 @@ export async function launchWithoutExtension(
     },
   };
 }
+
+/** Where `watchLongTasks` keeps what it saw, in the page's main world. */
+const LONG_TASKS_KEY = '__portalLinkLongTasks';
+
+/**
+ * Records every long task (> 50 ms, `PerformanceObserver` 'longtask') of the page's next documents
+ * from their very start: call before `goto`. Read with `longTasksSoFar`.
+ */
+export async function watchLongTasks(page: Page): Promise<void> {
+  await page.addInitScript((key) => {
+    const seen: number[] = [];
+    (globalThis as unknown as Record<string, number[]>)[key] = seen;
+    try {
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) seen.push(entry.duration);
+      }).observe({ type: 'longtask' });
+    } catch {
+      // no Long Tasks API: nothing is counted
+    }
+  }, LONG_TASKS_KEY);
+}
+
+/** The long tasks seen since the document started (see `watchLongTasks`): count and total time. */
+export async function longTasksSoFar(page: Page): Promise<{ count: number; totalMs: number }> {
+  return page.evaluate(async (key) => {
+    await new Promise((resolve) => setTimeout(resolve, 0)); // deliver pending entries
+    const seen = (globalThis as unknown as Record<string, number[] | undefined>)[key] ?? [];
+    return { count: seen.length, totalMs: seen.reduce((a, b) => a + b, 0) };
+  }, LONG_TASKS_KEY);
+}
+
+/**
+ * Clicks the inline "Copy portal link" button from the page and times, in the page, the click to
+ * the "copied" toast. The background replies only after the clipboard write, so this is
+ * click → link on the clipboard, with the page's own clock and no test-driver round trip in it.
+ */
+export async function timeInlineCopy(page: Page, timeoutMs = 15_000): Promise<number> {
+  return page.evaluate(async (timeoutMs) => {
+    const button = document.querySelector('[data-portal-link="button"]')?.shadowRoot?.querySelector('button');
+    if (!button) throw new Error('no inline button');
+    const toastRoot = () => document.querySelector('[data-portal-link="toast"]')?.shadowRoot ?? undefined;
+    const text = (role: string) => toastRoot()?.querySelector(`[role="${role}"]`)?.textContent ?? '';
+    return new Promise<number>((resolve, reject) => {
+      let started = 0;
+      const observers: MutationObserver[] = [];
+      const done = (error?: Error) => {
+        for (const o of observers) o.disconnect();
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve(performance.now() - started);
+      };
+      const check = () => {
+        if (/copied/i.test(text('status'))) done();
+        else if (text('alert')) done(new Error(`copy failed: ${text('alert')}`));
+        else if (toastRoot() && observers.length === 1) watchToast();
+      };
+      const watchToast = () => {
+        const root = toastRoot();
+        if (!root) return;
+        const o = new MutationObserver(check);
+        o.observe(root, { childList: true, subtree: true, characterData: true });
+        observers.push(o);
+      };
+      // The toast's host is created on first use: watch for it, and inside it once it is there.
+      const outer = new MutationObserver(check);
+      outer.observe(document.documentElement, { childList: true, subtree: true });
+      observers.push(outer);
+      watchToast();
+      const timer = setTimeout(() => done(new Error('no toast')), timeoutMs);
+      started = performance.now();
+      button.click(); // the click handler clears the previous toast synchronously
+    });
+  }, timeoutMs);
+}
