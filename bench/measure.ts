@@ -8,16 +8,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  BOB,
-  JANE,
-  mockZendesk,
-  ZENDESK_HOST,
-  ZENDESK_TICKETS,
-  type ZendeskTicket,
-} from '../tests/fixtures/helpdesk/zendesk';
-import { APPSTLE_KEY, mockAppstle } from '../tests/fixtures/mock-providers';
-import { type MockServer, startMockServer } from '../tests/fixtures/mock-server';
 import { type ChromeGlobal, type Harness, launchExtension, PRODUCTION_BUILD } from '../tests/e2e/support/extension';
 import { COPIED_TOAST, inlineButton, toast } from '../tests/e2e/support/helpdesk';
 import {
@@ -30,6 +20,16 @@ import {
   watchLongTasks,
 } from '../tests/e2e/support/measure';
 import { appstleStore } from '../tests/e2e/support/settings';
+import {
+  BOB,
+  JANE,
+  mockZendesk,
+  ZENDESK_HOST,
+  ZENDESK_TICKETS,
+  type ZendeskTicket,
+} from '../tests/fixtures/helpdesk/zendesk';
+import { APPSTLE_KEY, mockAppstle } from '../tests/fixtures/mock-providers';
+import { type MockServer, startMockServer } from '../tests/fixtures/mock-server';
 import { popupJsSize } from './sizes';
 import { type Summary, sample, summarize } from './stats';
 
@@ -136,7 +136,14 @@ async function go(page: Page, ticket: number): Promise<void> {
 it('1. gzip sizes', () => {
   for (const { file, gzipBytes } of contentScriptSizes(PRODUCTION_BUILD)) {
     const ok = check(`content script ${file} ≤ 10 KB gzip`, gzipBytes <= BUDGET.contentScriptGzip, `${gzipBytes} B`);
-    rows.push({ section: 'size', metric: `content script ${file}`, unit: 'B', value: gzipBytes, budget: '≤ 10240', ok });
+    rows.push({
+      section: 'size',
+      metric: `content script ${file}`,
+      unit: 'B',
+      value: gzipBytes,
+      budget: '≤ 10240',
+      ok,
+    });
   }
   rows.push({ section: 'size', metric: 'popup JS (entry + chunks)', unit: 'B', value: popupJsSize(PRODUCTION_BUILD) });
 });
@@ -157,7 +164,8 @@ it('2. detection time by ticket size, API path and page fallback', async () => {
           await go(page, ticket);
           const detected = await nextDetection(page, String(ticket), after);
           after = detected.startTime;
-          if (detected.source !== source) throw new Error(`#${ticket}: detected from ${detected.source}, not ${source}`);
+          if (detected.source !== source)
+            throw new Error(`#${ticket}: detected from ${detected.source}, not ${source}`);
           if (round >= 0) samples[source].push(detected.ms); // round -1: warm-up (pane fetched and parsed)
           await go(page, 101);
           after = (await nextDetection(page, '101', after)).startTime;
@@ -169,7 +177,8 @@ it('2. detection time by ticket size, API path and page fallback', async () => {
         medians[source].push(stats.median);
         const big = size.comments === 5000;
         const ok = big ? stats.median <= BUDGET.detection5000Ms : undefined;
-        if (big) check(`detection (${source}) on 5,000 comments ≤ 2 ms`, stats.median <= 2, `median ${stats.median} ms`);
+        if (big)
+          check(`detection (${source}) on 5,000 comments ≤ 2 ms`, stats.median <= 2, `median ${stats.median} ms`);
         rows.push({
           section: 'detection',
           metric: `${size.comments.toLocaleString('en')} comments, ${source === 'api' ? 'API' : 'page fallback'}`,
@@ -183,7 +192,8 @@ it('2. detection time by ticket size, API path and page fallback', async () => {
     for (const source of ['api', 'page'] as const) {
       const t = medians[source];
       for (let i = 1; i < SIZES.length; i++) {
-        const [small, large] = [SIZES[i - 1], SIZES[i]] as const;
+        const small = SIZES[i - 1] as (typeof SIZES)[number];
+        const large = SIZES[i] as (typeof SIZES)[number];
         const factor = large.comments / small.comments;
         const limit = factor * GROWTH_SLACK * Math.max(t[i - 1] as number, GROWTH_FLOOR_MS);
         const ratio = (t[i] as number) / Math.max(t[i - 1] as number, GROWTH_FLOOR_MS);
@@ -244,8 +254,18 @@ it('3. main thread: 10,000-mutation burst and long tasks during a 5,000-comment 
         extraLong <= 0,
         `median long tasks with ${lw.median}, without ${lwo.median}`,
       );
-      rows.push({ section: 'main thread', metric: 'long tasks, 5,000-comment ticket load, with ext', unit: 'count', stats: lw });
-      rows.push({ section: 'main thread', metric: 'long tasks, 5,000-comment ticket load, without', unit: 'count', stats: lwo });
+      rows.push({
+        section: 'main thread',
+        metric: 'long tasks, 5,000-comment ticket load, with ext',
+        unit: 'count',
+        stats: lw,
+      });
+      rows.push({
+        section: 'main thread',
+        metric: 'long tasks, 5,000-comment ticket load, without',
+        unit: 'count',
+        stats: lwo,
+      });
       rows.push({
         section: 'main thread',
         metric: 'long-task time, ticket load, with ext',
@@ -314,10 +334,30 @@ it('3. main thread: 10,000-mutation burst and long tasks during a 5,000-comment 
         `median long tasks with ${s.longWith.median}, without ${s.longWithout.median}`,
       );
       const section = 'main thread';
-      rows.push({ section, metric: '10k-mutation burst: script + observers, with ext', unit: 'ms', stats: s.scriptWith });
-      rows.push({ section, metric: '10k-mutation burst: script + observers, without', unit: 'ms', stats: s.scriptWithout });
-      rows.push({ section, metric: '10k-mutation burst: main thread incl. render, with ext', unit: 'ms', stats: s.totalWith });
-      rows.push({ section, metric: '10k-mutation burst: main thread incl. render, without', unit: 'ms', stats: s.totalWithout });
+      rows.push({
+        section,
+        metric: '10k-mutation burst: script + observers, with ext',
+        unit: 'ms',
+        stats: s.scriptWith,
+      });
+      rows.push({
+        section,
+        metric: '10k-mutation burst: script + observers, without',
+        unit: 'ms',
+        stats: s.scriptWithout,
+      });
+      rows.push({
+        section,
+        metric: '10k-mutation burst: main thread incl. render, with ext',
+        unit: 'ms',
+        stats: s.totalWith,
+      });
+      rows.push({
+        section,
+        metric: '10k-mutation burst: main thread incl. render, without',
+        unit: 'ms',
+        stats: s.totalWithout,
+      });
       rows.push({
         section,
         metric: 'burst: extension script cost (median diff)',
@@ -400,7 +440,7 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
       raw.push(await rawRoundTrip());
       await harness.clearLinkCache();
       uncached.push(await timeInlineCopy(page));
-      for (const [name, ms] of Object.entries(await breakdown())) (parts[name] ??= []).push(ms);
+      for (const [name, ms] of Object.entries(await breakdown())) parts[name] = [...(parts[name] ?? []), ms];
     }
     const cached = await sample(RUNS, () => timeInlineCopy(page));
     await page.close();
@@ -418,7 +458,12 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
       budget: '≤ 15',
       ok: check('uncached overhead ≤ 15 ms', overhead <= BUDGET.uncachedOverheadMs, `${overhead} ms`),
     });
-    rows.push({ section, metric: 'uncached / round trip (median ratio)', unit: '×', value: r2(sUncached.median / sRaw.median) });
+    rows.push({
+      section,
+      metric: 'uncached / round trip (median ratio)',
+      unit: '×',
+      value: r2(sUncached.median / sRaw.median),
+    });
     rows.push({
       section,
       metric: 'inline click → clipboard, cached',
@@ -468,7 +513,11 @@ it('5. popup open → interactive; worker cold start → first link', async () =
       unit: 'ms',
       stats: interactive,
       budget: '≤ 150',
-      ok: check('popup interactive ≤ 150 ms', interactive.median <= BUDGET.popupInteractiveMs, `median ${interactive.median} ms`),
+      ok: check(
+        'popup interactive ≤ 150 ms',
+        interactive.median <= BUDGET.popupInteractiveMs,
+        `median ${interactive.median} ms`,
+      ),
     });
 
     // The worker stopped as Chromium does when idle; the next inline click wakes it (uncached link).
@@ -482,7 +531,12 @@ it('5. popup open → interactive; worker cold start → first link', async () =
       return timeInlineCopy(page);
     });
     await page.close();
-    rows.push({ section: 'popup & worker', metric: 'worker cold start → first link (inline, uncached)', unit: 'ms', stats: cold });
+    rows.push({
+      section: 'popup & worker',
+      metric: 'worker cold start → first link (inline, uncached)',
+      unit: 'ms',
+      stats: cold,
+    });
   });
 });
 
@@ -503,7 +557,9 @@ it('report', () => {
   console.log(
     `\n${checks.length - missed.length}/${checks.length} budget checks met${missed.length ? `; MISSED: ${missed.map((c) => `${c.name} (${c.detail})`).join('; ')}` : ''}`,
   );
-  console.log(`runs per figure: ${RUNS}; phase durations (s): ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, r2(v / 1000)])))}`);
+  console.log(
+    `runs per figure: ${RUNS}; phase durations (s): ${JSON.stringify(Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, r2(v / 1000)])))}`,
+  );
   writeFileSync(
     'bench/results.json',
     `${JSON.stringify({ date: new Date().toISOString(), runs: RUNS, budgetsMet: missed.length === 0, checks, rows, phaseMs: timings }, null, 2)}\n`,
