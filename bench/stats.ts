@@ -24,3 +24,20 @@ export async function sample(runs: number, measure: (i: number) => Promise<numbe
   for (let i = 0; i < runs; i++) samples.push(await measure(i));
   return summarize(samples);
 }
+
+/**
+ * "Grows at most linearly": going from n1 to n2 = factor × n1 items, the time may grow by at most
+ * factor × slack. Times under `floorMs` count as the floor, so timer noise on tiny times (page
+ * clocks are coarsened to ~0.1 ms) can't fail it.
+ */
+export function linearGrowth(
+  smallMs: number,
+  largeMs: number,
+  factor: number,
+  slack: number,
+  floorMs: number,
+): { ok: boolean; ratio: number; limitMs: number } {
+  const base = Math.max(smallMs, floorMs);
+  const limitMs = factor * slack * base;
+  return { ok: largeMs <= limitMs, ratio: largeMs / base, limitMs };
+}
