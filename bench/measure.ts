@@ -397,7 +397,7 @@ async function rawRoundTrip(): Promise<number> {
 /** Pieces of the uncached path, timed in the service worker, for "where does the overhead go". */
 async function breakdown(): Promise<Record<string, number>> {
   const worker = await harness.currentWorker();
-  return worker.evaluate(async () => {
+  return worker.evaluate(async (key) => {
     const { chrome } = globalThis as unknown as ChromeGlobal;
     const time = async (body: () => Promise<unknown>) => {
       const started = performance.now();
@@ -411,6 +411,47 @@ async function breakdown(): Promise<Record<string, number>> {
       'storage.session.set': await time(() => chrome.storage.session.set({ 'bench:probe': Date.now() })),
       'offscreen copy round trip': await time(() =>
         chrome.runtime.sendMessage({ target: 'offscreen', type: 'copy', text: 'bench' }),
+      ),
+      // The provider request as lib/http.ts makes it (timeout signal, streamed body), vs the raw fetch.
+      'provider fetch as lib/http.ts does it': await time(async () => {
+        const response = await fetch(
+          'https://subscription-admin.appstle.com/api/external/v2/customer-portal-token?email=jane%40example.com',
+          {
+            headers: { 'X-API-Key': key, Accept: 'application/json' },
+            signal: AbortSignal.timeout(10_000),
+            credentials: 'omit',
+            cache: 'no-store',
+            redirect: 'error',
+          },
+        );
+        const reader = response.body?.getReader();
+        const chunks: Uint8Array[] = [];
+        for (;;) {
+          const chunk = await reader?.read();
+          if (!chunk || chunk.done) break;
+          chunks.push(chunk.value);
+        }
+        JSON.parse(new TextDecoder().decode(chunks[0]));
+      }),
+    };
+  }, APPSTLE_KEY);
+}
+
+/** Extension messaging as a sender page sees it: the bare round trip (a message the router rejects), and get-settings. */
+async function messaging(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async () => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
+    const time = async (body: () => Promise<unknown>) => {
+      const started = performance.now();
+      await body();
+      return performance.now() - started;
+    };
+    return {
+      'message round trip, rejected by the router (page → worker → page)': await time(() =>
+        chrome.runtime.sendMessage({ type: 'bench-unknown' }),
+      ),
+      'message round trip, get-settings (settings + policy + zod)': await time(() =>
+        chrome.runtime.sendMessage({ type: 'get-settings' }),
       ),
     };
   });
@@ -428,6 +469,8 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
     if (!COPIED_TOAST.test(toastText ?? '')) throw new Error(`unexpected toast: ${toastText}`);
     const link = await harness.readClipboard();
     if (!link.startsWith('https://')) throw new Error(`clipboard holds ${link}`);
+    // An extension page to time bare messaging from (a content script's sendMessage takes the same path).
+    const sender = await harness.open('options.html');
     await page.bringToFront();
     await rawRoundTrip();
 
@@ -441,7 +484,8 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
         raw.push(await rawRoundTrip());
         await harness.clearLinkCache();
         uncached.push(await timeInlineCopy(page));
-        for (const [name, ms] of Object.entries(await breakdown())) parts[name] = [...(parts[name] ?? []), ms];
+        const pieces = { ...(await breakdown()), ...(await messaging(sender)) };
+        for (const [name, ms] of Object.entries(pieces)) parts[name] = [...(parts[name] ?? []), ms];
       }
       for (let i = 0; i < RUNS; i++) cachedRuns.push(await timeInlineCopy(page));
     };
@@ -451,6 +495,7 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
       await measureRounds();
     }
     await page.close();
+    await sender.close();
 
     const [sRaw, sUncached, sCached] = [summarize(raw), summarize(uncached), summarize(cachedRuns)];
     const overhead = r2(sUncached.median - sRaw.median);
