@@ -592,6 +592,15 @@ it('5. popup open → interactive; worker cold start → first link', async () =
       unit: 'ms',
       stats: cold,
     });
+    const warm = rows.find((r) => r.metric === 'inline click → clipboard, uncached')?.stats?.median;
+    if (warm !== undefined) {
+      rows.push({
+        section: 'popup & worker',
+        metric: 'cold start cost over a warm uncached click (median diff)',
+        unit: 'ms',
+        value: r2(cold.median - warm),
+      });
+    }
   });
 });
 
