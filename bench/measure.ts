@@ -150,14 +150,15 @@ it('1. gzip sizes', () => {
 
 it('2. detection time by ticket size, API path and page fallback', async () => {
   await timed('detection', async () => {
-    const medians: Record<'api' | 'page', number[]> = { api: [], page: [] };
-    for (const size of SIZES) {
+    type Samples = Record<'api' | 'page', number[]>;
+    const all = new Map<number, Samples>(SIZES.map((size) => [size.comments, { api: [], page: [] }]));
+    const measureSize = async (size: (typeof SIZES)[number]) => {
       // A fresh page per size: only this size's panes (and the open tabs') are in the document.
       const page = await harness.context.newPage();
       await page.goto(ticketUrl(101));
       await inlineButton(page).waitFor();
       let after = (await nextDetection(page, '101')).startTime;
-      const samples: Record<'api' | 'page', number[]> = { api: [], page: [] };
+      const samples = all.get(size.comments) as Samples;
       for (let round = -1; round < HEAVY_RUNS; round++) {
         for (const source of ['api', 'page'] as const) {
           const ticket = size[source];
@@ -172,6 +173,30 @@ it('2. detection time by ticket size, API path and page fallback', async () => {
         }
       }
       await page.close();
+    };
+    for (const size of SIZES) await measureSize(size);
+    // A miss on a busy machine is measured again (twice the rounds in all) before it counts.
+    const medianOf = (size: (typeof SIZES)[number], source: 'api' | 'page') =>
+      median((all.get(size.comments) as Samples)[source]);
+    const suspicious = (['api', 'page'] as const).some(
+      (source) =>
+        medianOf(SIZES[2], source) > BUDGET.detection5000Ms ||
+        SIZES.slice(1).some(
+          (large, i) =>
+            !linearGrowth(
+              medianOf(SIZES[i] as (typeof SIZES)[number], source),
+              medianOf(large, source),
+              large.comments / (SIZES[i] as (typeof SIZES)[number]).comments,
+              GROWTH_SLACK,
+              GROWTH_FLOOR_MS,
+            ).ok,
+        ),
+    );
+    if (suspicious) for (const size of SIZES) await measureSize(size);
+
+    const medians: Samples = { api: [], page: [] };
+    for (const size of SIZES) {
+      const samples = all.get(size.comments) as Samples;
       for (const source of ['api', 'page'] as const) {
         const stats = summarize(samples[source]);
         medians[source].push(stats.median);
