@@ -52,6 +52,6 @@ export default defineConfig({
   }),
   zip: {
     // The Firefox sources zip: what a reviewer needs to rebuild (`npm install && npm run build:firefox`).
-    excludeSources: ['tests/**', 'bench/**', 'coverage/**', 'vitest*.config.ts', '*.log'],
+    excludeSources: ['tests/**', 'bench/**', 'docs/**', 'scripts/demo.ts', 'coverage/**', 'vitest*.config.ts', '*.log'],
   },
 });
