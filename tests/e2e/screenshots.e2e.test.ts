@@ -1,6 +1,7 @@
 /**
  * The store screenshots (1280×800), taken from the production build on the local fixtures:
- * docs/screenshots/{popup,options,zendesk-inline}[-es].png. Commit them when the UI changes.
+ * {popup,options,zendesk-inline}[-es].png. `npm test` writes them to .output/screenshots (so a test
+ * run leaves the tree clean); `npm run screenshots` refreshes the committed docs/screenshots.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { type Harness, launchExtension } from './support/extension';
 import { openHelpdeskPage, toast } from './support/helpdesk';
 import { appstleStore } from './support/settings';
 
-const DIR = resolve('docs/screenshots');
+const DIR = resolve(process.env.SCREENSHOTS_DIR ?? '.output/screenshots');
 const SIZE = { width: 1280, height: 800 };
 
 describe.each([
