@@ -1,6 +1,7 @@
 /**
- * One smoke per language: the extension follows the browser's UI language (Chromium `--lang` plus
- * `LANGUAGE`, as launchExtension sets them). Spanish: popup, options and the inline toast; English:
+ * One smoke per language: the extension follows the browser's UI language. launchExtension sets
+ * `--lang`, `LANGUAGE` and Playwright's locale; in headless Chromium 156 `--lang` is the one that
+ * picks the extension's messages. Spanish: popup, options and the inline toast; English:
  * the same pages pinned to English, the words every other e2e test relies on.
  */
 import type { Page } from 'playwright-core';
