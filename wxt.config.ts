@@ -4,13 +4,15 @@ import { defineConfig } from 'wxt';
 export const PROVIDER_HOSTS = ['https://subscription-admin.appstle.com/*', 'https://api.gigstack.io/*'];
 
 export default defineConfig({
-  modules: ['@wxt-dev/module-react'],
+  modules: ['@wxt-dev/module-react', '@wxt-dev/i18n/module'],
   // WXT_E2E=1: the same production build plus the test hook, in its own folder (.output/chrome-mv3-e2e).
   outDirTemplate: process.env.WXT_E2E === '1' ? '{{browser}}-mv{{manifestVersion}}-e2e' : undefined,
   // Firefox stays on MV2 (WXT's default for Firefox); why: README, "Firefox".
   manifest: ({ browser }) => ({
-    name: 'Portal Link',
-    description: "Copy a customer's subscription portal link from Zendesk, Gorgias or any page.",
+    // Words come from locales/*.yml (English default, Spanish); the browser's UI language picks one.
+    default_locale: 'en',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
     permissions: [
       'storage',
       'clipboardWrite',
@@ -28,7 +30,7 @@ export default defineConfig({
     commands: {
       'copy-portal-link': {
         suggested_key: { default: 'Alt+Shift+L' },
-        description: "Copy the portal link for this ticket's customer",
+        description: '__MSG_commandCopy__',
       },
     },
     ...(browser === 'firefox'
@@ -50,6 +52,6 @@ export default defineConfig({
   }),
   zip: {
     // The Firefox sources zip: what a reviewer needs to rebuild (`npm install && npm run build:firefox`).
-    excludeSources: ['tests/**', 'bench/**', 'coverage/**', 'vitest*.config.ts', '*.log'],
+    excludeSources: ['tests/**', 'bench/**', 'docs/**', 'scripts/demo.ts', 'coverage/**', 'vitest*.config.ts', '*.log'],
   },
 });

@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { customerOnActiveTab } from '@/lib/active-ticket';
 import { HELPDESK_LABELS } from '@/lib/helpdesks/detected';
 import type { DetectedCustomer } from '@/lib/helpdesks/types';
+import { t } from '@/lib/i18n';
 
 /** The customer on the active ticket tab, once its content script answers (undefined elsewhere). */
 export function useDetectedCustomer(): DetectedCustomer | undefined {
@@ -25,19 +26,19 @@ export function useDetectedCustomer(): DetectedCustomer | undefined {
 
 export function DetectedCustomerCard({ customer }: { customer: DetectedCustomer }) {
   return (
-    <section className="detected" aria-label="Customer on this ticket">
+    <section className="detected" aria-label={t('detected.label')}>
       <div className="detected-ticket">
-        {HELPDESK_LABELS[customer.helpdesk]} ticket #{customer.ticketId}
+        {t('detected.ticket', [HELPDESK_LABELS[customer.helpdesk], String(customer.ticketId)])}
       </div>
       {customer.name && <strong>{customer.name}</strong>}
-      <div>{customer.email ?? 'No email address on this ticket'}</div>
+      <div>{customer.email ?? t('detected.noEmail')}</div>
       {customer.shopify?.map((ref) => (
         <div key={ref.id} className="detected-id">
-          Shopify customer {ref.id}
+          {t('detected.shopifyCustomer', [String(ref.id)])}
           {ref.shop ? ` · ${ref.shop}` : ''}
         </div>
       ))}
-      <div className="hint">Leave the field empty to copy this customer’s link.</div>
+      <div className="hint">{t('detected.hint')}</div>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
 import type { ErrorInfo } from '@/lib/errors';
+import { t } from '@/lib/i18n';
 import { MANAGED_CHANGED } from '@/lib/managed-settings';
 import { sendRequest } from '@/lib/messaging-client';
 import { providerLabels, providerList } from '@/lib/providers/labels';
@@ -83,12 +84,12 @@ function toStore(draft: Draft, helpdeskHosts: string[]): Store {
 function validate(drafts: Draft[]): { ok: true; hosts: Map<string, string[]> } | { ok: false; message: string } {
   const hosts = new Map<string, string[]>();
   for (const draft of drafts) {
-    if (!draft.name.trim()) return { ok: false, message: 'Every store needs a name. Fill in Store name.' };
+    if (!draft.name.trim()) return { ok: false, message: t('options.needName') };
     const parsed = parseHelpdeskHosts(draft.hostsText);
     if (!parsed.ok) {
       return {
         ok: false,
-        message: `“${parsed.invalid}” in the Helpdesk accounts of “${draft.name}” is not a host name. Use host names such as acme.zendesk.com, separated by commas.`,
+        message: t('options.notHost', [parsed.invalid, draft.name]),
       };
     }
     hosts.set(draft.id, parsed.hosts);
@@ -98,17 +99,18 @@ function validate(drafts: Draft[]): { ok: true; hosts: Map<string, string[]> } |
     const name = (id: string) => drafts.find((d) => d.id === id)?.name ?? id;
     return {
       ok: false,
-      message: `${clash.host} is listed in both “${name(clash.first)}” and “${name(clash.second)}”. A helpdesk account can use only one store.`,
+      message: t('options.hostClash', [clash.host, name(clash.first), name(clash.second)]),
     };
   }
   return { ok: true, hosts };
 }
 
 function testOutcome(reply: { ok: true } | { ok: false; error: ErrorInfo }, provider: string): Outcome {
-  if (reply.ok) return { kind: 'status', text: 'Key accepted.' };
-  if (reply.error.code === 'key-rejected') return { kind: 'alert', text: `Key rejected. ${reply.error.message}` };
+  if (reply.ok) return { kind: 'status', text: t('options.keyAccepted') };
+  if (reply.error.code === 'key-rejected')
+    return { kind: 'alert', text: t('options.keyRejected', [reply.error.message]) };
   if (reply.error.code === 'key-missing') return { kind: 'alert', text: reply.error.message };
-  return { kind: 'alert', text: `Can't reach ${provider}. ${reply.error.message}` };
+  return { kind: 'alert', text: t('options.cantReach', [provider, reply.error.message]) };
 }
 
 export function Options() {
@@ -125,7 +127,7 @@ export function Options() {
 
   const show = useCallback((view: SettingsView, keepSelection?: string) => {
     const next = view.stores.map(fromView);
-    const first = next.length > 0 ? next : [newDraft('My store')];
+    const first = next.length > 0 ? next : [newDraft(t('options.myStore'))];
     setDrafts(first);
     setDefaultId(
       view.defaultStoreId && next.some((d) => d.id === view.defaultStoreId) ? view.defaultStoreId : undefined,
@@ -147,6 +149,7 @@ export function Options() {
   );
 
   useEffect(() => {
+    document.title = t('options.title');
     void load();
     // The administrator's policy changed while this page was open: show the new managed stores.
     const onMessage = (message: unknown) => {
@@ -156,9 +159,9 @@ export function Options() {
     return () => browser.runtime.onMessage.removeListener(onMessage);
   }, [load]);
 
-  if (!drafts) return <main className="options">Loading…</main>;
+  if (!drafts) return <main className="options">{t('options.loading')}</main>;
   const draft = drafts.find((d) => d.id === selectedId) ?? drafts[0];
-  if (!draft) return <main className="options">Loading…</main>;
+  if (!draft) return <main className="options">{t('options.loading')}</main>;
   // The first store is the default until another is chosen.
   const effectiveDefault = defaultId ?? drafts[0]?.id;
   const providerName = providerLabels[draft.provider].shortName;
@@ -168,20 +171,20 @@ export function Options() {
 
   function addStore() {
     if (!drafts) return;
-    const added = newDraft(`Store ${drafts.length + 1}`);
+    const added = newDraft(t('options.storeN', [String(drafts.length + 1)]));
     setDrafts([...drafts, added]);
     setSelectedId(added.id);
-    setOutcome({ kind: 'status', text: 'Store added. Fill it in, then Save.' });
+    setOutcome({ kind: 'status', text: t('options.storeAdded') });
   }
 
   function removeStore() {
     if (!drafts || !draft || draft.managed) return;
     const rest = drafts.filter((d) => d.id !== draft.id);
-    const next = rest.length > 0 ? rest : [newDraft('My store')];
+    const next = rest.length > 0 ? rest : [newDraft(t('options.myStore'))];
     setDrafts(next);
     if (defaultId === draft.id) setDefaultId(undefined);
     setSelectedId(next[0]?.id);
-    setOutcome({ kind: 'status', text: `“${draft.name}” removed. Save to apply.` });
+    setOutcome({ kind: 'status', text: t('options.storeRemoved', [draft.name]) });
   }
 
   async function save() {
@@ -200,7 +203,7 @@ export function Options() {
     });
     if (reply.ok) {
       show(reply.settings, draft?.id);
-      setOutcome({ kind: 'status', text: 'Settings saved.' });
+      setOutcome({ kind: 'status', text: t('options.saved') });
     } else {
       setOutcome({ kind: 'alert', text: reply.error.message });
     }
@@ -223,18 +226,10 @@ export function Options() {
   const readOnly = draft.managed;
   return (
     <main className="options">
-      <h1>Portal Link settings</h1>
-      {managedInvalid && (
-        <p className="notice">
-          Your administrator’s Portal Link policy is not valid, so it is ignored. Ask them to check it.
-        </p>
-      )}
-      {managedPending && (
-        <p className="notice">
-          The browser is still loading your administrator’s settings; stores they manage will appear shortly.
-        </p>
-      )}
-      <nav aria-label="Stores">
+      <h1>{t('options.title')}</h1>
+      {managedInvalid && <p className="notice">{t('options.managedInvalid')}</p>}
+      {managedPending && <p className="notice">{t('options.managedPending')}</p>}
+      <nav aria-label={t('options.stores')}>
         <ul className="store-list">
           {drafts.map((d) => (
             <li key={d.id}>
@@ -244,15 +239,15 @@ export function Options() {
                 aria-current={d.id === draft.id ? 'true' : undefined}
                 onClick={() => setSelectedId(d.id)}
               >
-                {d.name.trim() || 'Unnamed store'}
-                {d.id === effectiveDefault ? ' (default)' : ''}
-                {d.managed ? ' · managed' : ''}
+                {d.name.trim() || t('options.unnamedStore')}
+                {d.id === effectiveDefault ? ` ${t('options.defaultSuffix')}` : ''}
+                {d.managed ? ` · ${t('options.managedSuffix')}` : ''}
               </button>
             </li>
           ))}
         </ul>
         <button type="button" className="secondary" onClick={addStore} disabled={busy}>
-          Add store
+          {t('options.addStore')}
         </button>
       </nav>
       <form
@@ -261,11 +256,11 @@ export function Options() {
           void save();
         }}
       >
-        <fieldset aria-label={`Store: ${draft.name.trim() || 'Unnamed store'}`}>
-          <legend>{readOnly ? 'Managed store' : 'Store'}</legend>
-          {readOnly && <p className="hint">Managed by your administrator. Its settings can't be changed here.</p>}
+        <fieldset aria-label={t('options.storeFieldset', [draft.name.trim() || t('options.unnamedStore')])}>
+          <legend>{readOnly ? t('options.managedStore') : t('options.store')}</legend>
+          {readOnly && <p className="hint">{t('options.managedHint')}</p>}
 
-          <label htmlFor="store-name">Store name</label>
+          <label htmlFor="store-name">{t('options.storeName')}</label>
           <input
             id="store-name"
             value={draft.name}
@@ -273,7 +268,7 @@ export function Options() {
             onChange={(e) => update({ name: e.target.value })}
           />
 
-          <label htmlFor="provider">Provider</label>
+          <label htmlFor="provider">{t('options.provider')}</label>
           <select
             id="provider"
             value={draft.provider}
@@ -289,18 +284,18 @@ export function Options() {
 
           {readOnly ? (
             <>
-              <span className="label">API key</span>
-              <p className="hint">Managed by your administrator</p>
+              <span className="label">{t('options.apiKey')}</span>
+              <p className="hint">{t('options.managedByAdmin')}</p>
             </>
           ) : (
             <>
-              <label htmlFor="api-key">API key</label>
+              <label htmlFor="api-key">{t('options.apiKey')}</label>
               <input
                 id="api-key"
                 type="password"
                 autoComplete="off"
                 value={draft.apiKey}
-                placeholder={showSavedKey ? `Saved key ${draft.apiKeyMask} (type to replace)` : 'Paste the API key'}
+                placeholder={showSavedKey ? t('options.savedKey', [draft.apiKeyMask]) : t('options.pasteKey')}
                 onChange={(e) => update({ apiKey: e.target.value })}
               />
             </>
@@ -308,39 +303,39 @@ export function Options() {
 
           {draft.provider === 'appstle' ? (
             <>
-              <label htmlFor="store-domain">Store domain</label>
+              <label htmlFor="store-domain">{t('options.storeDomain')}</label>
               <input
                 id="store-domain"
                 value={draft.storeDomain}
                 disabled={readOnly}
-                placeholder="your-shop.myshopify.com (optional: read from the token)"
+                placeholder={t('options.storeDomainPlaceholder')}
                 onChange={(e) => update({ storeDomain: e.target.value })}
               />
             </>
           ) : (
             <>
-              <label htmlFor="team">Team</label>
+              <label htmlFor="team">{t('options.team')}</label>
               <input
                 id="team"
                 value={draft.team}
                 disabled={readOnly}
-                placeholder="Optional: gigstack Connect team id"
+                placeholder={t('options.teamPlaceholder')}
                 onChange={(e) => update({ team: e.target.value })}
               />
             </>
           )}
 
-          <label htmlFor="helpdesk-hosts">Helpdesk accounts</label>
+          <label htmlFor="helpdesk-hosts">{t('options.helpdeskHosts')}</label>
           <input
             id="helpdesk-hosts"
             value={draft.hostsText}
             disabled={readOnly}
             aria-describedby="helpdesk-hosts-hint"
-            placeholder="acme.zendesk.com, brand.gorgias.com"
+            placeholder={t('options.helpdeskHostsPlaceholder')}
             onChange={(e) => update({ hostsText: e.target.value })}
           />
           <p className="hint" id="helpdesk-hosts-hint">
-            Host names, separated by commas. Tickets there use this store; anywhere else uses the default store.
+            {t('options.helpdeskHostsHint')}
           </p>
 
           <label className="check">
@@ -350,23 +345,23 @@ export function Options() {
               disabled={draft.id === effectiveDefault || managedDefault}
               onChange={(e) => e.target.checked && setDefaultId(draft.id)}
             />
-            Default store
+            {t('options.defaultStore')}
           </label>
-          {managedDefault && <p className="hint">Your administrator chose the default store.</p>}
+          {managedDefault && <p className="hint">{t('options.adminChoseDefault')}</p>}
 
           {!readOnly && (
             <button type="button" className="secondary" disabled={busy} onClick={removeStore}>
-              Remove store
+              {t('options.removeStore')}
             </button>
           )}
         </fieldset>
 
         <div className="row">
           <button type="submit" disabled={busy}>
-            Save
+            {t('options.save')}
           </button>
           <button type="button" className="secondary" disabled={busy} onClick={() => void test()}>
-            Test connection
+            {t('options.testConnection')}
           </button>
         </div>
       </form>

@@ -4,6 +4,7 @@ import { DetectedCustomerCard, useDetectedCustomer } from '@/components/Detected
 import type { ErrorInfo } from '@/lib/errors';
 import { formatExpiry } from '@/lib/expiry';
 import { hasLookup, toCustomerRef } from '@/lib/helpdesks/detected';
+import { t } from '@/lib/i18n';
 import type { CopyResult } from '@/lib/messages';
 import { sendRequest } from '@/lib/messaging-client';
 import { StorePicker } from './StorePicker';
@@ -33,28 +34,28 @@ export function Popup() {
 
   return (
     <main className="popup">
-      <h1>Portal Link</h1>
+      <h1>{t('extName')}</h1>
       {detected && <DetectedCustomerCard customer={detected} />}
       <form onSubmit={copy}>
         <StorePicker value={storeId} onChange={setStoreId} />
-        <label htmlFor="customer">Customer email or ID</label>
+        <label htmlFor="customer">{t('popup.customer')}</label>
         <input
           id="customer"
           value={customer}
           onChange={(e) => setCustomer(e.target.value)}
           autoComplete="off"
           spellCheck={false}
-          placeholder="jane@example.com or 12345"
+          placeholder={t('popup.customerPlaceholder')}
         />
         <button type="submit" disabled={busy}>
-          {busy ? 'Copying…' : 'Copy portal link'}
+          {busy ? t('popup.copying') : t('popup.copy')}
         </button>
       </form>
       <div role="status">
         {outcome?.kind === 'copied' && (
           <>
-            <strong>Portal link copied</strong> · {formatExpiry(outcome.result.expiresAt)}
-            {outcome.result.cached ? ' (reused)' : ''}
+            <strong>{t('copied')}</strong> · {formatExpiry(outcome.result.expiresAt)}
+            {outcome.result.cached ? ` ${t('popup.reused')}` : ''}
             <br />
             <span className="link">{outcome.result.url}</span>
           </>
@@ -67,7 +68,7 @@ export function Popup() {
             {SETTINGS_ERRORS.has(outcome.error.code) && (
               <div>
                 <button type="button" className="secondary" onClick={() => void browser.runtime.openOptionsPage()}>
-                  Open settings
+                  {t('popup.openSettings')}
                 </button>
               </div>
             )}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
+import { t } from '@/lib/i18n';
 import { sendRequest } from '@/lib/messaging-client';
 import type { SettingsView, StoreView } from '@/lib/settings';
 import { hostOfUrl, resolveStore } from '@/lib/store-resolution';
@@ -38,7 +39,7 @@ export function StorePicker({ value, onChange }: { value?: string; onChange(stor
   if (stores.length < 2) return null;
   return (
     <>
-      <label htmlFor="store">Store</label>
+      <label htmlFor="store">{t('popup.store')}</label>
       <select id="store" value={value ?? ''} onChange={(e) => onChange(e.target.value)}>
         {stores.map((s) => (
           <option key={s.id} value={s.id}>

@@ -3,6 +3,7 @@ import { type Browser, browser } from 'wxt/browser';
 import { copyInDocument, copyViaOffscreen, OFFSCREEN_PATH } from './clipboard';
 import { PortalLinkError } from './errors';
 import { defaultHttpDeps } from './http';
+import { t } from './i18n';
 import { sessionLinkCache } from './link-service';
 import { managedReader } from './managed-settings';
 import { showPageToast } from './page-toast';
@@ -74,7 +75,7 @@ export function feedbackDeps(): FeedbackDeps {
       await browser.notifications.create({
         type: 'basic',
         iconUrl: NOTIFICATION_ICON,
-        title: 'Portal Link',
+        title: t('extName'),
         message,
       });
     },

@@ -5,6 +5,7 @@
  */
 import { mailtoAddress, parseCustomerInput } from './customer';
 import { type ErrorInfo, errorInfo, PortalLinkError } from './errors';
+import { t } from './i18n';
 import type { CopyResult } from './messages';
 import { parseAnyProviderId } from './providers';
 import { hostOfUrl, resolveStore, type Settings, type Store } from './settings';
@@ -18,8 +19,8 @@ export const menuItems: {
   contexts: ['selection' | 'link'];
   targetUrlPatterns?: string[];
 }[] = [
-  { id: MENU_SELECTION, title: 'Copy portal link for “%s”', contexts: ['selection'] },
-  { id: MENU_MAILTO, title: 'Copy portal link', contexts: ['link'], targetUrlPatterns: ['mailto:*'] },
+  { id: MENU_SELECTION, title: t('menu.selection'), contexts: ['selection'] },
+  { id: MENU_MAILTO, title: t('menu.mailto'), contexts: ['link'], targetUrlPatterns: ['mailto:*'] },
 ];
 
 export interface MenuClick {

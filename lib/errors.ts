@@ -1,7 +1,10 @@
 /**
  * Every failure an agent can meet, as a value with a code and a message that says what to do next.
- * One place maps codes to words, so the popup, the toast and the badge all say the same thing.
+ * One place maps codes to words (locales/*.yml, errors.*), so the popup, the toast and the badge all
+ * say the same thing.
  */
+import { t } from './i18n';
+
 export type ErrorCode =
   | 'no-store'
   | 'key-missing'
@@ -48,36 +51,31 @@ export class PortalLinkError extends Error {
 }
 
 const describe: Record<ErrorCode, (c: Required<Pick<ErrorContext, 'provider'>> & ErrorContext) => string> = {
-  'no-store': () => 'No store is set up yet. Open Settings and add your API key.',
-  'key-missing': ({ provider }) => `This store has no ${provider} API key. Open Settings and add it.`,
-  'invalid-customer': () => 'That is not an email address or a customer ID. Check it and try again.',
-  'no-customer': () => 'No customer detected on this page. Type their email or customer ID in the popup.',
-  'key-rejected': ({ provider }) =>
-    `${provider} rejected the API key. Check the key in Settings (it may have been revoked).`,
-  'customer-not-found': ({ provider }) =>
-    `${provider} has no subscription customer with that email or ID. Check it, or try their other email.`,
-  'bad-request': ({ provider }) => `${provider} refused the lookup. Check the email or customer ID.`,
+  'no-store': () => t('errors.noStore'),
+  'key-missing': ({ provider }) => t('errors.keyMissing', [provider]),
+  'invalid-customer': () => t('errors.invalidCustomer'),
+  'no-customer': () => t('errors.noCustomer'),
+  'key-rejected': ({ provider }) => t('errors.keyRejected', [provider]),
+  'customer-not-found': ({ provider }) => t('errors.customerNotFound', [provider]),
+  'bad-request': ({ provider }) => t('errors.badRequest', [provider]),
   'rate-limited': ({ provider, retryAfterS }) =>
     retryAfterS !== undefined
-      ? `${provider} is rate limiting requests. Try again in ${Math.max(1, Math.ceil(retryAfterS))} s.`
-      : `${provider} is rate limiting requests. Try again in a minute.`,
-  'provider-down': ({ provider }) => `${provider} is having trouble right now. Try again in a few minutes.`,
-  timeout: ({ provider }) => `${provider} did not answer within 10 seconds. Try again.`,
-  offline: ({ provider }) => `Can't reach ${provider}. Check your internet connection and try again.`,
-  'bad-response': ({ provider }) =>
-    `${provider} sent an answer Portal Link doesn't understand. Try again; if it persists, contact support.`,
-  'unsafe-link': ({ provider }) =>
-    `${provider} returned a link that isn't a secure portal address, so it was not copied. Contact support.`,
-  'clipboard-failed': () => "Couldn't write to the clipboard. Click the page and try again.",
-  'settings-invalid': () => 'Your Portal Link settings need attention. Open Settings and save them again.',
-  'host-taken': ({ host }) =>
-    `${host ?? 'That helpdesk account'} is already used by another store (maybe one your administrator manages). A helpdesk account can use only one store.`,
-  'invalid-message': () => 'Portal Link received a request it does not understand. Reload the page.',
-  'forbidden-sender': () => 'This page is not allowed to ask Portal Link for links.',
-  internal: () => 'Something went wrong in Portal Link. Try again.',
+      ? t('errors.rateLimitedFor', [provider, String(Math.max(1, Math.ceil(retryAfterS)))])
+      : t('errors.rateLimited', [provider]),
+  'provider-down': ({ provider }) => t('errors.providerDown', [provider]),
+  timeout: ({ provider }) => t('errors.timeout', [provider]),
+  offline: ({ provider }) => t('errors.offline', [provider]),
+  'bad-response': ({ provider }) => t('errors.badResponse', [provider]),
+  'unsafe-link': ({ provider }) => t('errors.unsafeLink', [provider]),
+  'clipboard-failed': () => t('errors.clipboardFailed'),
+  'settings-invalid': () => t('errors.settingsInvalid'),
+  'host-taken': ({ host }) => t('errors.hostTaken', [host ?? t('errors.thatHelpdesk')]),
+  'invalid-message': () => t('errors.invalidMessage'),
+  'forbidden-sender': () => t('errors.forbiddenSender'),
+  internal: () => t('errors.internal'),
 };
 
-export function errorInfo(error: unknown, fallbackProvider = 'The provider'): ErrorInfo {
+export function errorInfo(error: unknown, fallbackProvider = t('errors.theProvider')): ErrorInfo {
   if (error instanceof PortalLinkError) {
     const provider = error.context.provider ?? fallbackProvider;
     return { code: error.code, message: describe[error.code]({ ...error.context, provider }) };

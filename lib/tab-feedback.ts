@@ -5,6 +5,7 @@
  */
 import type { ErrorInfo } from './errors';
 import { formatExpiry } from './expiry';
+import { t } from './i18n';
 import type { CopyResult } from './messages';
 import type { PageToast } from './page-toast';
 
@@ -28,17 +29,17 @@ export type FeedbackChannel = 'toast' | 'badge' | 'badge+notification';
 
 export function toastFor(outcome: Outcome, now: number = Date.now()): PageToast {
   return outcome.ok
-    ? { role: 'status', text: `Portal link copied · ${formatExpiry(outcome.result.expiresAt, now)}` }
+    ? { role: 'status', text: t('copiedToast', [formatExpiry(outcome.result.expiresAt, now)]) }
     : { role: 'alert', text: outcome.error.message };
 }
 
 export function badgeFor(outcome: Outcome): Badge {
   return outcome.ok
-    ? { text: '✓', color: '#2b8a3e', title: `Portal link copied (${outcome.result.storeName})` }
+    ? { text: '✓', color: '#2b8a3e', title: t('badgeCopied', [outcome.result.storeName]) }
     : { text: '!', color: '#c92a2a', title: outcome.error.message };
 }
 
-const CLEAR: Badge = { text: '', color: '#2b8a3e', title: 'Portal Link' };
+const clear = (): Badge => ({ text: '', color: '#2b8a3e', title: t('extName') });
 
 export async function reportOutcome(
   outcome: Outcome,
@@ -50,7 +51,7 @@ export async function reportOutcome(
   if (tabId !== undefined && tabId >= 0) {
     const shown = await deps.showToast(tabId, toast).catch(() => false);
     if (shown) {
-      await deps.setBadge(tabId, CLEAR).catch(() => undefined); // an older "!" would now be wrong
+      await deps.setBadge(tabId, clear()).catch(() => undefined); // an older "!" would now be wrong
       return 'toast';
     }
   }

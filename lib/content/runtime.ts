@@ -22,6 +22,7 @@ import {
   toCustomerRef,
 } from '../helpdesks/detected';
 import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
+import { t } from '../i18n';
 import type { CopyResult, Reply, Request } from '../messages';
 import { sendRequest } from '../messaging-client';
 import { createInlineUi, type InlineUi, removeStaleUi } from './ui';
@@ -217,7 +218,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       }
       const reply = await send({ type: 'copy-portal-link', customer: toCustomerRef(found) });
       if (signal.aborted) return false;
-      if (reply.ok) ui.toast('status', `Portal link copied · ${formatExpiry(reply.expiresAt)}`);
+      if (reply.ok) ui.toast('status', t('copiedToast', [formatExpiry(reply.expiresAt)]));
       else ui.toast('alert', reply.error.message);
       return reply.ok;
     } finally {

@@ -3,9 +3,9 @@
  * the helpdesk's CSS can't reach in. Built from elements and text nodes only: page-supplied text is
  * never parsed as HTML.
  */
+import { t } from '../i18n';
 
 export const UI_ATTRIBUTE = 'data-portal-link';
-export const BUTTON_LABEL = 'Copy portal link';
 const TOAST_MS = { status: 6_000, alert: 12_000 };
 
 const BUTTON_CSS = `
@@ -57,8 +57,8 @@ export function createInlineUi(doc: Document, onClick: () => void): InlineUi {
   const [buttonHost, buttonRoot] = shadowHost(doc, 'span', 'button', BUTTON_CSS);
   const button = doc.createElement('button');
   button.type = 'button';
-  button.textContent = BUTTON_LABEL;
-  button.title = 'Copy this customer’s subscription portal link';
+  button.textContent = t('content.button');
+  button.title = t('content.buttonTitle');
   button.addEventListener('click', (event) => {
     event.preventDefault();
     event.stopPropagation();

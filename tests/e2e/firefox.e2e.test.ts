@@ -1,9 +1,11 @@
 /**
  * Firefox smoke: the Firefox build (MV2) in Debian's Firefox ESR. It installs, its background page
  * runs, and a portal link issued by the (mock) Appstle API reaches the clipboard through the
- * background page's clipboard path, from the popup and from the context-menu handler.
+ * background page's clipboard path, from the popup, from the inline button the Zendesk content script
+ * puts on a ticket, and from the context-menu handler.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JANE, mockZendesk, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
 import { APPSTLE_KEY, expectedAppstleUrlPrefix, mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ExtensionPage, FIREFOX_E2E_BUILD, type FirefoxHarness, launchFirefox } from './support/firefox';
@@ -17,6 +19,7 @@ let firefox: FirefoxHarness;
 beforeAll(async () => {
   server = await startMockServer();
   appstle = mockAppstle(server);
+  mockZendesk(server);
   firefox = await launchFirefox(server);
 });
 
@@ -111,6 +114,34 @@ describe('Firefox ESR, production build', () => {
     expect(await firefox.readClipboard()).toBe(link);
     expect(appstle.requests().slice(before)).toHaveLength(1);
     await popup.close();
+  });
+
+  it('Zendesk ticket: the content script injects its button; a click puts the requester’s link on the clipboard', async () => {
+    await firefox.setSettings({ stores: [appstleStore()], defaultStoreId: 'store-a' });
+    await firefox.clearLinkCache();
+    await firefox.writeClipboard('clipboard before the test');
+    const before = appstle.requests().length;
+    const page = await firefox.driver.newPage();
+    try {
+      await page.goto(`https://${ZENDESK_HOST}/agent/tickets/101`);
+      // The button lives in an open shadow root: `>>>` pierces it.
+      const button = await page.waitForSelector('[data-portal-link="button"] >>> button', { timeout: 10_000 });
+      expect(await button?.evaluate((b) => b.textContent)).toBe('Copy portal link');
+      await button?.click(); // a real click (WebDriver BiDi input actions)
+      const toast = await page.waitForFunction(
+        () =>
+          document.querySelector('[data-portal-link="toast"]')?.shadowRoot?.querySelector('[role="status"]')
+            ?.textContent || undefined,
+        { timeout: 10_000 },
+      );
+      expect(await toast.jsonValue()).toMatch(/^Portal link copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}$/);
+      const link = await firefox.readClipboard();
+      expect(link.startsWith(expectedAppstleUrlPrefix())).toBe(true);
+      const seen = appstle.requests().slice(before);
+      expect(seen.map((r) => new URL(r.path, 'https://x').searchParams.get('email'))).toEqual([JANE.email]);
+    } finally {
+      await page.close();
+    }
   });
 
   it('logs no error and never the API key in any console of the extension (whose lines this harness captures)', async () => {

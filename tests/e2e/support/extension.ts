@@ -40,7 +40,7 @@ export interface Harness {
 
 export async function launchExtension(
   server: MockServer,
-  options: { build?: string; language?: string } = {},
+  options: { build?: string; language?: string; headless?: boolean } = {},
 ): Promise<Harness> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error(CHROMIUM_HINT);
@@ -52,7 +52,7 @@ export async function launchExtension(
   const rules = TEST_HOSTS.map((host) => `MAP ${host} 127.0.0.1:${server.port}`).join(', ');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
-    headless: true,
+    headless: options.headless ?? true,
     locale: options.language ?? 'en-US',
     args: [
       `--disable-extensions-except=${build}`,
