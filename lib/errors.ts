@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'host-taken'
   | 'invalid-message'
   | 'forbidden-sender'
+  | 'button-covered'
   | 'internal';
 
 export interface ErrorInfo {
@@ -74,6 +75,8 @@ const describe: Record<ErrorCode, (c: Required<Pick<ErrorContext, 'provider'>> &
     `${host ?? 'That helpdesk account'} is already used by another store (maybe one your administrator manages). A helpdesk account can use only one store.`,
   'invalid-message': () => 'Portal Link received a request it does not understand. Reload the page.',
   'forbidden-sender': () => 'This page is not allowed to ask Portal Link for links.',
+  'button-covered': () =>
+    'The Copy portal link button is covered by something on the page (or barely visible), so nothing was copied. Scroll or close the overlay and try again.',
   internal: () => 'Something went wrong in Portal Link. Try again.',
 };
 
