@@ -134,7 +134,8 @@ describe('the page’s scripts can’t make the extension copy', () => {
       );
     }, harness.extensionId);
     await expectNothingCopied(before);
-    expect(await page.locator(REAL).count()).toBeLessThanOrEqual(1);
+    // Observed: WXT's context trusts that event and aborts, so our UI goes (known gap, see report).
+    await expect.poll(() => page?.locator(REAL).count()).toBe(0);
     // A reload brings the extension back in full.
     await page.reload();
     await expect.poll(() => page?.locator(REAL).count()).toBe(1);
@@ -344,15 +345,14 @@ describe('no secret in any console, across a whole flow', () => {
     );
     await expect.poll(() => harness.readClipboard()).not.toBe(issued.at(-1));
     issued.push(await harness.readClipboard());
-    const offscreen = harness.context.backgroundPages().find((p) => p.url().endsWith('/offscreen.html'));
-    await offscreen?.evaluate(() => console.log('portal-link probe: offscreen'));
 
     const where = (text: string) => harness.logs.filter((l) => l.text.includes(text)).map((l) => l.where);
     await expect.poll(() => where('portal-link probe: content script')).toContain('page-cdp');
     expect(where('portal-link probe: page')).toContain('page');
     expect(where('portal-link probe: worker')).toContain('worker');
     expect(where('portal-link probe: popup')).toContain('page');
-    if (offscreen) await expect.poll(() => where('portal-link probe: offscreen')).toContain('offscreen');
+    // Not checked here: Playwright raises no "backgroundpage" for the offscreen document in this
+    // Chromium, so its console is only watched when it does (see support/extension.ts).
 
     expect(issued.every((link) => link.startsWith(expectedAppstleUrlPrefix()))).toBe(true);
     expectNoSecretsLogged(harness, issued);
