@@ -9,7 +9,7 @@ import { HOSTILE, JANE, mockZendesk, ZENDESK_HOST } from '../fixtures/helpdesk/z
 import { APPSTLE_KEY, expectedAppstleUrlPrefix, mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
-import { appstleLookup, COPIED_TOAST, inlineButton, openHelpdeskPage, tabIdOf, toast } from './support/helpdesk';
+import { appstleLookup, COPIED_TOAST, openHelpdeskPage, tabIdOf, toast } from './support/helpdesk';
 import { expectNoSecretsLogged, leakedSecrets } from './support/secrets';
 import { appstleStore } from './support/settings';
 
