@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'host-taken'
   | 'invalid-message'
   | 'forbidden-sender'
+  | 'button-covered'
   | 'internal';
 
 export interface ErrorInfo {
@@ -72,6 +73,7 @@ const describe: Record<ErrorCode, (c: Required<Pick<ErrorContext, 'provider'>> &
   'host-taken': ({ host }) => t('errors.hostTaken', [host ?? t('errors.thatHelpdesk')]),
   'invalid-message': () => t('errors.invalidMessage'),
   'forbidden-sender': () => t('errors.forbiddenSender'),
+  'button-covered': () => t('errors.buttonCovered'),
   internal: () => t('errors.internal'),
 };
 

@@ -25,7 +25,8 @@ import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk } from '../helpdes
 import { t } from '../i18n';
 import type { CopyResult, Reply, Request } from '../messages';
 import { sendRequest } from '../messaging-client';
-import { createInlineUi, type InlineUi, removeStaleUi } from './ui';
+import { type ClickProblem, clickProblem, documentEnv } from './clickable';
+import { type ButtonClick, createInlineUi, type InlineUi, removeStaleUi } from './ui';
 
 const API_TIMEOUT_MS = 10_000;
 const POPUP_WAIT_MS = 3_000;
@@ -39,6 +40,20 @@ export interface RuntimeOptions {
   send?: (request: Request) => Promise<Reply<CopyResult>>;
   /** Quiet time after the last mutation before the page is checked again. */
   settleMs?: number;
+  /**
+   * Judges a click on the button: `ignore` (the page's own script clicked it), a clickjacking
+   * problem to tell the agent about, or undefined to copy. Defaults to `guardClick`.
+   */
+  judgeClick?: (...click: Parameters<ButtonClick>) => 'ignore' | ClickProblem | undefined;
+}
+
+/**
+ * Only the agent's own clicks count (the shadow root is open, so the page can reach the button and
+ * call `click()`), and only on a button they could see (not covered, not faded out).
+ */
+export function guardClick(...[event, host, button]: Parameters<ButtonClick>): 'ignore' | ClickProblem | undefined {
+  if (!event.isTrusted) return 'ignore';
+  return clickProblem(host, button, documentEnv(host.ownerDocument));
 }
 
 export interface HelpdeskRuntime {
@@ -90,7 +105,15 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   let lastHref = '';
   let timer: ReturnType<typeof setTimeout> | undefined;
   let busy = false;
-  const ui: InlineUi = createInlineUi(doc, () => void copy());
+  const judgeClick = options.judgeClick ?? guardClick;
+  /** Listeners that end with the script, whichever way it ends (signal, or orphaned). */
+  const alive = new AbortController();
+  const ui: InlineUi = createInlineUi(doc, (...click) => {
+    const verdict = judgeClick(...click);
+    if (verdict === 'ignore' || signal.aborted || orphaned()) return;
+    if (verdict) ui.toast('alert', errorInfo(new PortalLinkError('button-covered')).message);
+    else void copy();
+  });
   const observer = new MutationObserver(schedule);
   /** What the observer watches: the whole document, or the path from the button's anchor up. */
   let watching: Element | 'document' | 'nothing' = 'nothing';
@@ -245,6 +268,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   }
 
   function stop(): void {
+    alive.abort();
     clearTimeout(timer);
     timer = undefined;
     unwatch();
@@ -257,6 +281,12 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     removeStaleUi(doc);
     browser.runtime.onMessage.addListener(onMessage);
     signal.addEventListener('abort', stop, { once: true });
+    // An update orphans this script without telling it: look again whenever the agent could see
+    // or reach the button (tab shown, window focused, pointer over it), so it goes before a click.
+    const recheck = () => void (signal.aborted || orphaned());
+    doc.addEventListener('visibilitychange', recheck, { signal: alive.signal });
+    doc.defaultView?.addEventListener('focus', recheck, { signal: alive.signal });
+    ui.onHostEvent('pointerover', recheck, alive.signal);
     options.onLocationChange(visit);
     visit(new URL(location.href));
   }

@@ -41,6 +41,8 @@ export interface InlineUi {
   hideButton(): void;
   /** Takes everything away (context invalidated). */
   remove(): void;
+  /** Listens on the button's host (it is in the page, outside the shadow root). */
+  onHostEvent(type: string, listener: () => void, signal: AbortSignal): void;
 }
 
 function shadowHost(doc: Document, tag: string, role: string, css: string): [HTMLElement, ShadowRoot] {
@@ -53,7 +55,10 @@ function shadowHost(doc: Document, tag: string, role: string, css: string): [HTM
   return [host, root];
 }
 
-export function createInlineUi(doc: Document, onClick: () => void): InlineUi {
+/** A click on the button, with what the clickjacking guard needs to judge it (lib/content/clickable.ts). */
+export type ButtonClick = (event: MouseEvent, host: HTMLElement, button: HTMLButtonElement) => void;
+
+export function createInlineUi(doc: Document, onClick: ButtonClick): InlineUi {
   const [buttonHost, buttonRoot] = shadowHost(doc, 'span', 'button', BUTTON_CSS);
   const button = doc.createElement('button');
   button.type = 'button';
@@ -62,7 +67,7 @@ export function createInlineUi(doc: Document, onClick: () => void): InlineUi {
   button.addEventListener('click', (event) => {
     event.preventDefault();
     event.stopPropagation();
-    onClick();
+    onClick(event, buttonHost, button);
   });
   buttonRoot.append(button);
 
@@ -129,6 +134,9 @@ export function createInlineUi(doc: Document, onClick: () => void): InlineUi {
       buttonHost.remove();
       toastHost?.remove();
       anchor = undefined;
+    },
+    onHostEvent(type, listener, signal) {
+      buttonHost.addEventListener(type, listener, { signal, passive: true });
     },
   };
 }

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } from '../../lib/content/runtime';
+import { guardClick, type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } from '../../lib/content/runtime';
 import { DETECT_MEASURE, TAB_COPY, TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
 import type { GetJson, Helpdesk } from '../../lib/helpdesks/types';
 import { zendesk } from '../../lib/helpdesks/zendesk';
@@ -64,6 +64,8 @@ function start(helpdesk: Helpdesk = zendesk, overrides: Partial<RuntimeOptions> 
     getJson: fixtureApi,
     send,
     settleMs: SETTLE,
+    // happy-dom has no layout: the clickjacking guard has its own tests below.
+    judgeClick: () => undefined,
     ...overrides,
   });
   return {
@@ -306,6 +308,54 @@ describe('content runtime: invalidation', () => {
     } finally {
       runtime.id = id;
     }
+  });
+
+  it('orphaned: the tab coming back into view, or the pointer reaching the button, removes the UI', async () => {
+    const runtime = fakeBrowser.runtime as { id?: string };
+    const id = runtime.id;
+    for (const wake of [
+      () => document.dispatchEvent(new Event('visibilitychange')),
+      () => window.dispatchEvent(new Event('focus')),
+      () => buttons()[0]?.dispatchEvent(new Event('pointerover')),
+    ]) {
+      started?.controller.abort();
+      started = start();
+      await settle();
+      expect(buttons()).toHaveLength(1);
+      try {
+        runtime.id = undefined;
+        wake();
+        expect(document.querySelectorAll('[data-portal-link]')).toHaveLength(0);
+      } finally {
+        runtime.id = id;
+      }
+    }
+    expect(started?.send).not.toHaveBeenCalled();
+  });
+
+  it('a click the page scripted is ignored; a covered button says so and sends nothing', async () => {
+    const verdicts: ('ignore' | 'covered' | 'transparent')[] = ['ignore', 'covered', 'transparent'];
+    let verdict = verdicts[0];
+    started = start(zendesk, { judgeClick: () => verdict });
+    await settle();
+    for (verdict of verdicts) {
+      button()?.click();
+      await settle();
+      expect(toastText('alert')).toEqual(
+        verdict === 'ignore' ? '' : expect.stringMatching(/^The Copy portal link button is covered/),
+      );
+    }
+    expect(started.send).not.toHaveBeenCalled();
+  });
+
+  it('the default guard ignores untrusted clicks (a script calling click())', async () => {
+    started = start(zendesk, { judgeClick: guardClick });
+    await settle();
+    button()?.click();
+    button()?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    await settle();
+    expect(started.send).not.toHaveBeenCalled();
+    expect(toastText('alert')).toBe('');
   });
 
   it('an already invalid context starts nothing', async () => {

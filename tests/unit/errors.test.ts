@@ -24,6 +24,8 @@ const expectedMessages: Record<ErrorCode, string> = {
     'That helpdesk account is already used by another store (maybe one your administrator manages). A helpdesk account can use only one store.',
   'invalid-message': 'Portal Link received a request it does not understand. Reload the page.',
   'forbidden-sender': 'This page is not allowed to ask Portal Link for links.',
+  'button-covered':
+    'The Copy portal link button is covered by something on the page (or barely visible), so nothing was copied. Scroll or close the overlay and try again.',
   internal: 'Something went wrong in Portal Link. Try again.',
 };
 

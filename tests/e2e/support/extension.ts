@@ -18,12 +18,24 @@ export type ChromeGlobal = { chrome: any };
 
 export const CLIPBOARD_ORIGIN = 'https://clipboard.portal-link.test';
 
+export interface LogLine {
+  where: 'page' | 'page-cdp' | 'worker' | 'offscreen';
+  type: string;
+  text: string;
+  url?: string;
+}
+
 export interface Harness {
   context: BrowserContext;
   worker: Worker;
   extensionId: string;
   /** Every console line from pages and the service worker, for "no secret leaked" checks. */
   consoleLines: string[];
+  /**
+   * The same and more, with where and what kind: every page's console in every world (content
+   * scripts' isolated worlds too, through CDP), uncaught errors, the worker, the offscreen document.
+   */
+  logs: LogLine[];
   open(path: string): Promise<Page>;
   /** Settings written straight to storage, as the options page would save them. */
   setSettings(settings: unknown): Promise<void>;
@@ -77,11 +89,47 @@ export async function launchExtension(
     env: { ...process.env, LANGUAGE: options.language ?? 'en' },
   });
   const consoleLines: string[] = [];
-  context.on('console', (msg) => consoleLines.push(msg.text()));
-  const watchWorker = (worker: Worker) => worker.on('console', (msg) => consoleLines.push(msg.text()));
+  const logs: LogLine[] = [];
+  const log = (line: LogLine) => {
+    logs.push(line);
+    consoleLines.push(line.text);
+  };
+  context.on('console', (msg) => log({ where: 'page', type: msg.type(), text: msg.text(), url: msg.page()?.url() }));
+  context.on('weberror', (error) =>
+    log({ where: 'page', type: 'pageerror', text: String(error.error()), url: error.page()?.url() }),
+  );
+  // Playwright reports the main world; CDP's Runtime domain reports every world of the page,
+  // including our content scripts' isolated worlds (their console and uncaught errors).
+  const watchAllWorlds = async (page: Page, where: LogLine['where']) => {
+    const cdp = await context.newCDPSession(page).catch(() => undefined);
+    if (!cdp) return;
+    cdp.on('Runtime.consoleAPICalled', (event) =>
+      log({
+        where: where === 'page' ? 'page-cdp' : where,
+        type: event.type,
+        text: event.args.map((arg) => String(arg.value ?? arg.description ?? '')).join(' '),
+        url: page.url(),
+      }),
+    );
+    cdp.on('Runtime.exceptionThrown', (event) =>
+      log({
+        where: where === 'page' ? 'page-cdp' : where,
+        type: 'exception',
+        text: event.exceptionDetails.exception?.description ?? event.exceptionDetails.text,
+        url: page.url(),
+      }),
+    );
+    await cdp.send('Runtime.enable').catch(() => undefined);
+  };
+  context.on('page', (page) => void watchAllWorlds(page, 'page'));
+  const watchWorker = (worker: Worker) =>
+    worker.on('console', (msg) => log({ where: 'worker', type: msg.type(), text: msg.text(), url: worker.url() }));
   context.on('serviceworker', watchWorker);
   // The offscreen document is a "background page" target; its console is checked too.
-  context.on('backgroundpage', (page) => page.on('console', (msg) => consoleLines.push(msg.text())));
+  context.on('backgroundpage', (page) => {
+    page.on('console', (msg) => log({ where: 'offscreen', type: msg.type(), text: msg.text(), url: page.url() }));
+    void watchAllWorlds(page, 'offscreen');
+  });
 
   const currentWorker = async () =>
     context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
@@ -109,6 +157,7 @@ export async function launchExtension(
     worker,
     extensionId,
     consoleLines,
+    logs,
     currentWorker,
     async open(path) {
       const page = await context.newPage();

@@ -1,0 +1,91 @@
+/**
+ * Clickjacking guard for the inline button (issue 5): before acting on a click, check that the agent
+ * could actually see what they clicked. Pure: the document's hit testing and computed styles are
+ * read through `env`, so happy-dom tests can feed it any geometry.
+ */
+
+export type ClickProblem = 'covered' | 'transparent';
+
+export interface ClickEnv {
+  /** `document.elementFromPoint` (after the page's own `pointer-events`). */
+  elementFromPoint(x: number, y: number): Element | null;
+  /**
+   * The topmost element painted at the point whatever its `pointer-events` (a decoy laid over the
+   * button with `pointer-events: none` lets the click through but hides the button).
+   */
+  paintedElementAt?(x: number, y: number): Element | null;
+  getComputedStyle(el: Element): Pick<CSSStyleDeclaration, 'opacity' | 'visibility'> & Partial<CSSStyleDeclaration>;
+}
+
+/** Below this product of opacities up the tree the button is too faint to have been seen. */
+export const MIN_OPACITY = 0.5;
+
+/** The element's parent across shadow boundaries (a shadow root's parent is its host). */
+function composedParent(el: Element): Element | null {
+  if (el.parentElement) return el.parentElement;
+  const root = el.parentNode;
+  return root && 'host' in root ? (root as ShadowRoot).host : null;
+}
+
+/** Product of `opacity` from `el` up to the document; `visibility` of `el` itself (it inherits). */
+export function effectiveOpacity(el: Element, env: Pick<ClickEnv, 'getComputedStyle'>): number {
+  let product = 1;
+  for (let node: Element | null = el; node; node = composedParent(node)) {
+    const opacity = Number.parseFloat(env.getComputedStyle(node).opacity);
+    if (Number.isFinite(opacity)) product *= opacity;
+    if (product < MIN_OPACITY) return product;
+  }
+  return product;
+}
+
+/** Does `el` paint something that would hide what is under it (not a transparent, empty layer)? */
+function paintsOver(el: Element, env: ClickEnv): boolean {
+  if (effectiveOpacity(el, env) < 0.05) return false;
+  if (/^(IMG|VIDEO|CANVAS|IFRAME|SVG|OBJECT|EMBED|INPUT|BUTTON|TEXTAREA|SELECT)$/i.test(el.tagName)) return true;
+  const style = env.getComputedStyle(el);
+  const bg = style.backgroundColor ?? '';
+  const transparentBg = bg === '' || bg === 'transparent' || /rgba\([^)]*,\s*0\)$/.test(bg);
+  if (!transparentBg || (style.backgroundImage ?? 'none') !== 'none') return true;
+  return [...el.childNodes].some((n) => n.nodeType === 3 && (n.textContent ?? '').trim() !== '');
+}
+
+/**
+ * Why a click on `button` (inside `host`'s shadow root) must not be acted on, or undefined when the
+ * button was plainly visible and on top at its centre.
+ */
+export function clickProblem(host: Element, button: Element, env: ClickEnv): ClickProblem | undefined {
+  const style = env.getComputedStyle(button);
+  if (style.visibility !== 'visible') return 'transparent';
+  if (effectiveOpacity(button, env) < MIN_OPACITY) return 'transparent';
+  const rect = button.getBoundingClientRect();
+  if (rect.width <= 0 || rect.height <= 0) return 'covered';
+  const x = rect.left + rect.width / 2;
+  const y = rect.top + rect.height / 2;
+  // The document retargets hits inside our shadow root to the host; the root knows the button.
+  if (env.elementFromPoint(x, y) !== host) return 'covered';
+  const root = host.shadowRoot;
+  const inner = root ? root.elementFromPoint(x, y) : button;
+  if (!inner || !button.contains(inner)) return 'covered';
+  const painted = env.paintedElementAt?.(x, y);
+  if (painted && painted !== host && !host.contains(painted) && paintsOver(painted, env)) return 'covered';
+  return undefined;
+}
+
+/** The live document's environment: hit tests, and a hit test that ignores `pointer-events: none`. */
+export function documentEnv(doc: Document): ClickEnv {
+  const view = doc.defaultView as Window;
+  return {
+    elementFromPoint: (x, y) => doc.elementFromPoint(x, y),
+    getComputedStyle: (el) => view.getComputedStyle(el),
+    paintedElementAt(x, y) {
+      const style = doc.createElement('style');
+      style.textContent = '*{pointer-events:auto!important}';
+      (doc.head ?? doc.documentElement).append(style);
+      try {
+        return doc.elementFromPoint(x, y);
+      } finally {
+        style.remove();
+      }
+    },
+  };
+}
