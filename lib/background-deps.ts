@@ -38,6 +38,9 @@ async function copy(text: string): Promise<void> {
 export function backgroundDeps(): RouterDeps {
   const managed = managedReader(browser.storage.managed);
   void managed.read(); // at worker start, so the policy is usually known before the first copy
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') managed.changed();
+  });
   return {
     runtimeId: browser.runtime.id,
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,

@@ -18,6 +18,7 @@ import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { servePages } from '../fixtures/pages';
 import { clickAction } from './support/action';
 import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
+import { expectNoSecretsLogged } from './support/secrets';
 import { appstleStore, gigstackStore } from './support/settings';
 
 let server: MockServer;
@@ -34,6 +35,11 @@ beforeAll(async () => {
   gigstack = mockGigstack(server);
   servePages(server);
   harness = await launchExtension(server);
+});
+
+// No key, link or token in any console line of this file's whole run (DESIGN §6).
+afterAll(() => {
+  if (harness) expectNoSecretsLogged(harness);
 });
 
 afterAll(async () => {

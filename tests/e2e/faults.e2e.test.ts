@@ -16,6 +16,7 @@ import {
 } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type Harness, launchExtension } from './support/extension';
+import { expectNoSecretsLogged } from './support/secrets';
 import { appstleStore, gigstackStore } from './support/settings';
 
 let server: MockServer;
@@ -40,6 +41,11 @@ beforeAll(async () => {
   appstle = mockAppstle(server);
   gigstack = mockGigstack(server);
   harness = await launchExtension(server);
+});
+
+// No key, link or token in any console line of this file's whole run (DESIGN §6).
+afterAll(() => {
+  if (harness) expectNoSecretsLogged(harness);
 });
 
 afterAll(async () => {
@@ -248,7 +254,8 @@ describe.each([
     const { page, alert, ms } = await copyInPopup(customer);
     expect(alert).toMatch(/did not answer within 10 seconds/);
     expect(ms).toBeGreaterThan(9_000);
-    expect(ms).toBeLessThan(11_000);
+    // 10 s in the worker; the rest is the popup rendering the alert and the driver noticing it on a busy machine.
+    expect(ms).toBeLessThan(12_500);
     expect(await harness.readClipboard()).toBe(SENTINEL);
     await page.close();
   }, 20_000);

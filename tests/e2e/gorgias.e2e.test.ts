@@ -13,6 +13,7 @@ import { expectedAppstleUrlPrefix, mockAppstle, type ProviderMock } from '../fix
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type Harness, launchExtension } from './support/extension';
 import { appstleLookup, COPIED_TOAST, inlineButton, openHelpdeskPage, pressShortcut, toast } from './support/helpdesk';
+import { expectNoSecretsLogged } from './support/secrets';
 import { appstleStore } from './support/settings';
 
 let server: MockServer;
@@ -30,6 +31,11 @@ beforeAll(async () => {
   appstle = mockAppstle(server);
   gorgiasMock = mockGorgias(server);
   harness = await launchExtension(server);
+});
+
+// No key, link or token in any console line of this file's whole run (DESIGN §6).
+afterAll(() => {
+  if (harness) expectNoSecretsLogged(harness);
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPSTLE_KEY, mockAppstle, SHOP } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
+import { expectNoSecretsLogged } from './support/secrets';
 
 let server: MockServer;
 let harness: Harness;
@@ -11,6 +12,11 @@ beforeAll(async () => {
   server = await startMockServer();
   mockAppstle(server);
   harness = await launchExtension(server);
+});
+
+// No key, link or token in any console line of this file's whole run (DESIGN §6).
+afterAll(() => {
+  if (harness) expectNoSecretsLogged(harness);
 });
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type Harness, launchExtension } from './support/extension';
+import { expectNoSecretsLogged } from './support/secrets';
 import { appstleStore } from './support/settings';
 
 let server: MockServer;
@@ -15,6 +16,11 @@ beforeAll(async () => {
   appstle = mockAppstle(server);
   harness = await launchExtension(server);
   await harness.setSettings({ stores: [appstleStore()] });
+});
+
+// No key, link or token in any console line of this file's whole run (DESIGN §6).
+afterAll(() => {
+  if (harness) expectNoSecretsLogged(harness);
 });
 
 afterAll(async () => {

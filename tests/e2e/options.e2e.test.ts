@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APPSTLE_KEY, mockAppstle, type ProviderMock, SHOP } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { E2E_BUILD, type Harness, launchExtension } from './support/extension';
+import { expectNoSecretsLogged } from './support/secrets';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -11,6 +12,11 @@ beforeAll(async () => {
   server = await startMockServer();
   appstle = mockAppstle(server);
   harness = await launchExtension(server);
+});
+
+// No key, link or token in any console line of this file's whole run (DESIGN §6).
+afterAll(() => {
+  if (harness) expectNoSecretsLogged(harness);
 });
 
 afterAll(async () => {

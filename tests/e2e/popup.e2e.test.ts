@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { APPSTLE_KEY, expectedAppstleUrlPrefix, mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type Harness, launchExtension } from './support/extension';
+import { expectNoSecretsLogged } from './support/secrets';
 import { appstleStore } from './support/settings';
 
 let server: MockServer;
@@ -16,6 +17,11 @@ beforeAll(async () => {
   server = await startMockServer();
   appstle = mockAppstle(server);
   harness = await launchExtension(server);
+});
+
+// No key, link or token in any console line of this file's whole run (DESIGN §6).
+afterAll(() => {
+  if (harness) expectNoSecretsLogged(harness);
 });
 
 afterAll(async () => {

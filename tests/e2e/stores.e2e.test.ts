@@ -17,6 +17,7 @@ import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { servePages } from '../fixtures/pages';
 import { type ActionPopup, clickAction } from './support/action';
 import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
+import { expectNoSecretsLogged } from './support/secrets';
 import { appstleStore, gigstackStore } from './support/settings';
 
 let server: MockServer;
@@ -38,6 +39,11 @@ beforeAll(async () => {
   gigstack = mockGigstack(server);
   servePages(server);
   harness = await launchExtension(server);
+});
+
+// No key, link or token in any console line of this file's whole run (DESIGN §6).
+afterAll(() => {
+  if (harness) expectNoSecretsLogged(harness);
 });
 
 afterAll(async () => {

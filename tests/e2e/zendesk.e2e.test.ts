@@ -21,6 +21,7 @@ import {
   tabIdOf,
   toast,
 } from './support/helpdesk';
+import { expectNoSecretsLogged } from './support/secrets';
 import { appstleStore } from './support/settings';
 
 let server: MockServer;
@@ -37,6 +38,11 @@ beforeAll(async () => {
   appstle = mockAppstle(server);
   zendeskMock = mockZendesk(server);
   harness = await launchExtension(server);
+});
+
+// No key, link or token in any console line of this file's whole run (DESIGN §6).
+afterAll(() => {
+  if (harness) expectNoSecretsLogged(harness);
 });
 
 afterAll(async () => {

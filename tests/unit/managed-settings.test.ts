@@ -173,6 +173,37 @@ describe('managedReader (a slow storage.managed never holds a copy up)', () => {
   });
 });
 
+describe('managedReader once the policy is known', () => {
+  const policy = { stores: [rawManagedStore()] };
+
+  it('answers at once with the known policy while a stalled get() refreshes it', async () => {
+    let calls = 0;
+    let sleeps = 0;
+    const never = new Promise<Record<string, unknown>>(() => undefined);
+    const area = { get: () => (++calls === 1 ? Promise.resolve(policy) : never) };
+    const reader = managedReader(area, {
+      sleep: () => {
+        sleeps++;
+        return new Promise<void>(() => undefined);
+      },
+    });
+    expect((await reader.read()).kind).toBe('valid');
+    const sleepsAfterFirst = sleeps;
+    expect((await reader.read()).kind).toBe('valid'); // would hang forever if it waited
+    expect(sleeps).toBe(sleepsAfterFirst);
+    expect(calls).toBe(2);
+  });
+
+  it('after changed(), the next read waits for the new policy', async () => {
+    let current: Record<string, unknown> = policy;
+    const reader = managedReader({ get: async () => current }, { timeoutMs: 1000 });
+    expect((await reader.read()).kind).toBe('valid');
+    current = {};
+    reader.changed();
+    expect(await reader.read()).toEqual(NO_POLICY);
+  });
+});
+
 describe('mergeManaged', () => {
   it('a policy not loaded yet → the agent’s settings, flagged pending', () => {
     expect(mergeManaged(local, POLICY_PENDING)).toEqual({ ...local, managedPending: true });
