@@ -1,10 +1,10 @@
 /** The service worker dies when idle (and sometimes mid-request): the next click must still work. */
 import type { ServerResponse } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type Harness, launchExtension } from './support/extension';
-import { expectNoSecretsLogged } from './support/secrets';
+import { finishAfterAll } from './support/secrets';
 import { appstleStore } from './support/settings';
 
 let server: MockServer;
@@ -18,15 +18,8 @@ beforeAll(async () => {
   await harness.setSettings({ stores: [appstleStore()] });
 });
 
-// No key, link or token in any console line of this file's whole run (DESIGN §6).
-afterAll(() => {
-  if (harness) expectNoSecretsLogged(harness);
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await server?.close();
-});
+// Afterwards: no key, link or token in any console line of the run (DESIGN §6); browser and mocks closed.
+finishAfterAll(() => ({ harness, server }));
 
 beforeEach(() => appstle.reset());
 

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { APPSTLE_KEY, mockAppstle, type ProviderMock, SHOP } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { E2E_BUILD, type Harness, launchExtension } from './support/extension';
-import { expectNoSecretsLogged } from './support/secrets';
+import { finishAfterAll } from './support/secrets';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -14,15 +14,8 @@ beforeAll(async () => {
   harness = await launchExtension(server);
 });
 
-// No key, link or token in any console line of this file's whole run (DESIGN §6).
-afterAll(() => {
-  if (harness) expectNoSecretsLogged(harness);
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await server?.close();
-});
+// Afterwards: no key, link or token in any console line of the run (DESIGN §6); browser and mocks closed.
+finishAfterAll(() => ({ harness, server }));
 
 describe('options page set-up', () => {
   it('saves a store, masks the key, tests the connection, then the popup copies with it', async () => {

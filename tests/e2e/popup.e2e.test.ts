@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { APPSTLE_KEY, expectedAppstleUrlPrefix, mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type Harness, launchExtension } from './support/extension';
-import { expectNoSecretsLogged } from './support/secrets';
+import { finishAfterAll } from './support/secrets';
 import { appstleStore } from './support/settings';
 
 let server: MockServer;
@@ -19,15 +19,8 @@ beforeAll(async () => {
   harness = await launchExtension(server);
 });
 
-// No key, link or token in any console line of this file's whole run (DESIGN §6).
-afterAll(() => {
-  if (harness) expectNoSecretsLogged(harness);
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await server?.close();
-});
+// Afterwards: no key, link or token in any console line of the run (DESIGN §6); browser and mocks closed.
+finishAfterAll(() => ({ harness, server }));
 
 beforeEach(async () => {
   appstle.reset();

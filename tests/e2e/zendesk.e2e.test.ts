@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   BOB,
   JANE,
@@ -21,7 +21,7 @@ import {
   tabIdOf,
   toast,
 } from './support/helpdesk';
-import { expectNoSecretsLogged } from './support/secrets';
+import { finishAfterAll } from './support/secrets';
 import { appstleStore } from './support/settings';
 
 let server: MockServer;
@@ -40,15 +40,8 @@ beforeAll(async () => {
   harness = await launchExtension(server);
 });
 
-// No key, link or token in any console line of this file's whole run (DESIGN §6).
-afterAll(() => {
-  if (harness) expectNoSecretsLogged(harness);
-});
-
-afterAll(async () => {
-  await harness?.close();
-  await server?.close();
-});
+// Afterwards: no key, link or token in any console line of the run (DESIGN §6); browser and mocks closed.
+finishAfterAll(() => ({ harness, server }));
 
 beforeEach(async () => {
   appstle.reset();

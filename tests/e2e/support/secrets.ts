@@ -2,8 +2,9 @@
  * "No secret in any log" (DESIGN §6): API keys, and anything shaped like an issued portal link or
  * token, must never appear in a console line of any context the harness watched.
  */
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { APPSTLE_KEY, GIGSTACK_KEY } from '../../fixtures/mock-providers';
+import type { MockServer } from '../../fixtures/mock-server';
 import type { Harness } from './extension';
 
 /** What an issued link or token looks like from the mocks: Appstle's JWT, a gigstack session. */
@@ -23,4 +24,17 @@ export function leakedSecrets(lines: readonly string[], extra: readonly string[]
 export function expectNoSecretsLogged(harness: Pick<Harness, 'logs'>, extra: readonly string[] = []): void {
   const lines = harness.logs.map((l) => `${l.where} ${l.type} ${l.url ?? ''}: ${l.text}`);
   expect(leakedSecrets(lines, extra)).toEqual([]);
+}
+
+/** The end of every e2e file: check its whole run's logs for secrets, then close the browser and the mocks. */
+export function finishAfterAll(get: () => { harness?: Harness; server?: MockServer }): void {
+  afterAll(async () => {
+    const { harness, server } = get();
+    try {
+      if (harness) expectNoSecretsLogged(harness);
+    } finally {
+      await harness?.close();
+      await server?.close();
+    }
+  });
 }
