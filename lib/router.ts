@@ -17,6 +17,7 @@ import {
 import { providerFor } from './providers';
 import {
   type EffectiveSettings,
+  EMPTY_SETTINGS,
   mergeKeys,
   resolveStore,
   type Settings,
@@ -92,7 +93,7 @@ export function createRouter(deps: RouterDeps) {
           return { ok: true, settings: view };
         }
         case 'save-settings': {
-          const saved = await deps.loadSettings().catch(() => ({ stores: [] }) as Settings);
+          const saved = await deps.loadSettings().catch((): Settings => EMPTY_SETTINGS);
           const managed = (await deps.loadManaged?.()) ?? NO_POLICY;
           const local = localPart(request.settings, managed);
           if (!local.ok) throw new PortalLinkError('host-taken', { host: local.host });
@@ -104,7 +105,7 @@ export function createRouter(deps: RouterDeps) {
         case 'test-connection': {
           const draft = storeSchema.safeParse(request.store);
           if (!draft.success) throw new PortalLinkError('invalid-message');
-          const saved = await loadEffectiveSettings(deps).catch(() => ({ stores: [] }) as EffectiveSettings);
+          const saved = await loadEffectiveSettings(deps).catch((): EffectiveSettings => EMPTY_SETTINGS);
           // A managed store is tested as the administrator set it, whatever the page sent.
           const managedStore = saved.managedStoreIds?.includes(draft.data.id)
             ? saved.stores.find((s) => s.id === draft.data.id)
