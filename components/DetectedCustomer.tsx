@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
-import { customerOnActiveTab } from '@/lib/active-ticket';
 import { HELPDESK_LABELS } from '@/lib/helpdesks/detected';
 import type { DetectedCustomer } from '@/lib/helpdesks/types';
-import { t } from '@/lib/i18n';
+import { customerOnActiveTab } from '@/lib/shared/active-ticket';
+import { t } from '@/lib/shared/i18n';
 
 /** The customer on the active ticket tab, once its content script answers (undefined elsewhere). */
 export function useDetectedCustomer(): DetectedCustomer | undefined {

@@ -1,10 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
-import type { ErrorInfo } from '@/lib/errors';
-import { t } from '@/lib/i18n';
-import { MANAGED_CHANGED } from '@/lib/managed-settings';
-import { sendRequest } from '@/lib/messaging-client';
-import { providerLabels, providerList } from '@/lib/providers/labels';
+import { MANAGED_CHANGED } from '@/lib/settings/managed';
+import { providerLabels, providerList } from '@/lib/settings/provider-labels';
 import {
   DEFAULT_PORTAL_TEMPLATE,
   hostClashes,
@@ -13,7 +10,10 @@ import {
   type SettingsView,
   type Store,
   type StoreView,
-} from '@/lib/settings';
+} from '@/lib/settings/schema';
+import type { ErrorInfo } from '@/lib/shared/errors';
+import { t } from '@/lib/shared/i18n';
+import { sendRequest } from '@/lib/shared/messaging-client';
 
 type Outcome = { kind: 'status' | 'alert'; text: string } | undefined;
 

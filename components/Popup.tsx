@@ -1,12 +1,12 @@
 import { type FormEvent, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { DetectedCustomerCard, useDetectedCustomer } from '@/components/DetectedCustomer';
-import type { ErrorInfo } from '@/lib/errors';
-import { formatExpiry } from '@/lib/expiry';
 import { hasLookup, toCustomerRef } from '@/lib/helpdesks/detected';
-import { t } from '@/lib/i18n';
-import type { CopyResult } from '@/lib/messages';
-import { sendRequest } from '@/lib/messaging-client';
+import type { ErrorInfo } from '@/lib/shared/errors';
+import { formatExpiry } from '@/lib/shared/expiry';
+import { t } from '@/lib/shared/i18n';
+import type { CopyResult } from '@/lib/shared/messages';
+import { sendRequest } from '@/lib/shared/messaging-client';
 import { StorePicker } from './StorePicker';
 
 type Outcome = { kind: 'copied'; result: CopyResult } | { kind: 'error'; error: ErrorInfo } | undefined;

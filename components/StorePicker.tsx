@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
-import { t } from '@/lib/i18n';
-import { sendRequest } from '@/lib/messaging-client';
-import type { SettingsView, StoreView } from '@/lib/settings';
-import { hostOfUrl, resolveStore } from '@/lib/store-resolution';
+import type { SettingsView, StoreView } from '@/lib/settings/schema';
+import { hostOfUrl, resolveStore } from '@/lib/settings/store-resolution';
+import { t } from '@/lib/shared/i18n';
+import { sendRequest } from '@/lib/shared/messaging-client';
 
 /** The active tab's URL: opening the popup grants activeTab, so it is readable without `tabs`. */
 async function activeTabHost(): Promise<string | undefined> {

@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
-import { backgroundDeps, feedbackDeps } from '@/lib/background-deps';
-import { offscreenCopySchema } from '@/lib/clipboard';
-import { handleCommand } from '@/lib/command';
-import { handleMenuClick, type MenuClick, menuItems } from '@/lib/context-menu';
-import { MANAGED_CHANGED } from '@/lib/managed-settings';
-import { copyPortalLink, createRouter, loadEffectiveSettings } from '@/lib/router';
-import { reportOutcome } from '@/lib/tab-feedback';
+import { offscreenCopySchema } from '@/lib/background/clipboard';
+import { handleCommand } from '@/lib/background/command';
+import { handleMenuClick, type MenuClick, menuItems } from '@/lib/background/context-menu';
+import { backgroundDeps, feedbackDeps } from '@/lib/background/deps';
+import { copyPortalLink, createRouter, loadEffectiveSettings } from '@/lib/background/router';
+import { reportOutcome } from '@/lib/background/tab-feedback';
+import { MANAGED_CHANGED } from '@/lib/settings/managed';
 
 export default defineBackground(() => {
   const deps = backgroundDeps();

@@ -17,7 +17,7 @@ const EXPLAINED = [
   {
     code: 'DANGEROUS_EVAL',
     source: /jitless\|\|.{0,120}Function\(``\)/,
-    why: "zod 4's eval check `Function('')`, skipped at run time (lib/zod.ts sets jitless; the CSP forbids eval anyway)",
+    why: "zod 4's eval check `Function('')`, skipped at run time (lib/shared/zod.ts sets jitless; the CSP forbids eval anyway)",
   },
   {
     code: 'UNSAFE_VAR_ASSIGNMENT',

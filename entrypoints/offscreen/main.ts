@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { copyInDocument, offscreenCopySchema } from '@/lib/clipboard';
+import { copyInDocument, offscreenCopySchema } from '@/lib/background/clipboard';
 
 // Only the background talks to this document; it answers nothing but copy requests.
 browser.runtime.onMessage.addListener((message, sender, sendResponse) => {

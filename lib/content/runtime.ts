@@ -10,8 +10,6 @@
  * children only), so the conversation growing or a busy page costs the extension nothing.
  */
 import { browser } from 'wxt/browser';
-import { errorInfo, PortalLinkError } from '../errors';
-import { formatExpiry } from '../expiry';
 import {
   DETECT_MEASURE,
   hasLookup,
@@ -22,9 +20,11 @@ import {
   toCustomerRef,
 } from '../helpdesks/detected';
 import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
-import { t } from '../i18n';
-import type { CopyResult, Reply, Request } from '../messages';
-import { sendRequest } from '../messaging-client';
+import { errorInfo, PortalLinkError } from '../shared/errors';
+import { formatExpiry } from '../shared/expiry';
+import { t } from '../shared/i18n';
+import type { CopyResult, Reply, Request } from '../shared/messages';
+import { sendRequest } from '../shared/messaging-client';
 import { type ClickProblem, clickProblem, documentEnv } from './clickable';
 import { type ButtonClick, createInlineUi, type InlineUi, removeStaleUi } from './ui';
 

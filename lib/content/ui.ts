@@ -3,7 +3,7 @@
  * the helpdesk's CSS can't reach in. Built from elements and text nodes only: page-supplied text is
  * never parsed as HTML.
  */
-import { t } from '../i18n';
+import { t } from '../shared/i18n';
 
 export const UI_ATTRIBUTE = 'data-portal-link';
 const TOAST_MS = { status: 6_000, alert: 12_000 };

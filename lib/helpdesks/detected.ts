@@ -3,7 +3,7 @@
  * messages the popup and the shortcut send to the tab, and a hand-written check of what comes back
  * (content scripts can't afford zod; the popup shouldn't trust a tab blindly either).
  */
-import { normalizeEmail, parseShopifyId } from '../customer';
+import { normalizeEmail, parseShopifyId } from '../shared/customer';
 import type { DetectedCustomer, HelpdeskId, ShopifyRef } from './types';
 
 /** The Performance-timeline entry where the content script records its last detection's cost (for benchmarks). */

@@ -4,7 +4,7 @@
  * in `customer.integrations[*]` with `__integration_type__ === "shopify"`. With several, the shops
  * come from `GET /api/integrations?type=shopify` so the background can pick the configured store's.
  */
-import { normalizeEmail, parseShopifyId } from '../customer';
+import { normalizeEmail, parseShopifyId } from '../shared/customer';
 import { emailIn, firstOutside, record, stringOf, textOf } from './page';
 import { gorgiasSelectors as S } from './selectors';
 import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk, ShopifyRef } from './types';

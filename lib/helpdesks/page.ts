@@ -1,5 +1,5 @@
 /** Small, pure readers shared by the helpdesk detectors (content-script code: no zod). */
-import { normalizeEmail } from '../customer';
+import { normalizeEmail } from '../shared/customer';
 
 const MAX_TEXT = 500;
 

@@ -3,7 +3,7 @@
  * Requester from `GET /api/v2/tickets/{id}.json?include=users` (the agent's session), else from the
  * requester's profile card in that ticket's pane. Never from a comment.
  */
-import { normalizeEmail } from '../customer';
+import { normalizeEmail } from '../shared/customer';
 import { emailIn, firstOutside, record, stringOf, textOf } from './page';
 import { zendeskSelectors as S } from './selectors';
 import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk } from './types';

@@ -3,13 +3,13 @@
  * The reply is a token; the link is the store's portal URL template filled with it.
  */
 
-import { parseShopifyId } from '../customer';
-import { PortalLinkError } from '../errors';
-import { errorForStatus, jsonBody, request } from '../http';
-import { decodeJwtPayload, toEpochMs } from '../jwt';
-import type { AppstleStore } from '../settings';
-import { z } from '../zod';
-import { providerLabels } from './labels';
+import { errorForStatus, jsonBody, request } from '../background/http';
+import { providerLabels } from '../settings/provider-labels';
+import type { AppstleStore } from '../settings/schema';
+import { parseShopifyId } from '../shared/customer';
+import { PortalLinkError } from '../shared/errors';
+import { decodeJwtPayload, toEpochMs } from '../shared/jwt';
+import { z } from '../shared/zod';
 import type { Provider } from './types';
 
 export const APPSTLE_ENDPOINT = 'https://subscription-admin.appstle.com/api/external/v2/customer-portal-token';

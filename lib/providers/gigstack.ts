@@ -3,13 +3,13 @@
  * POST is not idempotent, so it is retried only on 429 with Retry-After (lib/http).
  */
 
-import { parseGigstackId } from '../customer';
-import { PortalLinkError } from '../errors';
-import { errorForStatus, jsonBody, request } from '../http';
-import { toEpochMs } from '../jwt';
-import type { GigstackStore } from '../settings';
-import { z } from '../zod';
-import { providerLabels } from './labels';
+import { errorForStatus, jsonBody, request } from '../background/http';
+import { providerLabels } from '../settings/provider-labels';
+import type { GigstackStore } from '../settings/schema';
+import { parseGigstackId } from '../shared/customer';
+import { PortalLinkError } from '../shared/errors';
+import { toEpochMs } from '../shared/jwt';
+import { z } from '../shared/zod';
 import type { Provider } from './types';
 
 export const GIGSTACK_ENDPOINT = 'https://api.gigstack.io/v2/clients/customerportal';

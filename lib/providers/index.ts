@@ -1,4 +1,4 @@
-import type { ProviderId, Store } from '../settings';
+import type { ProviderId, Store } from '../settings/schema';
 import { appstle } from './appstle';
 import { gigstack } from './gigstack';
 import type { Provider } from './types';

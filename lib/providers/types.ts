@@ -1,6 +1,6 @@
-import type { CustomerQuery } from '../customer';
-import type { HttpDeps } from '../http';
-import type { Store } from '../settings';
+import type { HttpDeps } from '../background/http';
+import type { Store } from '../settings/schema';
+import type { CustomerQuery } from '../shared/customer';
 
 export interface PortalLink {
   url: string;

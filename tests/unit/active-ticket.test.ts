@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type ActiveTicketDeps, customerOnActiveTab, ticketTabId } from '../../lib/active-ticket';
 import { TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
+import { type ActiveTicketDeps, customerOnActiveTab, ticketTabId } from '../../lib/shared/active-ticket';
 
 const TABS = [
   { id: 1, active: false, lastAccessed: 300 },

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomerQuery } from '../../lib/customer';
-import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/errors';
-import { getPortalLink } from '../../lib/link-service';
+import { getPortalLink } from '../../lib/background/link-service';
 import { APPSTLE_ENDPOINT, appstle, buildPortalUrl } from '../../lib/providers/appstle';
 import { providerFor } from '../../lib/providers/index';
-import { DEFAULT_PORTAL_TEMPLATE } from '../../lib/settings';
+import { DEFAULT_PORTAL_TEMPLATE } from '../../lib/settings/schema';
+import type { CustomerQuery } from '../../lib/shared/customer';
+import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/shared/errors';
 import {
   APPSTLE_KEY,
   appstleStore,

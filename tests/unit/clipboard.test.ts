@@ -5,8 +5,8 @@ import {
   OFFSCREEN_PATH,
   type OffscreenApi,
   offscreenCopySchema,
-} from '../../lib/clipboard';
-import { PortalLinkError } from '../../lib/errors';
+} from '../../lib/background/clipboard';
+import { PortalLinkError } from '../../lib/shared/errors';
 import { rejectionOf } from './helpers';
 
 const LINK = 'https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=abc';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type CommandDeps, handleCommand } from '../../lib/command';
+import { type CommandDeps, handleCommand } from '../../lib/background/command';
 import { TAB_COPY } from '../../lib/helpdesks/detected';
 
 function deps(overrides: Partial<CommandDeps> = {}) {

@@ -5,7 +5,7 @@ import { guardClick, type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } 
 import { DETECT_MEASURE, TAB_COPY, TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
 import type { GetJson, Helpdesk } from '../../lib/helpdesks/types';
 import { zendesk } from '../../lib/helpdesks/zendesk';
-import type { CopyResult, Reply, Request } from '../../lib/messages';
+import type { CopyResult, Reply, Request } from '../../lib/shared/messages';
 import {
   BOB,
   JANE,

@@ -8,10 +8,10 @@ import {
   type MenuDeps,
   menuItems,
   selectionCustomer,
-} from '../../lib/context-menu';
-import { PortalLinkError } from '../../lib/errors';
-import type { CopyResult } from '../../lib/messages';
-import type { Settings, Store } from '../../lib/settings';
+} from '../../lib/background/context-menu';
+import type { Settings, Store } from '../../lib/settings/schema';
+import { PortalLinkError } from '../../lib/shared/errors';
+import type { CopyResult } from '../../lib/shared/messages';
 import { appstleStore, gigstackStore } from './helpers';
 
 const selection = (selectionText: string, pageUrl?: string): MenuClick => ({

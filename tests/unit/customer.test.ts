@@ -8,7 +8,7 @@ import {
   parseShopifyId,
   preferredQuery,
   queryKey,
-} from '../../lib/customer';
+} from '../../lib/shared/customer';
 
 /** An email of exactly `length` characters. */
 function emailOfLength(length: number): string {

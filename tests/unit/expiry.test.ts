@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatExpiry } from '../../lib/expiry';
+import { formatExpiry } from '../../lib/shared/expiry';
 
 /** Local wall-clock times, so the tests hold in any time zone. */
 const local = (month: number, day: number, hour: number, minute: number, year = 2025) =>

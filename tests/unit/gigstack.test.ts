@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomerQuery } from '../../lib/customer';
-import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/errors';
-import { getPortalLink } from '../../lib/link-service';
+import { getPortalLink } from '../../lib/background/link-service';
 import { GIGSTACK_ENDPOINT, gigstack, isGigstackPortalUrl } from '../../lib/providers/gigstack';
 import { providerFor } from '../../lib/providers/index';
+import type { CustomerQuery } from '../../lib/shared/customer';
+import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/shared/errors';
 import {
   everyTextOf,
   fakeHttp,

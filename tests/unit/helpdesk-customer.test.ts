@@ -1,11 +1,11 @@
 /** Detected customers on their way to the background: the message schema, the Shopify id choice, the popup's check. */
 import { describe, expect, it } from 'vitest';
-import { type CustomerQuery, type CustomerRef, pickShopifyId } from '../../lib/customer';
+import { resolveQuery } from '../../lib/background/link-service';
 import { hasLookup, parseDetected, toCustomerRef } from '../../lib/helpdesks/detected';
 import type { DetectedCustomer } from '../../lib/helpdesks/types';
-import { resolveQuery } from '../../lib/link-service';
-import { requestSchema } from '../../lib/messages';
-import type { Store } from '../../lib/settings';
+import type { Store } from '../../lib/settings/schema';
+import { type CustomerQuery, type CustomerRef, pickShopifyId } from '../../lib/shared/customer';
+import { requestSchema } from '../../lib/shared/messages';
 import { appstleStore, gigstackStore } from './helpers';
 
 const ACME = 'acme-shop.myshopify.com';

@@ -1,13 +1,13 @@
 /** Shared fakes for the unit tests: a fake clock + scripted fetch, JWTs, stores and an in-memory link cache. */
-import type { HttpDeps } from '../../lib/http';
-import type { LinkCache } from '../../lib/link-service';
+import type { HttpDeps } from '../../lib/background/http';
+import type { LinkCache } from '../../lib/background/link-service';
 import {
   type AppstleStore,
   appstleStoreSchema,
   type GigstackStore,
   gigstackStoreSchema,
   type Settings,
-} from '../../lib/settings';
+} from '../../lib/settings/schema';
 
 /** 2025-11-26T14:00:00.000Z: a whole second, so HTTP dates round-trip exactly. */
 export const NOW = Date.UTC(2025, 10, 26, 14, 0, 0);

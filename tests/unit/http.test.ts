@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/errors';
 import {
   BUDGET_MS,
   backoffMs,
@@ -13,7 +12,8 @@ import {
   parseRetryAfter,
   problemDetail,
   request,
-} from '../../lib/http';
+} from '../../lib/background/http';
+import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/shared/errors';
 import { APPSTLE_KEY, everyTextOf, fakeHttp, json, NOW, rejectionOf, type Step, status, text } from './helpers';
 
 const GET: HttpRequest = {
@@ -503,7 +503,7 @@ describe('errorForStatus', () => {
     expect(error.context).toEqual({ provider: 'Appstle' });
   });
 
-  // Regression (fixed): lib/http.ts:145-152 only looks at the FIRST non-empty candidate (detail, title,
+  // Regression (fixed): lib/background/http.ts:145-152 only looks at the FIRST non-empty candidate (detail, title,
   // message, error). A problem+json body with a generic title and the real reason in `message`
   // (the JHipster style Appstle's API is built on) is therefore classified as "bad-request" although
   // the body says the customer was not found.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJwtPayload, toEpochMs } from '../../lib/jwt';
+import { decodeJwtPayload, toEpochMs } from '../../lib/shared/jwt';
 import { base64url, makeJwt } from './helpers';
 
 describe('decodeJwtPayload', () => {

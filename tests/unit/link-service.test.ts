@@ -1,8 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { CustomerQuery, CustomerRef } from '../../lib/customer';
-import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/errors';
-import type { HttpDeps } from '../../lib/http';
+import type { HttpDeps } from '../../lib/background/http';
 import {
   cacheKey,
   getPortalLink,
@@ -10,8 +8,10 @@ import {
   resolveQuery,
   sessionLinkCache,
   testConnection,
-} from '../../lib/link-service';
-import type { Store } from '../../lib/settings';
+} from '../../lib/background/link-service';
+import type { Store } from '../../lib/settings/schema';
+import type { CustomerQuery, CustomerRef } from '../../lib/shared/customer';
+import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/shared/errors';
 import {
   APPSTLE_KEY,
   appstleStore,

@@ -9,8 +9,8 @@ import {
   POLICY_PENDING,
   parseManaged,
   readManaged,
-} from '../../lib/managed-settings';
-import { maskKey, resolveStore, type Settings, storeSchema, toView } from '../../lib/settings';
+} from '../../lib/settings/managed';
+import { maskKey, resolveStore, type Settings, storeSchema, toView } from '../../lib/settings/schema';
 import { APPSTLE_KEY, appstleStore, GIGSTACK_KEY, gigstackStore } from './helpers';
 
 const MANAGED_KEY = 'apst_live_MANAGED_SECRET_99f1';

@@ -6,7 +6,7 @@ import {
   requestSchema,
   type SenderClass,
   type SenderLike,
-} from '../../lib/messages';
+} from '../../lib/shared/messages';
 import { appstleStore, gigstackStore } from './helpers';
 
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';

@@ -1,6 +1,6 @@
 import { parseHTML } from 'linkedom';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { showPageToast } from '../../lib/page-toast';
+import { showPageToast } from '../../lib/background/page-toast';
 
 let doc: Document;
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseGigstackId, parseShopifyId } from '../../lib/customer';
 import { appstle } from '../../lib/providers/appstle';
 import { gigstack } from '../../lib/providers/gigstack';
 import { providerFor } from '../../lib/providers/index';
-import { providerLabels, providerList } from '../../lib/providers/labels';
 import type { Provider } from '../../lib/providers/types';
-import type { Store } from '../../lib/settings';
+import { providerLabels, providerList } from '../../lib/settings/provider-labels';
+import type { Store } from '../../lib/settings/schema';
+import { parseGigstackId, parseShopifyId } from '../../lib/shared/customer';
 import { appstleStore, gigstackStore } from './helpers';
 
 describe('provider labels', () => {

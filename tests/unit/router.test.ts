@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type ErrorCode, PortalLinkError } from '../../lib/errors';
-import { type ManagedState, parseManaged } from '../../lib/managed-settings';
-import type { SenderLike } from '../../lib/messages';
-import { copyPortalLink, createRouter, type RouterDeps } from '../../lib/router';
-import { maskKey, type Settings, settingsSchema } from '../../lib/settings';
+import { copyPortalLink, createRouter, type RouterDeps } from '../../lib/background/router';
+import { type ManagedState, parseManaged } from '../../lib/settings/managed';
+import { maskKey, type Settings, settingsSchema } from '../../lib/settings/schema';
+import { type ErrorCode, PortalLinkError } from '../../lib/shared/errors';
+import type { SenderLike } from '../../lib/shared/messages';
 import {
   APPSTLE_KEY,
   appstleStore,

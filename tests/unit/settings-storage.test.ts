@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { PortalLinkError } from '../../lib/errors';
-import type { Settings } from '../../lib/settings';
-import { loadSettings, saveSettings, watchSettings } from '../../lib/settings-storage';
+import type { Settings } from '../../lib/settings/schema';
+import { loadSettings, saveSettings, watchSettings } from '../../lib/settings/storage';
+import { PortalLinkError } from '../../lib/shared/errors';
 import { APPSTLE_KEY, appstleStore, gigstackStore, rejectionOf } from './helpers';
 
 const valid: Settings = {

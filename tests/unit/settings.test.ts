@@ -16,7 +16,7 @@ import {
   settingsSchema,
   storeSchema,
   toView,
-} from '../../lib/settings';
+} from '../../lib/settings/schema';
 import { APPSTLE_KEY, appstleStore, GIGSTACK_KEY, gigstackStore } from './helpers';
 
 const rawAppstle = (overrides: Record<string, unknown> = {}) => ({

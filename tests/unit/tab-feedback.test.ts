@@ -1,8 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ErrorInfo } from '../../lib/errors';
-import { formatExpiry } from '../../lib/expiry';
-import type { PageToast } from '../../lib/page-toast';
-import { type Badge, badgeFor, type FeedbackDeps, type Outcome, reportOutcome, toastFor } from '../../lib/tab-feedback';
+import type { PageToast } from '../../lib/background/page-toast';
+import {
+  type Badge,
+  badgeFor,
+  type FeedbackDeps,
+  type Outcome,
+  reportOutcome,
+  toastFor,
+} from '../../lib/background/tab-feedback';
+import type { ErrorInfo } from '../../lib/shared/errors';
+import { formatExpiry } from '../../lib/shared/expiry';
 import { NOW } from './helpers';
 
 const copied: Outcome = {

@@ -3,12 +3,13 @@
  * Side effects (settings, copy) are passed in so the handler is testable without a browser
  * (after bitwarden's context-menu-clicked-handler); feedback is lib/tab-feedback.ts.
  */
-import { mailtoAddress, parseCustomerInput } from './customer';
-import { type ErrorInfo, errorInfo, PortalLinkError } from './errors';
-import { t } from './i18n';
-import type { CopyResult } from './messages';
-import { parseAnyProviderId } from './providers';
-import { hostOfUrl, resolveStore, type Settings, type Store } from './settings';
+
+import { parseAnyProviderId } from '../providers';
+import { hostOfUrl, resolveStore, type Settings, type Store } from '../settings/schema';
+import { mailtoAddress, parseCustomerInput } from '../shared/customer';
+import { type ErrorInfo, errorInfo, PortalLinkError } from '../shared/errors';
+import { t } from '../shared/i18n';
+import type { CopyResult } from '../shared/messages';
 
 export const MENU_SELECTION = 'copy-portal-link-selection';
 export const MENU_MAILTO = 'copy-portal-link-mailto';

@@ -3,8 +3,9 @@
  * the toast). Where no content script answers, say "No customer detected on this page" on the
  * action badge. Side effects are passed in so this is testable without a browser.
  */
-import { type ErrorInfo, errorInfo, PortalLinkError } from './errors';
-import { TAB_COPY, type TabCopyReply, type TabMessage } from './helpdesks/detected';
+
+import { TAB_COPY, type TabCopyReply, type TabMessage } from '../helpdesks/detected';
+import { type ErrorInfo, errorInfo, PortalLinkError } from '../shared/errors';
 
 export const COMMAND_COPY = 'copy-portal-link';
 

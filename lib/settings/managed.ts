@@ -5,8 +5,8 @@
  * Managed stores come first, win every id or helpdesk-host clash, and are read-only for the agent.
  */
 
-import { type EffectiveSettings, hostClashes, type Settings, storeSchema } from './settings';
-import { z } from './zod';
+import { z } from '../shared/zod';
+import { type EffectiveSettings, hostClashes, type Settings, storeSchema } from './schema';
 
 /** A managed store must carry its key: the agent can't add one. */
 const managedStoreSchema = storeSchema.refine((store) => store.apiKey !== '', {

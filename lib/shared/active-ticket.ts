@@ -3,8 +3,8 @@
  * tab's content script answers; its reply is checked like any untrusted value. When the popup page
  * is itself a tab (opened directly or detached), "the ticket" is the tab the agent used last.
  */
-import { parseDetected, TAB_GET_CUSTOMER, type TabMessage } from './helpdesks/detected';
-import type { DetectedCustomer } from './helpdesks/types';
+import { parseDetected, TAB_GET_CUSTOMER, type TabMessage } from '../helpdesks/detected';
+import type { DetectedCustomer } from '../helpdesks/types';
 
 interface TabLike {
   id?: number;

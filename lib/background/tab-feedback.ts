@@ -3,10 +3,10 @@
  * tab when a script can be injected there, else the toolbar badge (✓ / !) on that tab and, for
  * errors, a system notification. Browser calls are passed in, so the choice is testable.
  */
-import type { ErrorInfo } from './errors';
-import { formatExpiry } from './expiry';
-import { t } from './i18n';
-import type { CopyResult } from './messages';
+import type { ErrorInfo } from '../shared/errors';
+import { formatExpiry } from '../shared/expiry';
+import { t } from '../shared/i18n';
+import type { CopyResult } from '../shared/messages';
 import type { PageToast } from './page-toast';
 
 export type Outcome = { ok: true; result: CopyResult } | { ok: false; error: ErrorInfo };

@@ -1,14 +1,14 @@
 /** The real browser behind the router's side effects (background only: it touches keys). */
 import { type Browser, browser } from 'wxt/browser';
+import { managedReader } from '../settings/managed';
+import { loadSettings, saveSettings } from '../settings/storage';
+import { PortalLinkError } from '../shared/errors';
+import { t } from '../shared/i18n';
 import { copyInDocument, copyViaOffscreen, OFFSCREEN_PATH } from './clipboard';
-import { PortalLinkError } from './errors';
 import { defaultHttpDeps } from './http';
-import { t } from './i18n';
 import { sessionLinkCache } from './link-service';
-import { managedReader } from './managed-settings';
 import { showPageToast } from './page-toast';
 import type { RouterDeps } from './router';
-import { loadSettings, saveSettings } from './settings-storage';
 import type { FeedbackDeps } from './tab-feedback';
 
 async function copy(text: string): Promise<void> {

@@ -3,8 +3,8 @@
  * offscreen document (reason CLIPBOARD) does it; Firefox's background page can write directly.
  */
 
-import { PortalLinkError } from './errors';
-import { z } from './zod';
+import { PortalLinkError } from '../shared/errors';
+import { z } from '../shared/zod';
 
 export const OFFSCREEN_PATH = '/offscreen.html';
 export const offscreenCopySchema = z.object({

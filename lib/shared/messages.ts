@@ -3,8 +3,8 @@
  * first, then the schema, and fails closed: anything else gets an error reply.
  */
 
+import { settingsSchema } from '../settings/schema';
 import type { ErrorInfo } from './errors';
-import { settingsSchema } from './settings';
 import { z } from './zod';
 
 /** Who is talking: our own pages, our content script on a helpdesk ticket, or anyone else. */

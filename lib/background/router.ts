@@ -2,19 +2,9 @@
  * The background's message handling, with every side effect passed in so it can be tested
  * without a browser: classify the sender, validate the message, do the work, reply with a value.
  */
-import { errorInfo, PortalLinkError } from './errors';
-import type { HttpDeps } from './http';
-import { getPortalLink, type LinkCache, testConnection } from './link-service';
-import { localPart, type ManagedState, mergeManaged, NO_POLICY } from './managed-settings';
-import {
-  allowedSenders,
-  type CopyResult,
-  classifySender,
-  type Reply,
-  requestSchema,
-  type SenderLike,
-} from './messages';
-import { providerFor } from './providers';
+
+import { providerFor } from '../providers';
+import { localPart, type ManagedState, mergeManaged, NO_POLICY } from '../settings/managed';
 import {
   type EffectiveSettings,
   EMPTY_SETTINGS,
@@ -25,7 +15,18 @@ import {
   type Store,
   storeSchema,
   toView,
-} from './settings';
+} from '../settings/schema';
+import { errorInfo, PortalLinkError } from '../shared/errors';
+import {
+  allowedSenders,
+  type CopyResult,
+  classifySender,
+  type Reply,
+  requestSchema,
+  type SenderLike,
+} from '../shared/messages';
+import type { HttpDeps } from './http';
+import { getPortalLink, type LinkCache, testConnection } from './link-service';
 
 export interface RouterDeps {
   runtimeId: string;

@@ -1,5 +1,5 @@
 /** Provider names, for UI pages too, without pulling provider code (and its HTTP client) into them. */
-import type { ProviderId } from '../settings';
+import type { ProviderId } from './schema';
 
 export const providerLabels = {
   appstle: { label: 'Appstle Subscriptions', shortName: 'Appstle' },

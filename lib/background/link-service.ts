@@ -3,6 +3,9 @@
  * Links live in `storage.session` because the service worker's globals die after 30 s idle.
  */
 
+import { providerFor } from '../providers';
+import type { PortalLink } from '../providers/types';
+import type { Store } from '../settings/schema';
 import {
   type CustomerQuery,
   type CustomerRef,
@@ -10,13 +13,10 @@ import {
   pickShopifyId,
   preferredQuery,
   queryKey,
-} from './customer';
-import { PortalLinkError } from './errors';
+} from '../shared/customer';
+import { PortalLinkError } from '../shared/errors';
+import { z } from '../shared/zod';
 import type { HttpDeps } from './http';
-import { providerFor } from './providers';
-import type { PortalLink } from './providers/types';
-import type { Store } from './settings';
-import { z } from './zod';
 
 /** A cached link is reused only while this share of its lifetime remains (105 of Appstle's 120 min). */
 export const REUSE_FRACTION = 105 / 120;

@@ -2,8 +2,9 @@
  * Stores (a provider, its key, its settings) and which helpdesk accounts use which store.
  * The schema is the only definition of a store; storage is validated on every read and write.
  */
+
+import { z } from '../shared/zod';
 import { hostClashes, hostOfUrl } from './store-resolution';
-import { z } from './zod';
 
 export const DEFAULT_PORTAL_TEMPLATE = 'https://{storeDomain}/tools/recurring/customer_portal?token={token}';
 
