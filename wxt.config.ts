@@ -7,7 +7,7 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/i18n/module'],
   // WXT_E2E=1: the same production build plus the test hook, in its own folder (.output/chrome-mv3-e2e).
   outDirTemplate: process.env.WXT_E2E === '1' ? '{{browser}}-mv{{manifestVersion}}-e2e' : undefined,
-  // Firefox stays on MV2 (WXT's default for Firefox); why: README, "Firefox".
+  // Firefox stays on MV2 (WXT's default for Firefox); why: docs/architecture.md, "Firefox".
   manifest: ({ browser }) => ({
     // Words come from locales/*.yml (English default, Spanish); the browser's UI language picks one.
     default_locale: 'en',
@@ -24,7 +24,7 @@ export default defineConfig({
       'notifications',
       ...(browser === 'firefox' ? [] : ['offscreen']),
     ],
-    // Enterprise policy (storage.managed): lib/managed-settings.ts, README "Managed deployment".
+    // Enterprise policy (storage.managed): lib/settings/managed.ts, docs/deployment.md.
     storage: { managed_schema: 'managed_schema.json' },
     host_permissions: PROVIDER_HOSTS,
     commands: {

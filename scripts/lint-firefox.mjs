@@ -12,7 +12,7 @@ if (!existsSync(`${sourceDir}/manifest.json`)) {
   process.exit(1);
 }
 
-/** Warnings about bundled libraries, each checked (README, "Firefox"). */
+/** Warnings about bundled libraries, each checked (docs/architecture.md, "Firefox"). */
 const EXPLAINED = [
   {
     code: 'DANGEROUS_EVAL',

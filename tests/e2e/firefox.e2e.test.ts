@@ -70,7 +70,7 @@ describe('Firefox ESR, production build', () => {
     expect(manifest.manifest_version).toBe(2);
     expect(Object.keys(manifest.icons ?? {})).toEqual(['16', '32', '48', '96', '128']);
     expect(await firefox.inBackground(() => '__portalLinkTest' in globalThis)).toBe(false); // e2e builds only
-    // Granted at install (MV2), each justified in the README's "Permissions"; `offscreen` is Chrome's only.
+    // Granted at install (MV2), each justified in docs/security.md, "Permissions"; `offscreen` is Chrome's only.
     const permissions = await firefox.inBackground(() => browser.permissions.getAll());
     expect(permissions.permissions).toEqual(expect.arrayContaining(['clipboardWrite', 'contextMenus', 'storage']));
     expect(permissions.permissions).not.toContain('offscreen');

@@ -276,7 +276,7 @@ describe('managed settings', () => {
 });
 
 /**
- * No test can push a real policy (README, Managed deployment), so this one checks the settings page's
+ * No test can push a real policy (docs/deployment.md), so this one checks the settings page's
  * rendering of what the background reports for managed stores: the page's get-settings reply is
  * replaced by a view as lib/settings.ts toView builds it for a policy; everything else is real.
  */
