@@ -3,7 +3,7 @@
  * retries with backoff + jitter on 429/5xx for idempotent requests, Retry-After honoured when it
  * fits the budget. Errors leave as PortalLinkError; callers map statuses to meaning.
  */
-import { PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
 
 export interface HttpDeps {
   fetch: typeof fetch;

@@ -7,7 +7,7 @@ import { errorForStatus, jsonBody, request } from '../background/http';
 import { providerLabels } from '../settings/provider-labels';
 import type { AppstleStore } from '../settings/schema';
 import { parseShopifyId } from '../shared/customer';
-import { PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
 import { decodeJwtPayload, toEpochMs } from '../shared/jwt';
 import { z } from '../shared/zod';
 import type { Provider } from './types';

@@ -7,7 +7,7 @@ import { errorForStatus, jsonBody, request } from '../background/http';
 import { providerLabels } from '../settings/provider-labels';
 import type { GigstackStore } from '../settings/schema';
 import { parseGigstackId } from '../shared/customer';
-import { PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
 import { toEpochMs } from '../shared/jwt';
 import { z } from '../shared/zod';
 import type { Provider } from './types';

@@ -3,52 +3,14 @@
  * One place maps codes to words (locales/*.yml, errors.*), so the popup, the toast and the badge all
  * say the same thing.
  */
+import { type ErrorCode, type ErrorContext, PortalLinkError } from './error-codes';
 import { t } from './i18n';
 
-export type ErrorCode =
-  | 'no-store'
-  | 'key-missing'
-  | 'invalid-customer'
-  | 'no-customer'
-  | 'key-rejected'
-  | 'customer-not-found'
-  | 'bad-request'
-  | 'rate-limited'
-  | 'provider-down'
-  | 'timeout'
-  | 'offline'
-  | 'bad-response'
-  | 'unsafe-link'
-  | 'clipboard-failed'
-  | 'settings-invalid'
-  | 'host-taken'
-  | 'invalid-message'
-  | 'forbidden-sender'
-  | 'button-covered'
-  | 'internal';
+export { type ErrorCode, type ErrorContext, PortalLinkError } from './error-codes';
 
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
-}
-
-export interface ErrorContext {
-  /** Provider's short name, e.g. "Appstle". */
-  provider?: string;
-  /** Seconds to wait, for rate limits. */
-  retryAfterS?: number;
-  /** A helpdesk host name, for mapping errors. */
-  host?: string;
-}
-
-export class PortalLinkError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    readonly context: ErrorContext = {},
-  ) {
-    super(code);
-    this.name = 'PortalLinkError';
-  }
 }
 
 const describe: Record<ErrorCode, (c: Required<Pick<ErrorContext, 'provider'>> & ErrorContext) => string> = {

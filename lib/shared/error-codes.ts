@@ -1,0 +1,44 @@
+/**
+ * Failure codes and the error that carries them, without words: providers and the HTTP client run in
+ * the extension and in the team relay (a Worker, no browser APIs), so the i18n lookup stays in errors.ts.
+ */
+export type ErrorCode =
+  | 'no-store'
+  | 'key-missing'
+  | 'invalid-customer'
+  | 'no-customer'
+  | 'key-rejected'
+  | 'customer-not-found'
+  | 'bad-request'
+  | 'rate-limited'
+  | 'provider-down'
+  | 'timeout'
+  | 'offline'
+  | 'bad-response'
+  | 'unsafe-link'
+  | 'clipboard-failed'
+  | 'settings-invalid'
+  | 'host-taken'
+  | 'invalid-message'
+  | 'forbidden-sender'
+  | 'button-covered'
+  | 'internal';
+
+export interface ErrorContext {
+  /** Provider's short name, e.g. "Appstle". */
+  provider?: string;
+  /** Seconds to wait, for rate limits. */
+  retryAfterS?: number;
+  /** A helpdesk host name, for mapping errors. */
+  host?: string;
+}
+
+export class PortalLinkError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly context: ErrorContext = {},
+  ) {
+    super(code);
+    this.name = 'PortalLinkError';
+  }
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// `npm run relay:admin -- <command>`: the relay's admin CLI. Reads RELAY_URL and RELAY_ADMIN_TOKEN from
+// the environment; a store's API key is read from standard input, never from the command line.
+import { parseArgs } from 'node:util';
+
+const USAGE = `Usage: npm run relay:admin -- <command>
+  agent add <email> [--stores <id1,id2>]   prints a one-time enrollment code (last line)
+  agent remove <email>
+  store set <id> --name <name> --provider appstle|gigstack --helpdesk-hosts <h1,h2>
+            [--store-domain <d>] [--team <t>] [--portal-url-template <url>]   (API key on stdin)
+  store list
+  audit [--since <ISO time>] [--format csv|json]
+Environment: RELAY_URL, RELAY_ADMIN_TOKEN`;
+
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
+
+const base = process.env.RELAY_URL;
+const token = process.env.RELAY_ADMIN_TOKEN;
+if (!base || !token) fail(`RELAY_URL and RELAY_ADMIN_TOKEN must be set.\n\n${USAGE}`);
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    stores: { type: 'string' },
+    name: { type: 'string' },
+    provider: { type: 'string' },
+    'helpdesk-hosts': { type: 'string' },
+    'store-domain': { type: 'string' },
+    team: { type: 'string' },
+    'portal-url-template': { type: 'string' },
+    since: { type: 'string' },
+    format: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help || positionals.length === 0) {
+  console.log(USAGE);
+  process.exit(values.help ? 0 : 1);
+}
+
+async function api(method, path, body) {
+  let response;
+  try {
+    response = await fetch(new URL(path, base), {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    fail(`Cannot reach the relay at ${base}: ${error.cause?.code ?? error.message}`);
+  }
+  const text = await response.text();
+  if (!response.ok) fail(`The relay answered ${response.status}: ${text}`);
+  return text;
+}
+
+async function readStdin() {
+  if (process.stdin.isTTY) console.error('Paste the API key, then press Enter and Ctrl-D:');
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+const list = (v) =>
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : undefined;
+const [group, verb, subject] = positionals;
+
+if (group === 'agent' && verb === 'add' && subject) {
+  const reply = JSON.parse(await api('POST', '/admin/agents', { email: subject, stores: list(values.stores) }));
+  console.log(`Agent ${reply.email} can sign in once with this code before ${reply.expiresAt}:`);
+  console.log(reply.enrollmentCode);
+} else if (group === 'agent' && verb === 'remove' && subject) {
+  await api('DELETE', `/admin/agents/${encodeURIComponent(subject)}`);
+  console.log(`Removed ${subject}: their next request is refused.`);
+} else if (group === 'store' && verb === 'set' && subject) {
+  if (!values.name || !values.provider || !values['helpdesk-hosts']) fail(USAGE);
+  const apiKey = await readStdin();
+  if (!apiKey) fail('No API key on standard input.');
+  const store = {
+    name: values.name,
+    provider: values.provider,
+    helpdeskHosts: list(values['helpdesk-hosts']),
+    apiKey,
+    ...(values['store-domain'] ? { storeDomain: values['store-domain'] } : {}),
+    ...(values.team ? { team: values.team } : {}),
+    ...(values['portal-url-template'] ? { portalUrlTemplate: values['portal-url-template'] } : {}),
+  };
+  const reply = JSON.parse(await api('PUT', `/admin/stores/${encodeURIComponent(subject)}`, store));
+  console.log(
+    `Store ${reply.store.id} (${reply.store.name}, ${reply.store.provider}) saved; its key is stored encrypted.`,
+  );
+} else if (group === 'store' && verb === 'list') {
+  for (const s of JSON.parse(await api('GET', '/admin/stores')).stores) {
+    console.log(`${s.id}\t${s.name}\t${s.provider}\t${s.helpdeskHosts.join(',')}`);
+  }
+} else if (group === 'audit') {
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'json') fail('--format is csv or json');
+  const query = new URLSearchParams({ format, ...(values.since ? { since: values.since } : {}) });
+  const text = await api('GET', `/admin/audit?${query}`);
+  process.stdout.write(format === 'json' ? `${JSON.stringify(JSON.parse(text).rows, null, 2)}\n` : text);
+} else {
+  fail(USAGE);
+}

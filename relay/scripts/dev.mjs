@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm run relay:dev`: the relay on loopback with a local D1 (migrations applied) and dev secrets.
+// Creates relay/.dev.vars with random secrets when missing and prints the admin token.
+// RELAY_PORT (default 8787) picks the port; RELAY_STATE_DIR keeps local D1/DO data elsewhere;
+// APPSTLE_API_BASE / GIGSTACK_API_BASE point provider calls at a local mock.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const varsFile = join(root, '.dev.vars');
+const port = process.env.RELAY_PORT ?? '8787';
+const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_UPDATE_NOTIFIER: '1' };
+const persist = process.env.RELAY_STATE_DIR ? ['--persist-to', process.env.RELAY_STATE_DIR] : [];
+
+if (!existsSync(varsFile)) {
+  const lines = [
+    '# Local secrets for `npm run relay:dev` (generated; never commit). Production uses `wrangler secret put`.',
+    `ADMIN_TOKEN=${randomBytes(32).toString('base64url')}`,
+    `TOKEN_SECRET=${randomBytes(48).toString('base64url')}`,
+    `KEYS_SECRET=${randomBytes(32).toString('base64')}`,
+  ];
+  writeFileSync(varsFile, `${lines.join('\n')}\n`, { mode: 0o600 });
+  console.log(`Created ${varsFile} with random secrets.`);
+}
+const adminToken = /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(varsFile, 'utf8'))?.[1];
+
+const migrate = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local', ...persist], {
+  cwd: root,
+  env: { ...env, CI: 'true' }, // CI=true: apply without asking
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+const vars = ['APPSTLE_API_BASE', 'GIGSTACK_API_BASE']
+  .filter((name) => process.env[name])
+  .flatMap((name) => ['--var', `${name}:${process.env[name]}`]);
+const dev = spawn(wrangler, ['dev', '--ip', '127.0.0.1', '--port', port, '--local', ...persist, ...vars], {
+  cwd: root,
+  env,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+console.log(`\nRelay: http://127.0.0.1:${port}`);
+console.log(`Admin token: ${adminToken}`);
+console.log(`export RELAY_URL=http://127.0.0.1:${port} RELAY_ADMIN_TOKEN=${adminToken}\n`);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal));
+dev.on('exit', (code) => process.exit(code ?? 0));

@@ -1,0 +1,95 @@
+/** Admin API (Bearer ADMIN_TOKEN), used by `npm run relay:admin`: agents, stores (keys write-only), audit. */
+import { Hono } from 'hono';
+import { hostClashes, storeSchema } from '../../lib/settings/schema';
+import { normalizeEmail } from '../../lib/shared/customer';
+import { z } from '../../lib/shared/zod';
+import { endSessions } from './agent';
+import { auditCsv, readAudit } from './audit';
+import { enrollmentCode, normaliseCode, sameSecret, sha256Hex } from './crypto';
+import type { AppEnv } from './env';
+import { jsonOf, refuse } from './http';
+import { listStores, publicStore, saveStore } from './stores';
+import { ENROLLMENT_TTL_S } from './tokens';
+
+export const admin = new Hono<AppEnv>();
+
+admin.use('*', async (c, next) => {
+  const token = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+  if (!token || !c.env.ADMIN_TOKEN || !(await sameSecret(token, c.env.ADMIN_TOKEN))) {
+    return refuse(c, 401, 'unauthenticated');
+  }
+  await next();
+});
+
+const nowS = () => Math.floor(Date.now() / 1000);
+
+admin.post('/agents', async (c) => {
+  const body = z
+    .object({ email: z.string(), stores: z.array(z.string().min(1).max(64)).max(50).optional() })
+    .safeParse(await jsonOf(c));
+  const email = body.success ? normalizeEmail(body.data.email)?.toLowerCase() : undefined;
+  if (!body.success || !email) return refuse(c, 400, 'invalid-request');
+  const code = enrollmentCode();
+  const expiresAt = nowS() + ENROLLMENT_TTL_S;
+  const db = c.env.DB;
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO agents (email, stores, created_at) VALUES (?, ?, ?)
+         ON CONFLICT(email) DO UPDATE SET stores = excluded.stores, removed_at = NULL`,
+      )
+      .bind(email, body.data.stores ? JSON.stringify(body.data.stores) : null, new Date().toISOString()),
+    // A new code replaces any unused one.
+    db.prepare('UPDATE enrollment_codes SET used_at = ? WHERE email = ? AND used_at IS NULL').bind(nowS(), email),
+    db
+      .prepare('INSERT INTO enrollment_codes (code_hash, email, expires_at) VALUES (?, ?, ?)')
+      .bind(await sha256Hex(normaliseCode(code)), email, expiresAt),
+  ]);
+  return c.json({ email, enrollmentCode: code, expiresAt: new Date(expiresAt * 1000).toISOString() });
+});
+
+admin.delete('/agents/:email', async (c) => {
+  const email = c.req.param('email').toLowerCase();
+  const result = await c.env.DB.prepare('UPDATE agents SET removed_at = ? WHERE email = ? AND removed_at IS NULL')
+    .bind(new Date().toISOString(), email)
+    .run();
+  if (result.meta.changes !== 1) return refuse(c, 404, 'unknown-agent');
+  await endSessions(c.env.DB, email);
+  await c.env.DB.prepare('UPDATE enrollment_codes SET used_at = ? WHERE email = ? AND used_at IS NULL')
+    .bind(nowS(), email)
+    .run();
+  return c.json({ removed: email });
+});
+
+admin.put('/stores/:id', async (c) => {
+  const body = await jsonOf(c);
+  const parsed = storeSchema.safeParse({ ...(typeof body === 'object' ? body : {}), id: c.req.param('id') });
+  if (!parsed.success || parsed.data.apiKey === '') {
+    return c.json(
+      {
+        error: {
+          code: 'invalid-request',
+          fields: parsed.success ? ['apiKey'] : parsed.error.issues.map((i) => i.path.join('.')),
+        },
+      },
+      400,
+    );
+  }
+  const others = (await listStores(c.env.DB)).filter((s) => s.id !== parsed.data.id);
+  const clash = hostClashes([...others, parsed.data])[0];
+  if (clash) return c.json({ error: { code: 'host-taken', host: clash.host } }, 409);
+  await saveStore(c.env, parsed.data);
+  return c.json({ store: publicStore(parsed.data) });
+});
+
+admin.get('/stores', async (c) => c.json({ stores: (await listStores(c.env.DB)).map(publicStore) }));
+
+admin.get('/audit', async (c) => {
+  const since = c.req.query('since');
+  if (since !== undefined && Number.isNaN(Date.parse(since))) return refuse(c, 400, 'invalid-request');
+  const rows = await readAudit(c.env.DB, since ? new Date(since).toISOString() : undefined);
+  if (c.req.query('format') === 'csv') {
+    return c.body(auditCsv(rows), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  }
+  return c.json({ rows });
+});

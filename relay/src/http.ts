@@ -1,0 +1,28 @@
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from './env';
+
+/** Every refusal has this shape: a stable code the extension turns into words, nothing secret. */
+export function refuse(
+  c: Context<AppEnv>,
+  status: ContentfulStatusCode,
+  code: string,
+  extra: { provider?: string; retryAfterS?: number } = {},
+) {
+  if (extra.retryAfterS !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(extra.retryAfterS))));
+  return c.json({ error: { code, ...extra } }, status);
+}
+
+/** The JSON body, or undefined when it is not JSON (bodies over 16 KB are not read). */
+export async function jsonOf(c: Context<AppEnv>): Promise<unknown> {
+  const length = Number(c.req.header('content-length') ?? '0');
+  if (length > 16_384) return undefined;
+  try {
+    const text = await c.req.text();
+    return text.length > 16_384 ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export const clientIp = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip') ?? 'unknown';

@@ -1,0 +1,67 @@
+/**
+ * The relay's side of the shared provider code (lib/providers): stores from D1 become the same Store
+ * objects the extension uses, and provider calls go through the same HTTP client, with a fetch that
+ * fits workerd (no `credentials`/`cache` options, redirects never followed) and, in local development
+ * only, provider hosts pointed at a loopback mock.
+ */
+import type { HttpDeps } from '../../lib/background/http';
+import { APPSTLE_ENDPOINT } from '../../lib/providers/appstle';
+import { GIGSTACK_ENDPOINT } from '../../lib/providers/gigstack';
+import { providerFor } from '../../lib/providers/index';
+import type { PortalLink } from '../../lib/providers/types';
+import type { Store } from '../../lib/settings/schema';
+import type { CustomerQuery } from '../../lib/shared/customer';
+import { PortalLinkError } from '../../lib/shared/error-codes';
+import type { Env } from './env';
+
+/** A mock base is honoured only on loopback over http, or over https anywhere (e.g. a staging mock). */
+export function mockBase(value: string | undefined): URL | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    const loopback = url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.hostname === '[::1]';
+    return url.protocol === 'https:' || (url.protocol === 'http:' && loopback) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function relayFetch(env: Env): typeof fetch {
+  const overrides = new Map<string, URL>();
+  const appstle = mockBase(env.APPSTLE_API_BASE);
+  const gigstack = mockBase(env.GIGSTACK_API_BASE);
+  if (appstle) overrides.set(new URL(APPSTLE_ENDPOINT).origin, appstle);
+  if (gigstack) overrides.set(new URL(GIGSTACK_ENDPOINT).origin, gigstack);
+  return async (input, init) => {
+    let url = new URL(input instanceof Request ? input.url : String(input));
+    const base = overrides.get(url.origin);
+    if (base) url = new URL(`${base.href.replace(/\/$/, '')}${url.pathname}${url.search}`);
+    const { credentials: _credentials, cache: _cache, redirect: _redirect, ...rest } = init ?? {};
+    const response = await globalThis.fetch(url.href, { ...rest, redirect: 'manual' });
+    return response;
+  };
+}
+
+export function relayHttp(env: Env): HttpDeps {
+  return {
+    fetch: relayFetch(env),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    random: Math.random,
+    online: () => true,
+  };
+}
+
+export function issueLink(store: Store, query: CustomerQuery, http: HttpDeps): Promise<PortalLink> {
+  return providerFor(store).issueLink(store, query, http);
+}
+
+type Emailing = { emailLink?: (store: Store, email: string, http: HttpDeps) => Promise<void> };
+
+/** Asks the provider to email the customer their link (sends mail: asked once, never retried). */
+export async function sendPortalEmail(store: Store, email: string, http: HttpDeps): Promise<void> {
+  const provider = providerFor(store);
+  const emailing = provider as unknown as Emailing;
+  if (!emailing.emailLink) throw new PortalLinkError('bad-request', { provider: provider.shortName });
+  await emailing.emailLink(store, email, http);
+}
