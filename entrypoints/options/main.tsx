@@ -1,5 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import { Options } from '@/components/Options';
+import { Options } from '@/components/options/Options';
 
 const root = document.getElementById('root');
 if (root) createRoot(root).render(<Options />);

@@ -85,6 +85,14 @@ export {
   type StoresLike,
 } from './store-resolution';
 
+/** A host as typed or pasted: `https://Shop.example/path` and `shop.example/` both become `shop.example`. */
+export function normaliseHost(text: string): string {
+  const entry = text.trim();
+  if (entry === '') return '';
+  const host = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ? hostOfUrl(entry) : entry.replace(/\/.*$/, '');
+  return (host ?? entry).toLowerCase();
+}
+
 /**
  * The options page's **Helpdesk accounts** field: host names separated by commas (or spaces).
  * A pasted URL is reduced to its host; anything else that is not a host name is reported by name.
@@ -92,8 +100,7 @@ export {
 export function parseHelpdeskHosts(text: string): { ok: true; hosts: string[] } | { ok: false; invalid: string } {
   const hosts: string[] = [];
   for (const entry of text.split(/[\s,;]+/).filter(Boolean)) {
-    const host = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ? hostOfUrl(entry) : entry.replace(/\/.*$/, '');
-    const parsed = hostName.safeParse(host ?? entry);
+    const parsed = hostName.safeParse(normaliseHost(entry));
     if (!parsed.success) return { ok: false, invalid: entry };
     if (!hosts.includes(parsed.data)) hosts.push(parsed.data);
   }

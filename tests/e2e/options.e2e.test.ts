@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APPSTLE_KEY, mockAppstle, type ProviderMock, SHOP } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
-import { E2E_BUILD, type Harness, launchExtension } from './support/extension';
+import { type ChromeGlobal, E2E_BUILD, type Harness, launchExtension } from './support/extension';
 import { finishAfterAll } from './support/secrets';
 
 let server: MockServer;
@@ -17,8 +17,25 @@ beforeAll(async () => {
 // Afterwards: no key, link or token in any console line of the run (DESIGN §6); browser and mocks closed.
 finishAfterAll(() => ({ harness, server }));
 
+const SAVED_STORE = {
+  id: 'saved',
+  name: 'Acme',
+  provider: 'appstle',
+  apiKey: APPSTLE_KEY,
+  storeDomain: SHOP,
+  helpdeskHosts: [],
+};
+
+async function savedSettings(): Promise<unknown> {
+  const worker = await harness.currentWorker();
+  return worker.evaluate(
+    async () => (await (globalThis as unknown as ChromeGlobal).chrome.storage.local.get('settings')).settings,
+  );
+}
+
 describe('options page set-up', () => {
   it('saves a store, masks the key, tests the connection, then the popup copies with it', async () => {
+    await harness.setSettings({ stores: [] });
     const options = await harness.open('options.html');
     await options.getByLabel('Provider').selectOption({ label: 'Appstle Subscriptions' });
     const key = options.getByLabel('API key');
@@ -66,12 +83,56 @@ describe('options page set-up', () => {
   ] as const)('Test connection: $text', async ({ typed, fault, role, text }) => {
     appstle.reset();
     if (fault) appstle.fail(fault, fault, fault);
+    await harness.setSettings({ stores: [SAVED_STORE] });
     const options = await harness.open('options.html');
     await expect.poll(() => options.getByLabel('API key').getAttribute('placeholder')).toContain('••••');
     await options.getByLabel('API key').fill(typed);
     await options.getByRole('button', { name: 'Test connection' }).click();
     await expect.poll(() => options.getByRole(role).textContent(), { timeout: 12_000 }).toMatch(text);
     expect(await options.getByRole(role).textContent()).not.toContain(APPSTLE_KEY);
+    await options.close();
+  });
+
+  it('checks every field in the page: a pasted URL becomes its host, a refused field says why next to it', async () => {
+    const before = { stores: [SAVED_STORE] };
+    await harness.setSettings(before);
+    const options = await harness.open('options.html');
+    await expect.poll(() => options.getByLabel('Store domain').inputValue()).toBe(SHOP);
+
+    // A pasted shop URL is reduced to the shop's host on leaving the field.
+    const domain = options.getByLabel('Store domain');
+    await domain.fill(`https://${SHOP.toUpperCase()}/account/login?return_url=%2F`);
+    await domain.blur();
+    expect(await domain.inputValue()).toBe(SHOP);
+
+    // A name over the limit: the message is next to the field, and the page says which store.
+    const name = options.getByLabel('Store name');
+    await name.fill('n'.repeat(81));
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.getByRole('alert').textContent()).toBe('Store names are at most 80 characters.');
+    expect(await name.getAttribute('aria-invalid')).toBe('true');
+    const nameMessage = options.locator(`#${await name.getAttribute('aria-describedby')}`);
+    expect(await nameMessage.textContent()).toBe('Store names are at most 80 characters.');
+    // Fixing the field clears its message.
+    await name.fill('Acme');
+    await expect.poll(() => name.getAttribute('aria-invalid')).toBeNull();
+
+    // A bad gigstack team, and Test connection refuses it in the page too.
+    await options.getByLabel('Provider').selectOption({ label: 'gigstack' });
+    await options.getByLabel('API key').fill('gs_live_typed_000000000000');
+    const team = options.getByLabel('Team');
+    await team.fill('team mx!');
+    await options.getByRole('button', { name: 'Test connection' }).click();
+    await expect.poll(() => options.getByRole('alert').textContent()).toMatch(/^Team ids contain only letters/);
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.getByRole('alert').textContent()).toMatch(/^Team of “Acme”: Team ids contain/);
+    expect(await options.locator(`#${await team.getAttribute('aria-describedby')}`).textContent()).toMatch(
+      /letters, digits, - and _/,
+    );
+
+    // Nothing reached the background: no "request it does not understand", nothing saved.
+    expect(await options.getByRole('alert').textContent()).not.toMatch(/does not understand/);
+    expect(await savedSettings()).toEqual(before);
     await options.close();
   });
 

@@ -1,0 +1,199 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { browser } from 'wxt/browser';
+import {
+  checkDraft,
+  checkDrafts,
+  type Draft,
+  type FieldErrors,
+  fromView,
+  newDraft,
+  normaliseField,
+} from '@/lib/settings/drafts';
+import { MANAGED_CHANGED } from '@/lib/settings/managed';
+import { providerLabels } from '@/lib/settings/provider-labels';
+import type { SettingsView } from '@/lib/settings/schema';
+import type { ErrorInfo } from '@/lib/shared/errors';
+import { t } from '@/lib/shared/i18n';
+import { sendRequest } from '@/lib/shared/messaging-client';
+import { StoreForm } from './StoreForm';
+import { StoreList } from './StoreList';
+
+type Outcome = { kind: 'status' | 'alert'; text: string } | undefined;
+
+function testOutcome(reply: { ok: true } | { ok: false; error: ErrorInfo }, provider: string): Outcome {
+  if (reply.ok) return { kind: 'status', text: t('options.keyAccepted') };
+  if (reply.error.code === 'key-rejected')
+    return { kind: 'alert', text: t('options.keyRejected', [reply.error.message]) };
+  if (reply.error.code === 'key-missing') return { kind: 'alert', text: reply.error.message };
+  return { kind: 'alert', text: t('options.cantReach', [provider, reply.error.message]) };
+}
+
+/** The options page: loads the settings view, keeps the drafts, validates, saves and tests. */
+export function Options() {
+  const [drafts, setDrafts] = useState<Draft[]>();
+  const [selectedId, setSelectedId] = useState<string>();
+  const [defaultId, setDefaultId] = useState<string>();
+  const [errors, setErrors] = useState<Record<string, FieldErrors>>({});
+  const [managedDefault, setManagedDefault] = useState(false);
+  const [managedInvalid, setManagedInvalid] = useState(false);
+  const [managedPending, setManagedPending] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>();
+  const [busy, setBusy] = useState(false);
+  const selectedRef = useRef<string | undefined>(undefined);
+  selectedRef.current = selectedId;
+
+  const show = useCallback((view: SettingsView, keepSelection?: string) => {
+    const next = view.stores.map(fromView);
+    const first = next.length > 0 ? next : [newDraft(t('options.myStore'))];
+    setDrafts(first);
+    setErrors({});
+    setDefaultId(
+      view.defaultStoreId && next.some((d) => d.id === view.defaultStoreId) ? view.defaultStoreId : undefined,
+    );
+    setManagedDefault(view.managedDefault === true);
+    setManagedInvalid(view.managedInvalid === true);
+    setManagedPending(view.managedPending === true);
+    setSelectedId(first.find((d) => d.id === keepSelection)?.id ?? first[0]?.id);
+  }, []);
+
+  const load = useCallback(
+    (keepSelection?: string) =>
+      sendRequest<{ settings: SettingsView }>({ type: 'get-settings' }).then((reply) => {
+        if (reply.ok) return show(reply.settings, keepSelection);
+        setOutcome({ kind: 'alert', text: reply.error.message });
+        show({ stores: [] });
+      }),
+    [show],
+  );
+
+  useEffect(() => {
+    document.title = t('options.title');
+    void load();
+    // The administrator's policy changed while this page was open: show the new managed stores.
+    const onMessage = (message: unknown) => {
+      if ((message as { type?: unknown } | undefined)?.type === MANAGED_CHANGED) void load(selectedRef.current);
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    return () => browser.runtime.onMessage.removeListener(onMessage);
+  }, [load]);
+
+  if (!drafts) return <main className="options">{t('options.loading')}</main>;
+  const draft = drafts.find((d) => d.id === selectedId) ?? drafts[0];
+  if (!draft) return <main className="options">{t('options.loading')}</main>;
+  // The first store is the default until another is chosen.
+  const effectiveDefault = defaultId ?? drafts[0]?.id;
+
+  /** Replaces the selected draft; a draft showing errors is checked again, so fixed fields clear. */
+  function replace(next: Draft) {
+    if (!drafts) return;
+    setDrafts(drafts.map((d) => (d.id === next.id ? next : d)));
+    if (errors[next.id]) {
+      const checked = checkDraft(next);
+      setErrors({ ...errors, [next.id]: checked.ok ? {} : checked.errors });
+    }
+  }
+
+  function addStore() {
+    if (!drafts) return;
+    const added = newDraft(t('options.storeN', [String(drafts.length + 1)]));
+    setDrafts([...drafts, added]);
+    setSelectedId(added.id);
+    setOutcome({ kind: 'status', text: t('options.storeAdded') });
+  }
+
+  function removeStore() {
+    if (!drafts || !draft || draft.managed) return;
+    const rest = drafts.filter((d) => d.id !== draft.id);
+    const next = rest.length > 0 ? rest : [newDraft(t('options.myStore'))];
+    setDrafts(next);
+    if (defaultId === draft.id) setDefaultId(undefined);
+    setSelectedId(next[0]?.id);
+    setOutcome({ kind: 'status', text: t('options.storeRemoved', [draft.name]) });
+  }
+
+  async function save() {
+    if (!drafts) return;
+    const checked = checkDrafts(drafts);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      setSelectedId(checked.first.draftId);
+      setOutcome({ kind: 'alert', text: checked.first.message });
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    setOutcome(undefined);
+    const managed = new Set(drafts.filter((d) => d.managed).map((d) => d.id));
+    const reply = await sendRequest<{ settings: SettingsView }>({
+      type: 'save-settings',
+      settings: { stores: checked.stores.filter((s) => !managed.has(s.id)), defaultStoreId: effectiveDefault },
+    });
+    if (reply.ok) {
+      show(reply.settings, draft?.id);
+      setOutcome({ kind: 'status', text: t('options.saved') });
+    } else {
+      setOutcome({ kind: 'alert', text: reply.error.message });
+    }
+    setBusy(false);
+  }
+
+  async function test() {
+    if (!draft) return;
+    const checked = checkDraft(draft);
+    if (!checked.ok) {
+      setErrors({ ...errors, [draft.id]: checked.errors });
+      setOutcome({ kind: 'alert', text: Object.values(checked.errors)[0] ?? '' });
+      return;
+    }
+    setBusy(true);
+    setOutcome(undefined);
+    const reply = await sendRequest({ type: 'test-connection', store: checked.store });
+    setOutcome(testOutcome(reply, providerLabels[draft.provider].shortName));
+    setBusy(false);
+  }
+
+  return (
+    <main className="options">
+      <h1>{t('options.title')}</h1>
+      {managedInvalid && <p className="notice">{t('options.managedInvalid')}</p>}
+      {managedPending && <p className="notice">{t('options.managedPending')}</p>}
+      <StoreList
+        drafts={drafts}
+        selectedId={draft.id}
+        defaultId={effectiveDefault}
+        invalidIds={new Set(Object.keys(errors).filter((id) => Object.keys(errors[id] ?? {}).length > 0))}
+        busy={busy}
+        onSelect={setSelectedId}
+        onAdd={addStore}
+      />
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <StoreForm
+          draft={draft}
+          errors={errors[draft.id] ?? {}}
+          isDefault={draft.id === effectiveDefault}
+          managedDefault={managedDefault}
+          busy={busy}
+          onChange={(patch) => replace({ ...draft, ...patch })}
+          onLeave={(key) => replace(normaliseField(draft, key))}
+          onMakeDefault={() => setDefaultId(draft.id)}
+          onRemove={removeStore}
+        />
+        <div className="row">
+          <button type="submit" disabled={busy}>
+            {t('options.save')}
+          </button>
+          <button type="button" className="secondary" disabled={busy} onClick={() => void test()}>
+            {t('options.testConnection')}
+          </button>
+        </div>
+      </form>
+      <div role="status">{outcome?.kind === 'status' ? outcome.text : ''}</div>
+      <div role="alert">{outcome?.kind === 'alert' ? outcome.text : ''}</div>
+    </main>
+  );
+}

@@ -1,0 +1,235 @@
+/**
+ * The options page's stores as edited (drafts) and the way back to settings: pure functions, checked
+ * with the very schema the background applies, so a bad field is reported next to it instead of
+ * coming back from the background as a request it does not understand.
+ */
+
+import { t } from '../shared/i18n';
+import {
+  DEFAULT_PORTAL_TEMPLATE,
+  hostClashes,
+  normaliseHost,
+  type ProviderId,
+  parseHelpdeskHosts,
+  type Store,
+  type StoreView,
+  storeSchema,
+} from './schema';
+
+/** One provider-specific input of the store form. Adding a provider field is one entry here. */
+export interface ProviderField {
+  /** The store property it edits (also the schema path its errors come back on). */
+  key: string;
+  /** The element id, so the label and the message next to the field point at it. */
+  inputId: string;
+  label(): string;
+  placeholder?(): string;
+  /** A `<select>` with these options; a text input when absent. */
+  options?(): { value: string; label: string }[];
+  /** What a new store starts with, and what a saved store without the property shows. */
+  initial?: string;
+  /** Shown only when this holds for the draft's values (e.g. a template only for one link type). */
+  shown?(values: Readonly<Record<string, string>>): boolean;
+  /** Turns what was typed or pasted into the stored form, on leaving the field and on save. */
+  normalise?(value: string): string;
+  /** The message next to the field when the schema refuses it. */
+  invalid(): string;
+}
+
+export const providerFields: Record<ProviderId, readonly ProviderField[]> = {
+  appstle: [
+    {
+      key: 'storeDomain',
+      inputId: 'store-domain',
+      label: () => t('options.storeDomain'),
+      placeholder: () => t('options.storeDomainPlaceholder'),
+      normalise: normaliseHost,
+      invalid: () => t('options.storeDomainInvalid'),
+    },
+    {
+      key: 'portalUrlTemplate',
+      inputId: 'portal-url-template',
+      label: () => t('options.portalUrlTemplate'),
+      initial: DEFAULT_PORTAL_TEMPLATE,
+      // Not editable in the page yet: kept as saved (or the default) so a save never drops it.
+      shown: () => false,
+      invalid: () => t('options.portalUrlTemplateInvalid', ['{token}']),
+    },
+  ],
+  gigstack: [
+    {
+      key: 'team',
+      inputId: 'team',
+      label: () => t('options.team'),
+      placeholder: () => t('options.teamPlaceholder'),
+      invalid: () => t('options.teamInvalid'),
+    },
+  ],
+};
+
+/** A store as edited. `apiKey` is what was typed here ('' keeps the saved key). */
+export interface Draft {
+  id: string;
+  name: string;
+  provider: ProviderId;
+  /** The provider the saved key belongs to: switching provider drops the saved key. */
+  savedProvider?: ProviderId;
+  apiKey: string;
+  apiKeyMask: string;
+  hostsText: string;
+  /** Every provider's fields by key, so switching provider and back keeps what was typed. */
+  values: Record<string, string>;
+  managed: boolean;
+}
+
+/** The fields that every store has, by the key their errors come back on. */
+export type CommonField = 'name' | 'apiKey' | 'helpdeskHosts';
+/** Messages by field key (a common field or a provider field's key). */
+export type FieldErrors = Partial<Record<string, string>>;
+
+function initialValues(): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const fields of Object.values(providerFields)) for (const f of fields) values[f.key] = f.initial ?? '';
+  return values;
+}
+
+export function fromView(view: StoreView): Draft {
+  const values = initialValues();
+  const saved = view as unknown as Record<string, unknown>;
+  for (const field of providerFields[view.provider]) {
+    const value = saved[field.key];
+    if (typeof value === 'string') values[field.key] = value;
+  }
+  return {
+    id: view.id,
+    name: view.name,
+    provider: view.provider,
+    savedProvider: view.provider,
+    apiKey: '',
+    apiKeyMask: view.apiKeyMask,
+    hostsText: view.helpdeskHosts.join(', '),
+    values,
+    managed: view.managed === true,
+  };
+}
+
+export function newDraft(name: string, id: string = crypto.randomUUID()): Draft {
+  return {
+    id,
+    name,
+    provider: 'appstle',
+    apiKey: '',
+    apiKeyMask: '',
+    hostsText: '',
+    values: initialValues(),
+    managed: false,
+  };
+}
+
+/** The provider fields a draft shows, in order. */
+export function visibleFields(draft: Draft): readonly ProviderField[] {
+  return providerFields[draft.provider].filter((f) => f.shown?.(draft.values) ?? true);
+}
+
+/** The draft with a field's value normalised (a pasted URL reduced to its host), as shown after leaving it. */
+export function normaliseField(draft: Draft, key: string): Draft {
+  const field = providerFields[draft.provider].find((f) => f.key === key);
+  const value = draft.values[key];
+  if (!field?.normalise || value === undefined) return draft;
+  const normalised = field.normalise(value);
+  return normalised === value ? draft : { ...draft, values: { ...draft.values, [key]: normalised } };
+}
+
+/** The store a draft stands for, before validation (empty optional fields left out). */
+export function toStoreInput(draft: Draft, helpdeskHosts: string[]): Record<string, unknown> {
+  const store: Record<string, unknown> = {
+    id: draft.id,
+    name: draft.name,
+    provider: draft.provider,
+    apiKey: draft.apiKey,
+    helpdeskHosts,
+  };
+  for (const field of providerFields[draft.provider]) {
+    const raw = (draft.values[field.key] ?? '').trim();
+    const value = field.normalise ? field.normalise(raw) : raw;
+    if (value !== '') store[field.key] = value;
+  }
+  return store;
+}
+
+function commonMessage(key: CommonField, code: string): string {
+  if (key === 'name') return code === 'too_small' ? t('options.needName') : t('options.nameTooLong');
+  if (key === 'apiKey') return t('options.keyTooLong');
+  return t('options.hostsInvalid');
+}
+
+export type DraftCheck = { ok: true; store: Store } | { ok: false; errors: FieldErrors };
+
+/** One draft through the store schema: the store to send, or a message per field. */
+export function checkDraft(draft: Draft): DraftCheck {
+  const errors: FieldErrors = {};
+  const hosts = parseHelpdeskHosts(draft.hostsText);
+  if (!hosts.ok) errors.helpdeskHosts = t('options.notHost', [hosts.invalid, draft.name.trim()]);
+  const parsed = storeSchema.safeParse(toStoreInput(draft, hosts.ok ? hosts.hosts : []));
+  if (parsed.success && hosts.ok) return { ok: true, store: parsed.data };
+  for (const issue of parsed.success ? [] : parsed.error.issues) {
+    const key = String(issue.path[0] ?? 'name');
+    if (errors[key] !== undefined) continue;
+    const field = providerFields[draft.provider].find((f) => f.key === key);
+    errors[key] = field ? field.invalid() : commonMessage(key as CommonField, issue.code);
+  }
+  return { ok: false, errors };
+}
+
+/** The label of a field, for a message that names it away from the field. */
+export function fieldLabel(provider: ProviderId, key: string): string {
+  const field = providerFields[provider].find((f) => f.key === key);
+  if (field) return field.label();
+  if (key === 'apiKey') return t('options.apiKey');
+  if (key === 'helpdeskHosts') return t('options.helpdeskHosts');
+  return t('options.storeName');
+}
+
+export type DraftsCheck =
+  | { ok: true; stores: Store[] }
+  | { ok: false; errors: Record<string, FieldErrors>; first: { draftId: string; message: string } };
+
+/**
+ * Every draft checked before anything is sent: each through the schema, then no helpdesk host in
+ * two stores. On failure: the messages per draft and field, and the one to announce (the first).
+ */
+export function checkDrafts(drafts: readonly Draft[]): DraftsCheck {
+  const errors: Record<string, FieldErrors> = {};
+  const stores: Store[] = [];
+  let first: { draftId: string; message: string } | undefined;
+  for (const draft of drafts) {
+    const checked = checkDraft(draft);
+    if (checked.ok) {
+      stores.push(checked.store);
+      continue;
+    }
+    errors[draft.id] = checked.errors;
+    if (!first) {
+      const [key, message] = Object.entries(checked.errors)[0] ?? ['name', t('options.needName')];
+      first = {
+        draftId: draft.id,
+        message:
+          key === 'helpdeskHosts' || key === 'name'
+            ? (message ?? '')
+            : t('options.fieldInvalid', [fieldLabel(draft.provider, key), draft.name.trim(), message ?? '']),
+      };
+    }
+  }
+  if (first) return { ok: false, errors, first };
+  const clash = hostClashes(stores)[0];
+  if (clash) {
+    const name = (id: string) => stores.find((s) => s.id === id)?.name ?? id;
+    const message = t('options.hostClash', [clash.host, name(clash.first), name(clash.second)]);
+    return {
+      ok: false,
+      errors: { [clash.second]: { helpdeskHosts: message } },
+      first: { draftId: clash.second, message },
+    };
+  }
+  return { ok: true, stores };
+}
