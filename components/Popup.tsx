@@ -7,7 +7,7 @@ import { formatExpiry } from '@/lib/shared/expiry';
 import { t } from '@/lib/shared/i18n';
 import type { CopyResult } from '@/lib/shared/messages';
 import { sendRequest } from '@/lib/shared/messaging-client';
-import { StorePicker } from './StorePicker';
+import { activeTabHost, StorePicker } from './StorePicker';
 
 type Outcome = { kind: 'copied'; result: CopyResult } | { kind: 'error'; error: ErrorInfo } | undefined;
 
@@ -20,6 +20,8 @@ export function Popup() {
   const [outcome, setOutcome] = useState<Outcome>();
   const detected = useDetectedCustomer();
   const [storeId, setStoreId] = useState<string>();
+  // Asked once, at once: a click before the Store picker has loaded still goes to the tab's store.
+  const [tabHost] = useState(activeTabHost);
 
   async function copy(event: FormEvent) {
     event.preventDefault();
@@ -27,7 +29,12 @@ export function Popup() {
     setOutcome(undefined);
     // An empty field means the customer detected on the ticket; typed text overrides it.
     const target = customer.trim() === '' && hasLookup(detected) ? toCustomerRef(detected) : customer;
-    const reply = await sendRequest<CopyResult>({ type: 'copy-portal-link', customer: target, storeId });
+    const reply = await sendRequest<CopyResult>({
+      type: 'copy-portal-link',
+      customer: target,
+      storeId,
+      tabHost: await tabHost,
+    });
     setOutcome(reply.ok ? { kind: 'copied', result: reply } : { kind: 'error', error: reply.error });
     setBusy(false);
   }
@@ -37,7 +44,7 @@ export function Popup() {
       <h1>{t('extName')}</h1>
       {detected && <DetectedCustomerCard customer={detected} />}
       <form onSubmit={copy}>
-        <StorePicker value={storeId} onChange={setStoreId} />
+        <StorePicker value={storeId} onChange={setStoreId} tabHost={tabHost} />
         <label htmlFor="customer">{t('popup.customer')}</label>
         <input
           id="customer"

@@ -5,8 +5,8 @@ import { hostOfUrl, resolveStore } from '@/lib/settings/store-resolution';
 import { t } from '@/lib/shared/i18n';
 import { sendRequest } from '@/lib/shared/messaging-client';
 
-/** The active tab's URL: opening the popup grants activeTab, so it is readable without `tabs`. */
-async function activeTabHost(): Promise<string | undefined> {
+/** The active tab's host: opening the popup grants activeTab, so its URL is readable without `tabs`. */
+export async function activeTabHost(): Promise<string | undefined> {
   try {
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
     return hostOfUrl(tab?.url);
@@ -19,12 +19,20 @@ async function activeTabHost(): Promise<string | undefined> {
  * The popup's **Store** select, shown only when there is more than one store. It preselects the
  * store the active tab's helpdesk account maps to, else the default, and reports the choice.
  */
-export function StorePicker({ value, onChange }: { value?: string; onChange(storeId: string | undefined): void }) {
+export function StorePicker({
+  value,
+  onChange,
+  tabHost,
+}: {
+  value?: string;
+  onChange(storeId: string | undefined): void;
+  tabHost: Promise<string | undefined>;
+}) {
   const [stores, setStores] = useState<StoreView[]>([]);
 
   useEffect(() => {
     let live = true;
-    void Promise.all([sendRequest<{ settings: SettingsView }>({ type: 'get-settings' }), activeTabHost()]).then(
+    void Promise.all([sendRequest<{ settings: SettingsView }>({ type: 'get-settings' }), tabHost]).then(
       ([reply, host]) => {
         if (!live || !reply.ok || reply.settings.stores.length < 2) return;
         setStores(reply.settings.stores);
@@ -34,7 +42,7 @@ export function StorePicker({ value, onChange }: { value?: string; onChange(stor
     return () => {
       live = false;
     };
-  }, [onChange]);
+  }, [onChange, tabHost]);
 
   if (stores.length < 2) return null;
   return (

@@ -3,12 +3,12 @@ import { offscreenCopySchema } from '@/lib/background/clipboard';
 import { handleCommand } from '@/lib/background/command';
 import { handleMenuClick, type MenuClick, menuItems } from '@/lib/background/context-menu';
 import { backgroundDeps, feedbackDeps } from '@/lib/background/deps';
-import { copyPortalLink, createRouter, loadEffectiveSettings } from '@/lib/background/router';
+import { copyPortalLink, createRouter, loadEffectiveSettings, policyChanged } from '@/lib/background/router';
 import { reportOutcome } from '@/lib/background/tab-feedback';
-import { MANAGED_CHANGED } from '@/lib/settings/managed';
 
 export default defineBackground(() => {
   const deps = backgroundDeps();
+  void deps.loadManaged?.(); // at worker start, so the policy is usually known before the first copy
   const handle = createRouter(deps);
   const feedback = feedbackDeps();
 
@@ -44,11 +44,8 @@ export default defineBackground(() => {
     });
     if (reason === 'install') void browser.runtime.openOptionsPage();
   });
-  // The administrator's policy changed: links minted with old keys go, open settings pages reload.
   browser.storage.onChanged.addListener((_changes, area) => {
-    if (area !== 'managed') return;
-    void deps.cache.clear('link:');
-    void browser.runtime.sendMessage({ type: MANAGED_CHANGED }).catch(() => undefined);
+    if (area === 'managed') void policyChanged(deps);
   });
 
   // e2e builds only (WXT_E2E=1): the same handlers, reachable by the test driver.

@@ -35,18 +35,21 @@ async function copy(text: string): Promise<void> {
   });
 }
 
+/** The router's side effects on the real browser. Building them starts nothing: background.ts wires. */
 export function backgroundDeps(): RouterDeps {
   const managed = managedReader(browser.storage.managed);
-  void managed.read(); // at worker start, so the policy is usually known before the first copy
-  browser.storage.onChanged.addListener((_changes, area) => {
-    if (area === 'managed') managed.changed();
-  });
   return {
     runtimeId: browser.runtime.id,
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
     loadSettings,
     saveSettings,
     loadManaged: () => managed.read(),
+    forgetManaged: () => managed.changed(),
+    announce: (message) =>
+      browser.runtime.sendMessage(message).then(
+        () => undefined,
+        () => undefined, // no extension page open to hear it
+      ),
     http: defaultHttpDeps(),
     cache: sessionLinkCache(browser.storage.session),
     copy,

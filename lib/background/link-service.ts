@@ -18,23 +18,57 @@ import { PortalLinkError } from '../shared/errors';
 import { z } from '../shared/zod';
 import type { HttpDeps } from './http';
 
-/** A cached link is reused only while this share of its lifetime remains (105 of Appstle's 120 min). */
-export const REUSE_FRACTION = 105 / 120;
+/**
+ * A link handed out is handed out again only for a repeat this soon after it was minted (a double
+ * click, the popup right after the button): providers treat links as single-use, so a later copy
+ * gets a fresh one.
+ */
+export const REUSE_WINDOW_MS = 2 * 60_000;
 
 export interface LinkCache {
   get(key: string): Promise<unknown>;
-  set(key: string, value: unknown): Promise<void>;
-  clear(prefix: string): Promise<void>;
+  /** Stores the entry unless the cache was invalidated after `generation` was read. */
+  set(key: string, value: unknown, generation: number): Promise<void>;
+  /** Read before a link is minted: a write from before an invalidation is dropped. */
+  generation(): number;
+  /** Settings or policy changed: forget every link, and every write begun before now. */
+  invalidate(): Promise<void>;
 }
 
 export interface IssuedLink extends PortalLink {
   cached: boolean;
 }
 
-const cachedLink = z.object({ url: z.string().url(), expiresAt: z.number() });
+const cachedLink = z.object({ url: z.string().url(), expiresAt: z.number(), issuedAt: z.number() });
+
+/** Store properties that do not change which link is minted. */
+const NOT_MINTING = new Set(['id', 'name', 'helpdeskHosts']);
+
+/**
+ * A digest of everything that decides the minted link (provider, key, domain, template, team, and
+ * any field a provider adds): a link minted under other settings, or for another store that once
+ * had this id, is never found. Not cryptographic; the key itself never leaves storage.session.
+ */
+export function settingsDigest(store: Store): string {
+  const entries = Object.entries(store)
+    .filter(([k]) => !NOT_MINTING.has(k))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  const text = JSON.stringify(entries);
+  // cyrb53: two 32-bit FNV-style lanes, 53 bits in all.
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
 
 export function cacheKey(store: Store, query: CustomerQuery): string {
-  return `link:${store.id}:${queryKey(query)}`;
+  return `link:${settingsDigest(store)}:${queryKey(query)}`;
 }
 
 /** Typed text wins; otherwise the detected customer's id, then email. */
@@ -60,13 +94,17 @@ export async function getPortalLink(
   const provider = providerFor(store);
   const query = resolveQuery(store, customer);
   const key = cacheKey(store, query);
+  const generation = deps.cache.generation();
   const hit = cachedLink.safeParse(await deps.cache.get(key));
-  if (hit.success && hit.data.expiresAt - deps.http.now() >= provider.lifetimeMs * REUSE_FRACTION) {
-    return { ...hit.data, cached: true };
+  const now = deps.http.now();
+  if (hit.success && now - hit.data.issuedAt < REUSE_WINDOW_MS && hit.data.expiresAt - now > REUSE_WINDOW_MS) {
+    return { url: hit.data.url, expiresAt: hit.data.expiresAt, cached: true };
   }
   const link = await provider.issueLink(store, query, deps.http);
   // Not awaited: the agent's clipboard shouldn't wait for storage; a lost write is only a cache miss.
-  deps.cache.set(key, { url: link.url, expiresAt: link.expiresAt }).catch(() => undefined);
+  deps.cache
+    .set(key, { url: link.url, expiresAt: link.expiresAt, issuedAt: deps.http.now() }, generation)
+    .catch(() => undefined);
   return { ...link, cached: false };
 }
 
@@ -87,18 +125,26 @@ export async function testConnection(
   }
 }
 
-/** `storage.session` as a link cache (trusted contexts only: content scripts can't read it). */
+/**
+ * `storage.session` as a link cache (trusted contexts only: content scripts can't read it). The
+ * generation lives in memory: a write in flight dies with the worker that started it.
+ */
 export function sessionLinkCache(area: {
   get(keys: string | null): Promise<Record<string, unknown>>;
   set(items: Record<string, unknown>): Promise<void>;
   remove(keys: string[]): Promise<void>;
 }): LinkCache {
+  let generation = 0;
   return {
     get: async (key) => (await area.get(key))[key],
-    set: (key, value) => area.set({ [key]: value }),
-    clear: async (prefix) => {
+    set: async (key, value, writtenFor) => {
+      if (writtenFor === generation) await area.set({ [key]: value });
+    },
+    generation: () => generation,
+    invalidate: async () => {
+      generation += 1;
       const all = await area.get(null);
-      await area.remove(Object.keys(all).filter((k) => k.startsWith(prefix)));
+      await area.remove(Object.keys(all).filter((k) => k.startsWith('link:')));
     },
   };
 }

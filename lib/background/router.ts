@@ -4,7 +4,7 @@
  */
 
 import { providerFor } from '../providers';
-import { localPart, type ManagedState, mergeManaged, NO_POLICY } from '../settings/managed';
+import { localPart, MANAGED_CHANGED, type ManagedState, mergeManaged, NO_POLICY } from '../settings/managed';
 import {
   type EffectiveSettings,
   EMPTY_SETTINGS,
@@ -36,6 +36,10 @@ export interface RouterDeps {
   saveSettings(settings: Settings): Promise<Settings>;
   /** The administrator's policy (`storage.managed`); none when absent. */
   loadManaged?(): Promise<ManagedState>;
+  /** The policy changed: the next loadManaged reads it afresh. */
+  forgetManaged?(): void;
+  /** Tells open extension pages something changed under them (they re-ask; no data travels). */
+  announce?(message: { type: string }): Promise<void>;
   http: HttpDeps;
   cache: LinkCache;
   copy(text: string): Promise<void>;
@@ -69,6 +73,16 @@ export async function loadEffectiveSettings(
   return mergeManaged(local, managed);
 }
 
+/**
+ * `storage.onChanged` said the administrator's policy changed: read it afresh, serve no link minted
+ * before, and have open settings pages show the new managed stores. The only reaction to a change.
+ */
+export async function policyChanged(deps: Pick<RouterDeps, 'forgetManaged' | 'cache' | 'announce'>): Promise<void> {
+  deps.forgetManaged?.();
+  await deps.cache.invalidate();
+  await deps.announce?.({ type: MANAGED_CHANGED });
+}
+
 export function createRouter(deps: RouterDeps) {
   return async function handle(message: unknown, sender: SenderLike): Promise<Reply<Record<string, unknown>>> {
     try {
@@ -82,11 +96,14 @@ export function createRouter(deps: RouterDeps) {
       switch (request.type) {
         case 'copy-portal-link': {
           const settings = await loadEffectiveSettings(deps);
-          // A content script never picks the store: its helpdesk host does.
+          // A content script never picks the store: its helpdesk host does. A page picks one, or
+          // names the tab it was opened on.
           const store =
-            senderClass === 'extension-page' && request.storeId
-              ? settings.stores.find((s) => s.id === request.storeId)
-              : resolveStore(settings, senderClass === 'helpdesk-content-script' ? hostOf(sender) : undefined);
+            senderClass === 'extension-page'
+              ? request.storeId
+                ? settings.stores.find((s) => s.id === request.storeId)
+                : resolveStore(settings, request.tabHost)
+              : resolveStore(settings, hostOf(sender));
           return { ok: true, ...(await copyPortalLink(deps, store, request.customer)) };
         }
         case 'get-settings': {
@@ -99,8 +116,8 @@ export function createRouter(deps: RouterDeps) {
           const local = localPart(request.settings, managed);
           if (!local.ok) throw new PortalLinkError('host-taken', { host: local.host });
           const next = await deps.saveSettings(mergeKeys(local.settings, saved));
-          // New keys or templates may mint different links: drop what was cached for these stores.
-          await deps.cache.clear('link:');
+          // New keys or templates mint different links: no link from before is served again.
+          await deps.cache.invalidate();
           return { ok: true, settings: toView(mergeManaged(next, managed)) };
         }
         case 'test-connection': {

@@ -80,15 +80,20 @@ export function managedReader(
   let last: ManagedState | undefined;
   let inflight: Promise<ManagedState> | undefined;
   let waitedOut = false;
+  // Bumped by changed(): a read begun before a policy change must not write the old policy back.
+  let generation = 0;
   const refresh = () => {
     if (inflight) return inflight;
     waitedOut = false;
-    inflight = readManaged(area).then((state) => {
+    const startedIn = generation;
+    const read = readManaged(area).then((state) => {
+      if (startedIn !== generation) return state;
       last = state;
       inflight = undefined;
       return state;
     });
-    return inflight;
+    inflight = read;
+    return read;
   };
   return {
     async read(): Promise<ManagedState> {
@@ -107,7 +112,10 @@ export function managedReader(
     },
     /** `storage.onChanged` said the policy changed: the next read waits (briefly) for the new one. */
     changed(): void {
+      generation += 1;
       last = undefined;
+      inflight = undefined;
+      waitedOut = false;
     },
   };
 }

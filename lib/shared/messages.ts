@@ -67,6 +67,11 @@ export const requestSchema = z.discriminatedUnion('type', [
     type: z.literal('copy-portal-link'),
     customer: z.union([z.string().max(1280), customerRef]),
     storeId: z.string().max(64).optional(),
+    /**
+     * Popup: the host of the tab it was opened on. Without a store picked, the background resolves
+     * the store from it, so a click before the picker has loaded still uses the tab's store.
+     */
+    tabHost: z.string().max(253).optional(),
   }),
   z.object({ type: z.literal('get-settings') }),
   z.object({ type: z.literal('save-settings'), settings: settingsSchema }),

@@ -242,6 +242,56 @@ describe('the real action popup on a ticket tab preselects the mapped store', ()
     await page.close();
   });
 
+  it('a click before the Store picker has loaded still uses the tab’s store', async () => {
+    await harness.setSettings(TWO_STORES);
+    await harness.writeClipboard('before');
+    const page = await harness.context.newPage();
+    await page.goto('https://beta.zendesk.com/agent/tickets/506');
+    // Every settings read in the worker now takes 1.5 s: the popup's picker can't have loaded when
+    // the form is submitted below, so only what the click itself sends decides the store.
+    const worker = await harness.currentWorker();
+    const slowReads = (on: boolean) =>
+      worker.evaluate((slow) => {
+        const g = globalThis as unknown as { chrome: ChromeGlobal['chrome']; browser?: ChromeGlobal['chrome'] };
+        for (const area of new Set([g.chrome.storage.local, g.browser?.storage?.local].filter(Boolean))) {
+          area.__get ??= area.get;
+          area.get = slow
+            ? (...args: unknown[]) => new Promise((r) => setTimeout(r, 1500)).then(() => area.__get.apply(area, args))
+            : area.__get;
+        }
+      }, on);
+    await slowReads(true);
+    try {
+      const before = gigstack.requests().length;
+      const popup = await clickAction(harness, page);
+      await expect.poll(() => popup.evaluate<boolean>("document.querySelector('#customer') !== null")).toBe(true);
+      const pickerShown = await popup.evaluate<boolean>(`(() => {
+        const input = document.querySelector('#customer');
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, 'cus_ana03');
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        const shown = document.querySelector('#store') !== null;
+        document.querySelector('form').requestSubmit();
+        return shown;
+      })()`);
+      expect(pickerShown).toBe(false);
+      await expect
+        .poll(() => popup.evaluate<string>("document.querySelector('[role=status]')?.textContent ?? ''"), {
+          timeout: 15_000,
+        })
+        .toMatch(/copied/i);
+      expect(
+        gigstack
+          .requests()
+          .slice(before)
+          .map((r) => JSON.parse(r.body)),
+      ).toEqual([{ id: 'cus_ana03' }]);
+      expect(await harness.readClipboard()).toMatch(/^https:\/\/portal\.gigstack\.io\/session\/ps_cus_ana03_/);
+    } finally {
+      await slowReads(false);
+      await page.close();
+    }
+  });
+
   it('the Appstle store still works from the same popup on its own account', async () => {
     await harness.setSettings(TWO_STORES);
     await harness.writeClipboard('before');

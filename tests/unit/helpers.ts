@@ -158,16 +158,20 @@ export interface MemoryCache extends LinkCache {
 
 export function memoryCache(initial: Record<string, unknown> = {}): MemoryCache {
   const map = new Map<string, unknown>(Object.entries(initial));
+  let generation = 0;
   const cache: MemoryCache = {
     map,
     sets: [],
     get: async (key) => map.get(key),
-    set: async (key, value) => {
+    set: async (key, value, writtenFor) => {
+      if (writtenFor !== generation) return;
       cache.sets.push(key);
       map.set(key, value);
     },
-    clear: async (prefix) => {
-      for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
+    generation: () => generation,
+    invalidate: async () => {
+      generation += 1;
+      for (const key of [...map.keys()]) if (key.startsWith('link:')) map.delete(key);
     },
   };
   return cache;

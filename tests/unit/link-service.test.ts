@@ -4,7 +4,7 @@ import type { HttpDeps } from '../../lib/background/http';
 import {
   cacheKey,
   getPortalLink,
-  REUSE_FRACTION,
+  REUSE_WINDOW_MS,
   resolveQuery,
   sessionLinkCache,
   testConnection,
@@ -89,82 +89,78 @@ describe('resolveQuery', () => {
 });
 
 describe('cacheKey', () => {
-  it.each<[Store, CustomerQuery, string]>([
-    [appstleStore({ id: 's1' }), { kind: 'id', id: '42' }, 'link:s1:id:42'],
-    [appstleStore({ id: 's2' }), { kind: 'id', id: '42' }, 'link:s2:id:42'],
-    [gigstackStore({ id: 'g' }), { kind: 'email', email: 'Jane@Example.com' }, 'link:g:email:jane@example.com'],
-  ])('%#: %s', (store, query, expected) => {
-    expect(cacheKey(store, query)).toBe(expected);
+  const query: CustomerQuery = { kind: 'id', id: '42' };
+
+  it('depends on what mints the link, not on the store id, name or helpdesk accounts', () => {
+    const store = appstleStore({ id: 's1', name: 'Acme', helpdeskHosts: ['acme.zendesk.com'] });
+    expect(cacheKey(appstleStore({ id: 's2', name: 'Other', helpdeskHosts: [] }), query)).toBe(cacheKey(store, query));
+    // Object key order does not matter either (managed and local stores are built differently).
+    const reordered = Object.fromEntries(Object.entries(store).reverse()) as Store;
+    expect(cacheKey(reordered, query)).toBe(cacheKey(store, query));
   });
 
-  it('never contains the key', () => {
-    expect(cacheKey(appstleStore(), { kind: 'id', id: '1' })).not.toContain(APPSTLE_KEY);
+  it.each<[string, Store]>([
+    ['another key', appstleStore({ apiKey: 'apst_live_OTHER_000000000' })],
+    ['another store domain', appstleStore({ storeDomain: 'other.myshopify.com' })],
+    ['another template', appstleStore({ portalUrlTemplate: 'https://{storeDomain}/portal?t={token}' })],
+    ['another provider', gigstackStore({ apiKey: appstleStore().apiKey })],
+  ])('changes with %s', (_label, changed) => {
+    expect(cacheKey(changed, query)).not.toBe(cacheKey(appstleStore(), query));
+  });
+
+  it('changes with the gigstack team', () => {
+    expect(cacheKey(gigstackStore({ team: 't2' }), query)).not.toBe(cacheKey(gigstackStore({ team: 't1' }), query));
+  });
+
+  it('names the customer and never contains the key', () => {
+    const key = cacheKey(appstleStore(), { kind: 'email', email: 'Jane@Example.com' });
+    expect(key).toMatch(/^link:[0-9a-z]+:email:jane@example\.com$/);
+    expect(key).not.toContain(APPSTLE_KEY);
   });
 });
 
 describe('getPortalLink: cache', () => {
-  it('issues, stores {url, expiresAt}, then reuses with cached: true and the original expiry', async () => {
+  it('issues, stores {url, expiresAt, issuedAt}, then reuses a repeat with cached: true and the original expiry', async () => {
     const http = fakeHttp([freshAppstle]);
     const cache = memoryCache();
     const store = appstleStore();
     const first = await getPortalLink(store, '12345', { http, cache });
     expect(first.cached).toBe(false);
     expect(first.expiresAt).toBe(NOW + 2 * HOUR);
-    expect(cache.map.get('link:appstle-1:id:12345')).toEqual({ url: first.url, expiresAt: first.expiresAt });
+    expect(cache.map.get(cacheKey(store, { kind: 'id', id: '12345' }))).toEqual({
+      url: first.url,
+      expiresAt: first.expiresAt,
+      issuedAt: NOW,
+    });
 
-    http.clock.now += 5 * MIN;
+    http.clock.now += 30_000;
     const second = await getPortalLink(store, '12345', { http, cache });
     expect(second).toEqual({ url: first.url, expiresAt: first.expiresAt, cached: true });
     expect(http.calls).toHaveLength(1);
   });
 
-  it('REUSE_FRACTION is 105/120', () => {
-    expect(REUSE_FRACTION).toBeCloseTo(0.875, 10);
-  });
-
-  it.each<[string, number, boolean]>([
-    ['right away', 0, true],
-    ['after 14 min', 14 * MIN, true],
-    ['after exactly 15 min (105 min left)', 15 * MIN, true],
-    ['after 15 min + 1 ms', 15 * MIN + 1, false],
-    ['after 1 h', HOUR, false],
-    ['after the link expired', 3 * HOUR, false],
-  ])('Appstle (2 h links): %s → reused: %s', async (_label, elapsed, reused) => {
-    const http = fakeHttp([freshAppstle]);
+  it.each<[string, Store, Step]>([
+    ['Appstle (2 h links)', appstleStore(), freshAppstle],
+    ['gigstack (5-day links)', gigstackStore(), freshGigstack],
+  ])('%s: reused only within 2 minutes of minting, then a fresh link', async (_label, store, step) => {
+    const http = fakeHttp([step]);
     const cache = memoryCache();
-    const first = await getPortalLink(appstleStore(), 'jane@example.com', { http, cache });
-    http.clock.now += elapsed;
-    const again = await getPortalLink(appstleStore(), 'jane@example.com', { http, cache });
-    expect(again.cached).toBe(reused);
-    expect(http.calls).toHaveLength(reused ? 1 : 2);
-    if (!reused) {
-      expect(again.expiresAt).toBe(NOW + elapsed + 2 * HOUR);
-      expect(cache.map.get('link:appstle-1:email:jane@example.com')).toEqual({
-        url: again.url,
-        expiresAt: again.expiresAt,
-      });
-    } else {
-      expect(again.expiresAt).toBe(first.expiresAt);
-    }
+    const first = await getPortalLink(store, 'jane@example.com', { http, cache });
+    http.clock.now += REUSE_WINDOW_MS - 1;
+    expect(await getPortalLink(store, 'jane@example.com', { http, cache })).toMatchObject({
+      cached: true,
+      url: first.url,
+    });
+    http.clock.now += 1;
+    const fresh = await getPortalLink(store, 'jane@example.com', { http, cache });
+    expect(fresh.cached).toBe(false);
+    expect(http.calls).toHaveLength(2);
+    // The new link starts its own window: a repeat right after it is served again.
+    expect((await getPortalLink(store, 'jane@example.com', { http, cache })).cached).toBe(true);
   });
 
-  it.each<[string, number, boolean]>([
-    ['after 1 h', HOUR, true],
-    ['after exactly 15 h (105/120 of 5 days left)', 15 * HOUR, true],
-    ['after 15 h + 1 ms', 15 * HOUR + 1, false],
-    ['after 2 days', 2 * DAY, false],
-  ])('gigstack (5-day links): %s → reused: %s', async (_label, elapsed, reused) => {
-    const http = fakeHttp([freshGigstack]);
-    const cache = memoryCache();
-    await getPortalLink(gigstackStore(), 'cus_1', { http, cache });
-    http.clock.now += elapsed;
-    const again = await getPortalLink(gigstackStore(), 'cus_1', { http, cache });
-    expect(again.cached).toBe(reused);
-    expect(http.calls).toHaveLength(reused ? 1 : 2);
-  });
-
-  it('a gigstack link that lives less than the reuse share is never reused', async () => {
-    const http = fakeHttp([gigstackReply({ expires_at: NOW + DAY })]);
+  it('a link about to expire is not handed out again, even within the window', async () => {
+    const http = fakeHttp([gigstackReply({ expires_at: NOW + 90_000 })]);
     const cache = memoryCache();
     await getPortalLink(gigstackStore(), 'cus_1', { http, cache });
     const again = await getPortalLink(gigstackStore(), 'cus_1', { http, cache });
@@ -178,7 +174,6 @@ describe('getPortalLink: cache', () => {
     ['typed id and detected id', '12345', { id: '12345', email: 'other@example.com' }, true],
     ['leading zeros', '0012345', '12345', true],
     ['id vs email of the same customer', '12345', 'jane@example.com', false],
-    ['two emails', 'jane@example.com', 'john@example.com', false],
     ['two ids', '12345', '12346', false],
   ])('%s share a cache entry: %s', async (_label, a, b, shared) => {
     const http = fakeHttp([freshAppstle]);
@@ -189,7 +184,7 @@ describe('getPortalLink: cache', () => {
     expect(http.calls).toHaveLength(shared ? 1 : 2);
   });
 
-  it('keys per store: the same customer in two stores is two links', async () => {
+  it('two stores with different keys are two links for the same customer', async () => {
     const http = fakeHttp([freshAppstle]);
     const cache = memoryCache();
     const one = appstleStore({ id: 'one', apiKey: 'key-one-123456' });
@@ -199,23 +194,53 @@ describe('getPortalLink: cache', () => {
     expect((await getPortalLink(one, '12345', { http, cache })).cached).toBe(true);
     expect((await getPortalLink(two, '12345', { http, cache })).cached).toBe(true);
     expect(http.calls.map((c) => headersOf(c)['x-api-key'])).toEqual(['key-one-123456', 'key-two-123456']);
-    expect([...cache.map.keys()].sort()).toEqual(['link:one:id:12345', 'link:two:id:12345']);
+  });
+
+  it("a store that takes over an id (an administrator's store) never gets the old store's link", async () => {
+    const http = fakeHttp([freshAppstle]);
+    const cache = memoryCache();
+    const local = appstleStore({ id: 'shared-id', apiKey: 'key-local-123456' });
+    const managed = appstleStore({ id: 'shared-id', apiKey: 'key-admin-123456', storeDomain: 'hq.myshopify.com' });
+    await getPortalLink(local, '12345', { http, cache });
+    const link = await getPortalLink(managed, '12345', { http, cache });
+    expect(link.cached).toBe(false);
+    expect(headersOf(http.calls[1])['x-api-key']).toBe('key-admin-123456');
+  });
+
+  it('a link minted while the settings changed is not stored (the write from before is dropped)', async () => {
+    const cache = memoryCache();
+    let release: () => void = () => undefined;
+    const slow: Step = (_call, http) =>
+      new Promise<Response>((resolve) => {
+        release = () => resolve(json({ customerId: 12345, token: appstleToken({}, http.clock.now) }));
+      });
+    const http = fakeHttp([slow, freshAppstle]);
+    const inFlight = getPortalLink(appstleStore(), '12345', { http, cache });
+    await new Promise((r) => setTimeout(r, 0));
+    await cache.invalidate(); // save-settings or a policy change, while the provider answers
+    release();
+    expect((await inFlight).cached).toBe(false);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(cache.map.size).toBe(0);
+    expect((await getPortalLink(appstleStore(), '12345', { http, cache })).cached).toBe(false);
+    expect(http.calls).toHaveLength(2);
   });
 
   it.each<[string, unknown]>([
     ['null', null],
     ['a string', 'https://acme.com'],
-    ['no url', { expiresAt: NOW + 3 * HOUR }],
-    ['a non-URL', { url: 'not a url', expiresAt: NOW + 3 * HOUR }],
-    ['a string expiry', { url: 'https://acme.com/x', expiresAt: String(NOW + 3 * HOUR) }],
-    ['no expiry', { url: 'https://acme.com/x' }],
+    ['no url', { expiresAt: NOW + 3 * HOUR, issuedAt: NOW }],
+    ['a non-URL', { url: 'not a url', expiresAt: NOW + 3 * HOUR, issuedAt: NOW }],
+    ['a string expiry', { url: 'https://acme.com/x', expiresAt: String(NOW + 3 * HOUR), issuedAt: NOW }],
+    ['no issue time (written by an older version)', { url: 'https://acme.com/x', expiresAt: NOW + 3 * HOUR }],
   ])('an unusable cache entry (%s) is replaced', async (_label, entry) => {
-    const cache = memoryCache({ 'link:appstle-1:id:12345': entry });
+    const key = cacheKey(appstleStore(), { kind: 'id', id: '12345' });
+    const cache = memoryCache({ [key]: entry });
     const http = fakeHttp([freshAppstle]);
     const link = await getPortalLink(appstleStore(), '12345', { http, cache });
     expect(link.cached).toBe(false);
     expect(http.calls).toHaveLength(1);
-    expect(cache.map.get('link:appstle-1:id:12345')).toEqual({ url: link.url, expiresAt: link.expiresAt });
+    expect(cache.map.get(key)).toEqual({ url: link.url, expiresAt: link.expiresAt, issuedAt: NOW });
   });
 
   it('failures are not cached', async () => {
@@ -329,20 +354,25 @@ describe('sessionLinkCache (storage.session)', () => {
     fakeBrowser.reset();
   });
 
-  it('gets what it sets, and undefined for a miss', async () => {
+  it('gets what it sets, in storage.session only, and undefined for a miss', async () => {
     const cache = sessionLinkCache(fakeBrowser.storage.session);
-    const value = { url: 'https://acme.com/p', expiresAt: NOW };
-    await cache.set('link:a:id:1', value);
+    const value = { url: 'https://acme.com/p', expiresAt: NOW, issuedAt: NOW };
+    await cache.set('link:a:id:1', value, cache.generation());
     expect(await cache.get('link:a:id:1')).toEqual(value);
     expect(await cache.get('link:a:id:2')).toBeUndefined();
     expect(await fakeBrowser.storage.local.get(null)).toEqual({});
   });
 
-  it('clears only keys with the prefix', async () => {
+  it('invalidate drops links only, and any write begun before it', async () => {
     await fakeBrowser.storage.session.set({ 'link:a:id:1': 1, 'link:b:email:x@y.co': 2, other: 3, 'xlink:': 4 });
     const cache = sessionLinkCache(fakeBrowser.storage.session);
-    await cache.clear('link:');
+    const before = cache.generation();
+    await cache.invalidate();
     expect(await fakeBrowser.storage.session.get(null)).toEqual({ other: 3, 'xlink:': 4 });
+    await cache.set('link:a:id:1', 5, before);
+    expect(await cache.get('link:a:id:1')).toBeUndefined();
+    await cache.set('link:a:id:1', 6, cache.generation());
+    expect(await cache.get('link:a:id:1')).toBe(6);
   });
 
   it('survives a "worker restart": a new cache over the same area reuses the link', async () => {

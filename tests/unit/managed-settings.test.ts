@@ -202,6 +202,23 @@ describe('managedReader once the policy is known', () => {
     reader.changed();
     expect(await reader.read()).toEqual(NO_POLICY);
   });
+
+  it('a read begun before changed() does not write the old policy back', async () => {
+    const answers: ((value: Record<string, unknown>) => void)[] = [];
+    const area = { get: () => new Promise<Record<string, unknown>>((resolve) => answers.push(resolve)) };
+    const reader = managedReader(area, { timeoutMs: 1000 });
+    const first = reader.read();
+    answers.shift()?.(policy);
+    expect((await first).kind).toBe('valid');
+    const refreshing = reader.read(); // served the known policy; a refresh get() is now in flight
+    expect((await refreshing).kind).toBe('valid');
+    reader.changed(); // the administrator removed the policy
+    const next = reader.read(); // a new get(), begun after the change
+    answers.shift()?.(policy); // the old refresh answers late, with the old policy
+    answers.shift()?.({});
+    expect(await next).toEqual(NO_POLICY);
+    expect(await reader.read()).toEqual(NO_POLICY);
+  });
 });
 
 describe('mergeManaged', () => {

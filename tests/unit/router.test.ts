@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { copyPortalLink, createRouter, type RouterDeps } from '../../lib/background/router';
-import { type ManagedState, parseManaged } from '../../lib/settings/managed';
+import { copyPortalLink, createRouter, policyChanged, type RouterDeps } from '../../lib/background/router';
+import { MANAGED_CHANGED, type ManagedState, managedReader, parseManaged } from '../../lib/settings/managed';
 import { maskKey, type Settings, settingsSchema } from '../../lib/settings/schema';
 import { type ErrorCode, PortalLinkError } from '../../lib/shared/errors';
 import type { SenderLike } from '../../lib/shared/messages';
@@ -332,13 +332,12 @@ describe('router: save-settings', () => {
     );
   });
 
-  it('drops cached links (and only links)', async () => {
+  it('serves no link minted before, even for settings saved unchanged', async () => {
     const h = harness();
     await h.handle(copyMsg('12345'), POPUP);
-    await h.cache.set('other:thing', 1);
-    expect(h.cache.map.has('link:a:id:12345')).toBe(true);
+    expect(await h.handle(copyMsg('12345'), POPUP)).toMatchObject({ ok: true, cached: true });
     await h.handle({ type: 'save-settings', settings: TWO_STORES }, OPTIONS);
-    expect([...h.cache.map.keys()]).toEqual(['other:thing']);
+    expect(h.cache.map.size).toBe(0);
     const again = await h.handle(copyMsg('12345'), POPUP);
     expect(again).toMatchObject({ ok: true, cached: false });
   });
@@ -502,18 +501,15 @@ describe('copyPortalLink', () => {
 
 describe('router: several stores and the administrator’s policy', () => {
   const MANAGED_KEY = 'apst_live_MANAGED_SECRET_99f1';
-  const policy = parseManaged({
-    stores: [
-      {
-        id: 'hq',
-        name: 'HQ brand',
-        provider: 'appstle',
-        apiKey: MANAGED_KEY,
-        storeDomain: 'hq.myshopify.com',
-        helpdeskHosts: ['hq.zendesk.com', 'acme.zendesk.com'],
-      },
-    ],
-  });
+  const hqRaw = {
+    id: 'hq',
+    name: 'HQ brand',
+    provider: 'appstle',
+    apiKey: MANAGED_KEY,
+    storeDomain: 'hq.myshopify.com',
+    helpdeskHosts: ['hq.zendesk.com', 'acme.zendesk.com'],
+  };
+  const policy = parseManaged({ stores: [hqRaw] });
   const hqToken: Step = (_call, http) =>
     json({ customerId: 12345, token: appstleToken({ shop: 'hq.myshopify.com' }, http.clock.now) });
 
@@ -524,15 +520,28 @@ describe('router: several stores and the administrator’s policy', () => {
     expect(errorCode(await h.handle(copyMsg('client_jane01', 'nope'), POPUP))).toBe('no-store');
   });
 
+  it('the popup without a picked store names its tab: the store mapped to that host serves the copy', async () => {
+    const h = harness({ script: [gigstackReply(), freshAppstle] });
+    const fromTicket = { type: 'copy-portal-link', customer: 'client_jane01', tabHost: 'beta.gorgias.com' };
+    expect(await h.handle(fromTicket, POPUP)).toMatchObject({ ok: true, storeName: 'Beta' });
+    expect(headersOf(h.http.calls[0]).authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
+    // A picked store wins over the tab; a content script can't steer by naming a host.
+    expect(await h.handle({ ...fromTicket, storeId: 'a', customer: '12345' }, POPUP)).toMatchObject({
+      storeName: 'Acme',
+    });
+    const steer = { type: 'copy-portal-link', customer: '12345', tabHost: 'beta.gorgias.com' };
+    expect(await h.handle(steer, ZENDESK)).toMatchObject({ storeName: 'Acme' });
+  });
+
   it('links are cached per store: the same customer in another store is asked again', async () => {
     const h = harness({ script: [freshAppstle] });
-    const third = appstleStore({ id: 'c', name: 'Central', helpdeskHosts: [] });
+    const third = appstleStore({ id: 'c', name: 'Central', helpdeskHosts: [], apiKey: 'apst_live_CENTRAL_00000' });
     h.stored.settings = { stores: [appstleA, gigstackB, third], defaultStoreId: 'a' };
     await h.handle(copyMsg('12345', 'a'), POPUP);
     await h.handle(copyMsg('12345', 'c'), POPUP);
     expect(await h.handle(copyMsg('12345', 'a'), POPUP)).toMatchObject({ ok: true, cached: true });
     expect(h.http.calls).toHaveLength(2);
-    expect([...h.cache.map.keys()].sort()).toEqual(['link:a:id:12345', 'link:c:id:12345']);
+    expect(h.cache.map.size).toBe(2);
   });
 
   it('a content script on a host the policy maps uses the managed store and its key', async () => {
@@ -593,5 +602,27 @@ describe('router: several stores and the administrator’s policy', () => {
     const reply = await h.handle({ type: 'test-connection', store: draft }, OPTIONS);
     expect(reply).toMatchObject({ ok: true, provider: 'Appstle' });
     expect(headersOf(h.http.calls[0])['x-api-key']).toBe(MANAGED_KEY);
+  });
+
+  it('a policy change: the next copy reads the new policy, mints afresh, and open pages are told', async () => {
+    let raw: Record<string, unknown> = { stores: [{ ...hqRaw, apiKey: MANAGED_KEY }] };
+    const reader = managedReader({ get: async () => raw }, { timeoutMs: 1000 });
+    const announced: unknown[] = [];
+    const h = harness({ script: [hqToken] });
+    const deps: RouterDeps = {
+      ...h.deps,
+      loadManaged: () => reader.read(),
+      forgetManaged: () => reader.changed(),
+      announce: async (message) => void announced.push(message),
+    };
+    const handle = createRouter(deps);
+    expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true, storeName: 'HQ brand' });
+    expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true, cached: true });
+
+    raw = { stores: [{ ...hqRaw, apiKey: 'apst_live_ROTATED_SECRET_1234' }] }; // the administrator rotated the key
+    await policyChanged(deps);
+    expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true, cached: false });
+    expect(headersOf(h.http.calls[1])['x-api-key']).toBe('apst_live_ROTATED_SECRET_1234');
+    expect(announced).toEqual([{ type: MANAGED_CHANGED }]);
   });
 });
