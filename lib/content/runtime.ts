@@ -63,13 +63,22 @@ export interface HelpdeskRuntime {
   copy(): Promise<boolean>;
 }
 
-interface Ticket {
-  id: string;
+/** One look for the requester: the API's answer, then (refused or stale) the page's. */
+interface Detection {
   api: Promise<ApiOutcome>;
   outcome?: ApiOutcome;
   page?: DetectedCustomer;
-  /** The ticket's part of the page, kept while it stays in the document. */
+}
+
+interface Ticket {
+  id: string;
+  /** Replaced when the requester changes (`noticeRequesterChange`); filled in by `detect` and `settled`. */
+  detection: Detection;
+  /** The ticket's part of the page, kept while it stays in the document: owned by `rootOf`. */
   root?: Element;
+  /** The requester the page last showed (`Helpdesk.requesterMark`): owned by `noticeRequesterChange`. */
+  mark?: string;
+  /** Whether the first detection was recorded on the Performance timeline: owned by `measure`. */
   measured: boolean;
 }
 
@@ -94,16 +103,78 @@ function isTabMessage(message: unknown): message is TabMessage {
   return type === TAB_GET_CUSTOMER || type === TAB_COPY;
 }
 
+/** Runs `run` once, `ms` after the first of a burst of `schedule()` calls. Owns the timer. */
+function coalescer(ms: number, run: () => void) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    schedule(): void {
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        run();
+      }, ms);
+    },
+    cancel(): void {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/**
+ * The one MutationObserver, and what it watches: the whole document (while the button or the
+ * customer is still to be found), or only the button's anchor (its text and link, where a new
+ * requester shows) and the anchor's ancestors' children (a re-render that drops either).
+ */
+function pageWatcher(doc: Document, onChange: () => void) {
+  const observer = new MutationObserver(onChange);
+  let watching: Element | 'document' | 'nothing' = 'nothing';
+  return {
+    watchDocument(): void {
+      if (watching === 'document') return;
+      observer.disconnect();
+      watching = 'document';
+      observer.observe(doc.documentElement, { childList: true, subtree: true });
+    },
+    watchAnchor(anchor: Element): void {
+      if (watching === anchor) return;
+      observer.disconnect();
+      watching = anchor;
+      observer.observe(anchor, {
+        childList: true,
+        subtree: true,
+        characterData: true,
+        attributes: true,
+        attributeFilter: ['href', 'title'],
+      });
+      for (let node: Node | null = anchor.parentNode; node; node = node.parentNode) {
+        observer.observe(node, { childList: true });
+      }
+    },
+    /** The next watch call re-observes even the same target (its ancestors may have changed). */
+    forget(): void {
+      if (watching !== 'document') watching = 'nothing';
+    },
+    stop(): void {
+      observer.disconnect();
+      watching = 'nothing';
+    },
+  };
+}
+
 export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): HelpdeskRuntime {
   const { signal } = options;
   const doc = options.doc ?? document;
   const getJson = options.getJson ?? sameOriginJson;
   const send = options.send ?? ((request: Request) => sendRequest<CopyResult>(request));
   const settleMs = options.settleMs ?? 60;
+  const pinnedTitle = t('content.pinnedTitle', [
+    helpdesk.id === 'zendesk' ? t('content.anchorZendesk') : t('content.anchorGorgias'),
+  ]);
 
+  /** The ticket in the URL: owned by `visit`. */
   let ticket: Ticket | undefined;
   let lastHref = '';
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let busy = false;
   const judgeClick = options.judgeClick ?? guardClick;
   /** Listeners that end with the script, whichever way it ends (signal, or orphaned). */
@@ -114,57 +185,39 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     if (verdict) ui.toast('alert', errorInfo(new PortalLinkError('button-covered')).message);
     else void copy();
   });
-  const observer = new MutationObserver(schedule);
-  /** What the observer watches: the whole document, or the path from the button's anchor up. */
-  let watching: Element | 'document' | 'nothing' = 'nothing';
-
-  function watch(target: Element | 'document'): void {
-    if (target === watching) return;
-    observer.disconnect();
-    watching = target;
-    if (target === 'document') {
-      observer.observe(doc.documentElement, { childList: true, subtree: true });
-      return;
-    }
-    // A re-render that drops the button or its anchor changes the children of one of these.
-    for (let node: Node | null = target.parentNode; node; node = node.parentNode) {
-      observer.observe(node, { childList: true });
-    }
-  }
-
-  function unwatch(): void {
-    observer.disconnect();
-    watching = 'nothing';
-  }
-
-  function schedule(): void {
-    if (timer !== undefined || signal.aborted) return;
-    timer = setTimeout(flush, settleMs);
-  }
+  const scheduler = coalescer(settleMs, () => flush());
+  const watcher = pageWatcher(doc, () => {
+    if (!signal.aborted) scheduler.schedule();
+  });
 
   function visit(url: URL): void {
     if (signal.aborted) return;
     lastHref = url.href;
     const id = helpdesk.ticketIdFromUrl(url);
     if (id === ticket?.id) {
-      schedule();
+      scheduler.schedule();
       return;
     }
     if (id === undefined) {
       ticket = undefined;
-      unwatch();
+      watcher.stop();
       ui.hideButton();
       return;
     }
-    const next: Ticket = { id, api: helpdesk.fromApi(id, getJson), measured: false };
-    next.api.then((outcome) => {
-      next.outcome = outcome;
-      if (ticket === next) schedule();
-    });
-    ticket = next;
+    ticket = { id, measured: false, detection: detect(id) };
     ui.hideButton(); // the previous ticket's anchor; the next flush finds this one's
-    watch('document');
-    schedule();
+    watcher.watchDocument();
+    scheduler.schedule();
+  }
+
+  /** A fresh look for a ticket's requester (on arrival, and when the requester changes). */
+  function detect(id: string): Detection {
+    const detection: Detection = { api: helpdesk.fromApi(id, getJson) };
+    detection.api.then((outcome) => {
+      detection.outcome = outcome;
+      if (ticket?.detection === detection) scheduler.schedule();
+    });
+    return detection;
   }
 
   function rootOf(current: Ticket): Element | undefined {
@@ -172,9 +225,33 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     return current.root;
   }
 
-  function readPage(current: Ticket): DetectedCustomer | undefined {
+  /** A different requester on the page than last seen → a fresh detection. True when it changed. */
+  function noticeRequesterChange(current: Ticket): boolean {
     const root = rootOf(current);
-    return root && helpdesk.fromPage(root, current.id);
+    const mark = root && helpdesk.requesterMark(root);
+    if (mark === undefined) return false;
+    const changed = current.mark !== undefined && mark !== current.mark;
+    current.mark = mark;
+    if (changed) current.detection = detect(current.id);
+    return changed;
+  }
+
+  /**
+   * The requester once the API has answered: its customer, unless it refused or names someone the
+   * page no longer shows (the requester changed and isn't saved yet); then the ticket's own panel.
+   * Undefined while the API hasn't answered, or when no layer knows.
+   */
+  function settled(current: Ticket): DetectedCustomer | undefined {
+    const detection = current.detection;
+    const outcome = detection.outcome;
+    if (!outcome) return undefined;
+    const stale = outcome.kind === 'found' && outcome.mark && current.mark && outcome.mark !== current.mark;
+    if (outcome.kind === 'found' && !stale) return outcome.customer;
+    if (!detection.page) {
+      const root = rootOf(current);
+      detection.page = root && helpdesk.fromPage(root, current.id);
+    }
+    return detection.page;
   }
 
   /**
@@ -187,45 +264,55 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     return true;
   }
 
-  /** One coalesced look at the page: re-read the URL, keep the button by the requester. */
+  /** Keeps the button by the requester; re-anchors when the page dropped it, or when `force`d. */
+  function placeButton(current: Ticket, force: boolean): Element | 'pinned' | 'none' {
+    const placement = ui.placement();
+    if (placement !== 'none' && placement !== 'pinned' && !force) return placement;
+    const root = rootOf(current);
+    ui.place(root && helpdesk.anchor(root), pinnedTitle);
+    watcher.forget(); // the anchor's path may have changed even if the anchor did not
+    return ui.placement();
+  }
+
+  /** The first completed detection's cost, on the Performance timeline (only the latest is kept). */
+  function measure(current: Ticket, started: number, found: DetectedCustomer): void {
+    current.measured = true;
+    performance.clearMeasures(DETECT_MEASURE);
+    performance.measure(DETECT_MEASURE, {
+      start: started,
+      detail: { helpdesk: helpdesk.id, ticketId: current.id, source: found.source },
+    });
+  }
+
+  /** One coalesced look at the page: follow the URL, notice a new requester, keep the button, watch. */
   function flush(): void {
-    timer = undefined;
     if (signal.aborted || orphaned()) return;
     if (location.href !== lastHref) visit(new URL(location.href)); // navigation the watcher missed
     const current = ticket;
     if (!current) return;
     const started = performance.now();
-    const settled = current.outcome !== undefined;
-    const detecting = settled && !current.measured;
-    const placement = ui.placement();
-    // Re-anchor when the page dropped the button; the pass that completes detection always looks.
-    if (placement === 'none' || placement === 'pinned' || detecting) {
-      const root = rootOf(current);
-      ui.place(root && helpdesk.anchor(root));
-      watching = 'nothing'; // the anchor's path may have changed even if the anchor did not
-    }
-    if (current.outcome?.kind === 'refused' && !current.page) current.page = readPage(current);
-    const known = current.outcome?.kind === 'found' || current.page !== undefined;
-    const anchor = ui.placement();
-    watch(known && anchor !== 'none' && anchor !== 'pinned' ? anchor : 'document');
-    if (detecting && known && ui.placement() !== 'pinned') {
-      current.measured = true;
-      // Only the latest entry is kept, so a long session doesn't grow the timeline.
-      performance.clearMeasures(DETECT_MEASURE);
-      performance.measure(DETECT_MEASURE, {
-        start: started,
-        detail: { helpdesk: helpdesk.id, ticketId: current.id, source: current.page ? 'page' : 'api' },
-      });
-    }
+    noticeRequesterChange(current);
+    const detecting = current.detection.outcome !== undefined && !current.measured;
+    const placement = placeButton(current, detecting);
+    const found = settled(current);
+    const anchored = placement !== 'none' && placement !== 'pinned';
+    // Known and anchored: only the anchor's surroundings can change anything now.
+    if (found && anchored) watcher.watchAnchor(placement);
+    else watcher.watchDocument();
+    if (detecting && found && anchored) measure(current, started, found);
   }
 
+  /** The requester of the ticket on screen, as of now (waits for the API; a change restarts it). */
   async function customer(): Promise<DetectedCustomer | undefined> {
     const current = ticket;
     if (!current) return undefined;
-    const outcome = await current.api;
-    if (outcome.kind === 'found') return outcome.customer;
-    current.page ??= readPage(current);
-    return current.page;
+    let detection: Detection;
+    do {
+      noticeRequesterChange(current);
+      detection = current.detection;
+      detection.outcome ??= await detection.api;
+    } while (detection !== current.detection);
+    return settled(current);
   }
 
   async function copy(): Promise<boolean> {
@@ -269,9 +356,8 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
 
   function stop(): void {
     alive.abort();
-    clearTimeout(timer);
-    timer = undefined;
-    unwatch();
+    scheduler.cancel();
+    watcher.stop();
     ui.remove();
     ticket = undefined;
     browser.runtime?.onMessage.removeListener(onMessage);

@@ -30,8 +30,11 @@ div { font: 13px/1.4 system-ui, sans-serif; max-width: 420px; padding: 10px 14px
 export type ToastKind = 'status' | 'alert';
 
 export interface InlineUi {
-  /** Puts the button right after `anchor`, or pins it to the corner when there is none. */
-  place(anchor: Element | undefined): void;
+  /**
+   * Puts the button right after `anchor`, or pins it to the corner when there is none, with
+   * `pinnedTitle` as its tooltip (saying where it belongs).
+   */
+  place(anchor: Element | undefined, pinnedTitle?: string): void;
   /** Where the button is now: the anchor it follows, `pinned`, or `none` (not in the page). */
   placement(): Element | 'pinned' | 'none';
   setBusy(busy: boolean): void;
@@ -91,12 +94,14 @@ export function createInlineUi(doc: Document, onClick: ButtonClick): InlineUi {
   }
 
   return {
-    place(next) {
+    place(next, pinnedTitle) {
       if (next) {
         buttonHost.removeAttribute('data-pinned');
+        button.title = t('content.buttonTitle');
         if (next.nextSibling !== buttonHost) next.after(buttonHost);
       } else {
         buttonHost.setAttribute('data-pinned', '');
+        button.title = pinnedTitle ?? t('content.buttonTitle');
         if (buttonHost.parentNode !== doc.body) (doc.body ?? doc.documentElement).append(buttonHost);
       }
       anchor = next;

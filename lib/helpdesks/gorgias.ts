@@ -2,7 +2,8 @@
  * Gorgias: `https://{sub}.gorgias.com/app/ticket/{id}` and `/app/views/{view}/{id}`.
  * Customer from `GET /api/tickets/{id}` (the agent's session): email, and the Shopify customer ids
  * in `customer.integrations[*]` with `__integration_type__ === "shopify"`. With several, the shops
- * come from `GET /api/integrations?type=shopify` so the background can pick the configured store's.
+ * come from `GET /api/integrations?type=shopify&limit=100` (`meta.shop_name`) so the background can
+ * pick the configured store's. When the API refuses: the infobar's email channel, outside the thread.
  */
 import { normalizeEmail, parseShopifyId } from '../shared/customer';
 import { emailIn, firstOutside, record, stringOf, textOf } from './page';
@@ -11,14 +12,14 @@ import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk, ShopifyRef } from
 
 const TICKET_PATH = /^\/app\/(?:ticket|views\/[A-Za-z0-9_-]{1,40})\/(\d{1,15})(?:\/|$)/;
 const SHOP_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/i;
-const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const CUSTOMER_PATH = /^\/app\/customer\/(\d{1,15})(?:[/?#]|$)/;
 const MAX_SHOPIFY = 20;
 
 export function gorgiasTicketId(url: URL): string | undefined {
   return TICKET_PATH.exec(url.pathname)?.[1];
 }
 
-export const GORGIAS_SHOPIFY_INTEGRATIONS_PATH = '/api/integrations?type=shopify';
+export const GORGIAS_SHOPIFY_INTEGRATIONS_PATH = '/api/integrations?type=shopify&limit=100';
 
 export function gorgiasApiPath(ticketId: string): string {
   return `/api/tickets/${ticketId}`;
@@ -69,14 +70,16 @@ export function parseGorgiasShops(body: unknown): Map<string, string> {
   if (!Array.isArray(list)) return shops;
   for (const item of list.map(record)) {
     const id = stringOf(item?.id, 32);
-    const meta = record(item?.meta);
-    const name = stringOf(meta?.shop_name, 63);
-    const domain = stringOf(meta?.shop_domain, 253);
-    const shop =
-      domain && HOST.test(domain) ? domain : name && SHOP_NAME.test(name) ? `${name}.myshopify.com` : undefined;
-    if (id && shop) shops.set(id, shop.toLowerCase());
+    const name = stringOf(record(item?.meta)?.shop_name, 63);
+    if (id && name && SHOP_NAME.test(name)) shops.set(id, `${name.toLowerCase()}.myshopify.com`);
   }
   return shops;
+}
+
+/** How the page and the API name the same customer: the path of their profile. */
+function customerMark(id: unknown): string | undefined {
+  const value = stringOf(id, 15);
+  return value && /^\d+$/.test(value) ? `/app/customer/${value}` : undefined;
 }
 
 export async function gorgiasFromApi(ticketId: string, getJson: GetJson): Promise<ApiOutcome> {
@@ -97,25 +100,33 @@ export async function gorgiasFromApi(ticketId: string, getJson: GetJson): Promis
         return shop ? { id, shop } : { id };
       });
     }
-    return { kind: 'found', customer };
+    const mark = customerMark(record(record(reply.body)?.customer ?? record(reply.body)?.requester)?.id);
+    return { kind: 'found', customer, mark };
   } catch {
     return { kind: 'refused', status };
   }
 }
 
-export function gorgiasTicketDetail(doc: Document, ticketId: string): Element | undefined {
-  return doc.querySelector(S.ticketDetail(ticketId)) ?? undefined;
+/** Gorgias mounts one ticket at a time: the page is the ticket's. */
+export function gorgiasTicketPage(doc: Document): Element | undefined {
+  return doc.body ?? undefined;
 }
 
-function customerCard(root: Element): Element | undefined {
-  return firstOutside(root, S.customerCard, S.conversation);
+/** The customer's name link outside the thread (breadcrumbs, infobar header or profile). */
+function customerLink(root: Element): Element | undefined {
+  return firstOutside(root, S.customerLink.css, S.thread.css);
+}
+
+/** The customer's profile path as the page links it (it changes when the agent switches customer). */
+export function gorgiasCustomerMark(root: Element): string | undefined {
+  const href = customerLink(root)?.getAttribute('href') ?? '';
+  return customerMark(CUSTOMER_PATH.exec(href)?.[1]);
 }
 
 export function gorgiasFromPage(root: Element, ticketId: string): DetectedCustomer | undefined {
-  const card = customerCard(root);
-  const email = emailIn(card?.querySelector(S.customerEmail));
+  const email = emailIn(firstOutside(root, S.customerEmail.css, S.thread.css), S.customerEmail.css);
   if (!email) return undefined;
-  const name = textOf(card?.querySelector(S.customerName));
+  const name = textOf(customerLink(root));
   return { helpdesk: 'gorgias', ticketId, name: name === email ? undefined : name, email, source: 'page' };
 }
 
@@ -123,7 +134,8 @@ export const gorgias: Helpdesk = {
   id: 'gorgias',
   ticketIdFromUrl: gorgiasTicketId,
   fromApi: gorgiasFromApi,
-  ticketRoot: gorgiasTicketDetail,
+  ticketRoot: gorgiasTicketPage,
   fromPage: gorgiasFromPage,
-  anchor: (root) => customerCard(root)?.querySelector(S.customerName) ?? undefined,
+  anchor: customerLink,
+  requesterMark: gorgiasCustomerMark,
 };

@@ -9,14 +9,29 @@ export function textOf(el: Element | null | undefined): string | undefined {
   return text || undefined;
 }
 
-/** The email an element shows: its `mailto:` link first, else the first email-shaped word of its text. */
-export function emailIn(el: Element | null | undefined): string | undefined {
+/** The first email-shaped word of a short text. */
+function emailInWords(text: string): string | undefined {
+  for (const word of text.split(/[\s<>()[\],;"']+/)) {
+    const email = normalizeEmail(word);
+    if (email) return email;
+  }
+  return undefined;
+}
+
+/**
+ * The email an element shows: its `mailto:` link (found by `mailto`) first, else the first
+ * email-shaped word of its text nodes, visiting at most `maxNodes` of them (a panel, not a thread).
+ */
+export function emailIn(el: Element | null | undefined, mailto: string, maxNodes = 200): string | undefined {
   if (!el) return undefined;
-  const link = el.matches('a[href^="mailto:" i]') ? el : el.querySelector('a[href^="mailto:" i]');
+  const link = el.matches(mailto) ? el : el.querySelector(mailto);
   const fromLink = link ? normalizeEmail(link.getAttribute('href') ?? '') : undefined;
   if (fromLink) return fromLink;
-  for (const word of (textOf(el) ?? '').split(/[\s<>()[\],;"']+/)) {
-    const email = normalizeEmail(word);
+  const walker = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let n = 0, node = walker.nextNode(); node && n < maxNodes; n++, node = walker.nextNode()) {
+    const text = node.nodeValue ?? '';
+    if (!text.includes('@')) continue;
+    const email = emailInWords(text.slice(0, MAX_TEXT));
     if (email) return email;
   }
   return undefined;

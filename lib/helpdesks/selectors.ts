@@ -1,35 +1,83 @@
 /**
- * Every DOM selector the helpdesk detectors use, in one file: when a helpdesk changes its markup,
- * this file changes. Each one is exercised by the fixture pages in tests/fixtures/helpdesk/
- * (unit tests read them directly, e2e tests serve them under the real host names).
+ * Every DOM selector the helpdesk detectors use, each with the public evidence for it: the
+ * repository and file of a script or app written against the live product, or `guess:` and why.
+ * When a helpdesk changes its markup, this file changes (tests/unit/selectors.test.ts keeps every
+ * entry honest). The fixture pages in tests/fixtures/helpdesk/ reproduce the same evidence.
  *
  * Ticket ids come from the URL and are digits only (see ticketIdFromUrl), so they are safe to put
  * into attribute selectors.
  */
 
+/** A selector (or a selector for a ticket id) and where it comes from. */
+export interface Evidenced<T = string> {
+  css: T;
+  /** `owner/repo path[, path…]` (several sources separated by `; `), or `guess: why`. */
+  evidence: string;
+}
+
+const SUPPORT_TOOLKIT = 'Automattic/support-toolkit extension/zendesk-selectors.js';
+const TOGGL_ZENDESK = 'toggl/track-extension src/scripts/content/zendesk.js';
+const EMAIL_REPLACER = 'bryanvillarin/zendesk-requester-email-replacer zendesk-requester-email-replacer.user.js';
+const GORGIAS_INFOBAR =
+  'ines-parreira/prototypes apps/helpdesk/src/pages/common/components/infobar/Infobar/InfobarCustomerInfo/InfobarCustomerInfo.tsx';
+
 export const zendeskSelectors = {
-  /**
-   * The pane of one ticket. Zendesk keeps a pane mounted per open ticket tab and hides the others,
-   * so every read is scoped to the pane of the ticket in the URL.
-   */
-  ticketPane: (ticketId: string) => `[data-side-conversations-anchor-id="${ticketId}"]`,
-  /** The requester field in the ticket's properties; the button goes right after it. */
-  requesterField: '[data-test-id="ticket-system-field-requester-select"]',
-  /** The requester's profile card in the context panel of the pane. */
-  customerContext: '[data-test-id="customer-context-pane"]',
-  customerName: '[data-test-id="customer-context-name"]',
-  customerEmail: '[data-test-id="customer-context-email"]',
-  /** The conversation: never read (a comment may quote anyone's email). */
-  conversation: '[data-test-id="omni-log-container"]',
+  /** One ticket's grid layout; Zendesk keeps one mounted per open tab and hides the others. */
+  ticketLayout: {
+    css: (ticketId: string) => `[data-test-id="ticket-${ticketId}-custom-layout"]`,
+    evidence: 'Automattic/support-toolkit docs/superpowers/specs/2026-06-22-zendesk-customizer-design.md',
+  },
+  /** Any ticket's grid layout (to climb to from the side-conversations element). */
+  gridLayout: { css: '.ticket-panes-grid-layout', evidence: `${SUPPORT_TOOLKIT}; ${TOGGL_ZENDESK}` },
+  /** Inside the conversation column of the ticket with this id: a second way to the layout. */
+  conversationAnchor: {
+    css: (ticketId: string) => `[data-side-conversations-anchor-id="${ticketId}"]`,
+    evidence: `holatuwol/liferay-zendesk-userscript src/main.ts; ${TOGGL_ZENDESK}`,
+  },
+  /** The layout's columns (properties, conversation, context panel; admins may re-arrange them). */
+  column: { css: '[data-test-id^="column-"]', evidence: SUPPORT_TOOLKIT },
+  /** A column's pane. */
+  pane: {
+    css: '[data-garden-id="pane"]',
+    evidence: `${TOGGL_ZENDESK}; Automattic/support-toolkit docs/superpowers/specs/2026-06-22-zendesk-customizer-design.md`,
+  },
+  /** The requester field (a name, never the email); the button goes right after it. */
+  requesterField: { css: '[data-test-id="ticket-system-field-requester-select"]', evidence: EMAIL_REPLACER },
+  /** The requester's name inside the field. */
+  requesterName: { css: 'div[data-garden-id="typography.ellipsis"]', evidence: EMAIL_REPLACER },
+  /** The customer tab of the context panel: rendered only while that tab is open. */
+  customerContext: { css: '[data-test-id="customer-context-tab-navigation"]', evidence: TOGGL_ZENDESK },
+  /** A `mailto:` link in the customer panel (its email may also be plain text). */
+  mailto: {
+    css: 'a[href^="mailto:" i]',
+    evidence:
+      'guess: no public script names a stable element for the email in the customer panel; they take a mailto: link or email-shaped text from it',
+  },
+  /** The conversation: never read (a comment may quote anyone's email or imitate the page). */
+  conversation: { css: '[data-test-id="omni-log-container"]', evidence: SUPPORT_TOOLKIT },
 } as const;
 
 export const gorgiasSelectors = {
-  /** The open ticket; a view's ticket list beside it shows other customers, so reads are scoped. */
-  ticketDetail: (ticketId: string) => `[data-ticket-id="${ticketId}"]`,
-  /** The customer card of the ticket's info bar; the button goes after the customer's name. */
-  customerCard: '[data-testid="infobar-customer"]',
-  customerName: '[data-testid="infobar-customer-name"]',
-  customerEmail: '[data-testid="infobar-customer-email"]',
-  /** The conversation: never read. */
-  conversation: '[data-testid="ticket-messages"]',
+  /** The conversation (messages and audit events, which link other customers): never read. */
+  thread: {
+    css: '[aria-label="Ticket thread"]',
+    evidence: 'ines-parreira/prototypes packages/ticket-thread/src/layout/TicketThreadContainer.tsx',
+  },
+  /** The customer's name as a link: in the ticket's breadcrumbs, the infobar header and the profile. */
+  customerLink: {
+    css: 'a[href^="/app/customer/"]',
+    evidence: `ines-parreira/prototypes packages/tickets/src/components/TicketHeader/TicketTitle/CurrentTicketTitle.tsx, packages/tickets/src/components/InfobarTicketCustomerHeader/InfobarTicketCustomerHeader.tsx; ${GORGIAS_INFOBAR}`,
+  },
+  /** An email channel in the infobar's profile block (absent with the newer ticket UI). */
+  customerEmail: {
+    css: 'a[id^="address-copied-"][href^="mailto:" i]',
+    evidence:
+      'ines-parreira/prototypes apps/helpdesk/src/pages/common/components/infobar/Infobar/InfobarCustomerInfo/CustomerChannels.tsx',
+  },
 } as const;
+
+/** Every entry above, by helpdesk and name (for the evidence test). */
+export const ALL_SELECTORS: Record<string, Record<string, Evidenced<string | ((id: string) => string)>>> = {
+  zendesk: zendeskSelectors,
+  gorgias: gorgiasSelectors,
+};

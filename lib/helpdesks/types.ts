@@ -29,8 +29,13 @@ export interface DetectedCustomer {
 /** A same-origin GET as the agent (their session cookie): status and parsed JSON (undefined if not JSON). */
 export type GetJson = (path: string) => Promise<{ status: number; body: unknown }>;
 
-/** What the API said: a requester (possibly without email), or a refusal that sends us to the page. */
-export type ApiOutcome = { kind: 'found'; customer: DetectedCustomer } | { kind: 'refused'; status: number };
+/**
+ * What the API said: a requester (possibly without email) with the mark the page shows for them
+ * (see `requesterMark`), or a refusal that sends us to the page.
+ */
+export type ApiOutcome =
+  | { kind: 'found'; customer: DetectedCustomer; mark?: string }
+  | { kind: 'refused'; status: number };
 
 export interface Helpdesk {
   id: HelpdeskId;
@@ -39,7 +44,7 @@ export interface Helpdesk {
   /** Asks the helpdesk's JSON API (with the agent's session) for the requester. Never throws. */
   fromApi(ticketId: string, getJson: GetJson): Promise<ApiOutcome>;
   /**
-   * The part of the page that shows this ticket (Zendesk keeps other tickets' panes mounted);
+   * The part of the page that shows this ticket (Zendesk keeps other tickets' layouts mounted);
    * every read below is scoped to it. The runtime keeps it while it stays in the document.
    */
   ticketRoot(doc: Document, ticketId: string): Element | undefined;
@@ -47,4 +52,9 @@ export interface Helpdesk {
   fromPage(root: Element, ticketId: string): DetectedCustomer | undefined;
   /** Where the button goes (it is inserted after this element); undefined → pinned to the corner. */
   anchor(root: Element): Element | undefined;
+  /**
+   * A cheap reading of who the page says the requester is (a name, a profile link): when it changes
+   * the agent changed the requester, and when it differs from the API's `mark` the API is stale.
+   */
+  requesterMark(root: Element): string | undefined;
 }

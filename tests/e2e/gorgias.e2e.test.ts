@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  ANA,
   BOB_G,
   GORGIAS_HOST,
   GORGIAS_SESSION_COOKIE,
@@ -38,6 +39,7 @@ finishAfterAll(() => ({ harness, server }));
 
 beforeEach(async () => {
   appstle.reset();
+  gorgiasMock.reset();
   await harness.setSettings({ stores: [appstleStore()], defaultStoreId: 'store-a' });
   await harness.clearLinkCache();
   await harness.writeClipboard(SENTINEL);
@@ -55,6 +57,12 @@ async function clickCopy(p: Page) {
   return appstle.requests().slice(before).map(appstleLookup);
 }
 
+/** The customer link the button sits after (undefined while it isn't by one). */
+const breadcrumbOfButton = (p: Page) =>
+  p
+    .locator('[data-portal-link="button"]')
+    .evaluateAll((els) => els[0]?.previousElementSibling?.getAttribute('href') ?? undefined);
+
 const tokenCustomer = (link: string) =>
   JSON.parse(Buffer.from((new URL(link).searchParams.get('token') ?? '').split('.')[1] ?? '', 'base64url').toString())
     .customerId;
@@ -70,7 +78,7 @@ describe('Gorgias inline button', () => {
     // Both lookups went to Gorgias with the agent's session cookie.
     const api = gorgiasMock.apiRequests();
     expect(api.map((r) => r.path)).toEqual(
-      expect.arrayContaining(['/api/tickets/201', '/api/integrations?type=shopify']),
+      expect.arrayContaining(['/api/tickets/201', '/api/integrations?type=shopify&limit=100']),
     );
     expect(api.every((r) => String(r.headers.cookie).includes(`${GORGIAS_SESSION_COOKIE}=`))).toBe(true);
   });
@@ -88,12 +96,39 @@ describe('Gorgias inline button', () => {
   it.each([
     { name: 'one shop: by its Shopify id', id: 202, lookup: { customerId: '12345' } },
     { name: 'no Shopify link: by email', id: 203, lookup: { email: BOB_G.email as string } },
-    { name: 'API 404: by the info bar’s email', id: 204, lookup: { email: BOB_G.email as string } },
+    { name: 'API 404: by the infobar’s email channel', id: 204, lookup: { email: BOB_G.email as string } },
   ])('$name', async ({ id, lookup }) => {
     page = await openHelpdeskPage(harness, ticketUrl(id));
     await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
     expect(await clickCopy(page)).toEqual([lookup]);
     expect((await harness.readClipboard()).startsWith(expectedAppstleUrlPrefix())).toBe(true);
+  });
+
+  it('sits by the customer’s name link outside the thread (the thread links the previous customer too)', async () => {
+    page = await openHelpdeskPage(harness, ticketUrl(201));
+    await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
+    const host = page.locator('[data-portal-link="button"]');
+    const previous = await host.evaluate((el) => ({
+      href: el.previousElementSibling?.getAttribute('href'),
+      inThread: !!el.closest('[aria-label="Ticket thread"]'),
+    }));
+    expect(previous).toEqual({ href: `/app/customer/${ANA.id}`, inThread: false });
+  });
+
+  it('the customer switched on the open ticket: the next copy uses the new one', async () => {
+    page = await openHelpdeskPage(harness, ticketUrl(202));
+    await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
+    expect(await clickCopy(page)).toEqual([{ customerId: '12345' }]);
+    await page.evaluate(
+      (id) =>
+        (window as unknown as { __fixtureSwitchCustomer(t: number, c: number): Promise<void> }).__fixtureSwitchCustomer(
+          202,
+          id,
+        ),
+      BOB_G.id,
+    );
+    await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
+    expect(await clickCopy(page)).toEqual([{ email: BOB_G.email }]);
   });
 
   it('a customer without email or Shopify id: says so, copies nothing', async () => {
@@ -110,23 +145,23 @@ describe('Gorgias inline button', () => {
     expect(await clickCopy(page)).toEqual([{ email: BOB_G.email }]);
 
     await page
-      .locator('.view-list')
+      .locator('nav', { hasText: 'Open tickets' })
       .getByRole('link', { name: /Skip a delivery/ })
       .click();
     await expect.poll(() => page?.url()).toBe(viewUrl(202));
-    await expect.poll(() => page?.locator('[data-ticket-id="202"] [data-portal-link="button"]').count()).toBe(1);
+    await expect.poll(() => breadcrumbOfButton(page as Page)).toBe(`/app/customer/${JANE_G.id}`);
     expect(await inlineButton(page).count()).toBe(1);
     expect(await clickCopy(page)).toEqual([{ customerId: '12345' }]);
 
     await page
-      .locator('.view-list')
+      .locator('nav', { hasText: 'Open tickets' })
       .getByRole('link', { name: /Where is my order/ })
       .click();
-    await expect.poll(() => page?.locator('[data-ticket-id="201"] [data-portal-link="button"]').count()).toBe(1);
+    await expect.poll(() => breadcrumbOfButton(page as Page)).toBe(`/app/customer/${ANA.id}`);
     expect(await clickCopy(page)).toEqual([{ customerId: '24680' }]);
     expect(await inlineButton(page).count()).toBe(1);
 
-    await page.locator('.view-list').getByRole('link', { name: 'Back to view' }).click();
+    await page.locator('nav', { hasText: 'Open tickets' }).getByRole('link', { name: 'Back to view' }).click();
     await expect.poll(() => inlineButton(page as Page).count()).toBe(0);
   });
 

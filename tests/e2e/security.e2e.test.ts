@@ -118,8 +118,8 @@ describe('the page’s scripts can’t make the extension copy', () => {
       }
     }, harness.extensionId);
     await expectNothingCopied(before);
-    // Still on ticket 101's pane, and a real click still copies 101's requester.
-    expect(await page.locator(`[data-side-conversations-anchor-id="101"] ${REAL}`).count()).toBe(1);
+    // Still in ticket 101's layout, and a real click still copies 101's requester.
+    expect(await page.locator(`[data-test-id="ticket-101-custom-layout"] ${REAL}`).count()).toBe(1);
     expect(await copyForReal(page)).toEqual([JANE.email]);
   });
 
@@ -154,7 +154,11 @@ describe('the page’s scripts can’t make the extension copy', () => {
       button.textContent = 'Copy portal link';
       button.addEventListener('click', () => Object.assign(window, { fakeClicked: true }));
       fake.attachShadow({ mode: 'open' }).append(button);
-      document.querySelector('[data-test-id="ticket-system-field-requester-select"]')?.after(fake);
+      document
+        .querySelector(
+          '[data-test-id="ticket-101-custom-layout"] [data-test-id="ticket-system-field-requester-select"]',
+        )
+        ?.after(fake);
     });
     await page.locator('#fake').getByRole('button').click();
     expect(await page.evaluate(() => (window as { fakeClicked?: boolean }).fakeClicked)).toBe(true);
@@ -271,7 +275,9 @@ describe('clickjacking: a covered or faded button refuses to act', () => {
     page = await openTicket(101);
     const before = appstle.requests().length;
     await page.evaluate(() => {
-      const pane = document.querySelector('[data-side-conversations-anchor-id="101"] .ticket-sidebar') as HTMLElement;
+      const pane = document.querySelector(
+        '[data-test-id="ticket-101-custom-layout"] .ticket-properties',
+      ) as HTMLElement;
       pane.style.opacity = '0.1';
     });
     const box = await page.locator(REAL).boundingBox();

@@ -45,6 +45,7 @@ finishAfterAll(() => ({ harness, server }));
 
 beforeEach(async () => {
   appstle.reset();
+  zendeskMock.reset();
   await harness.setSettings({ stores: [appstleStore()], defaultStoreId: 'store-a' });
   await harness.clearLinkCache();
   await harness.writeClipboard(SENTINEL);
@@ -78,23 +79,64 @@ describe('Zendesk inline button', () => {
     expect(api.every((r) => String(r.headers.cookie).includes(`${ZENDESK_SESSION_COOKIE}=`))).toBe(true);
   });
 
-  it('sits by the requester field of the active ticket pane', async () => {
+  it('sits by the requester field in the layout of the ticket in the URL', async () => {
     page = await openHelpdeskPage(harness, ticketUrl(102));
     await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
-    const host = page.locator('[data-side-conversations-anchor-id="102"] [data-portal-link="button"]');
+    const host = page.locator('[data-test-id="ticket-102-custom-layout"] [data-portal-link="button"]');
     expect(await host.count()).toBe(1);
     const previous = await host.evaluate((el) => el.previousElementSibling?.getAttribute('data-test-id'));
     expect(previous).toBe('ticket-system-field-requester-select');
   });
 
-  it.each([
-    { id: 103, status: 401, requester: BOB },
-    { id: 104, status: 404, requester: JANE },
-  ])('falls back to the profile card when the API answers $status', async ({ id, requester }) => {
-    page = await openHelpdeskPage(harness, ticketUrl(id));
+  it('API refused (403): reads the context panel of the ticket’s layout (here its first column)', async () => {
+    page = await openHelpdeskPage(harness, ticketUrl(104));
     await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
-    expect(await clickCopy(page)).toEqual([{ email: requester.email }]);
+    expect(await clickCopy(page)).toEqual([{ email: JANE.email }]);
     expect((await harness.readClipboard()).startsWith(expectedAppstleUrlPrefix())).toBe(true);
+  });
+
+  it('API refused (401) and the customer panel not open: no customer, never a CC or a comment’s email', async () => {
+    page = await openHelpdeskPage(harness, ticketUrl(103));
+    await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
+    const before = appstle.requests().length;
+    await inlineButton(page).click();
+    await expect.poll(() => toast(page as Page, 'alert').textContent()).toMatch(/No customer detected on this page/);
+    expect(appstle.requests().length).toBe(before);
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+  });
+
+  it('a partial side-loaded requester: the email from the users API', async () => {
+    page = await openHelpdeskPage(harness, ticketUrl(109));
+    await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
+    expect(await clickCopy(page)).toEqual([{ email: BOB.email }]);
+    expect(zendeskMock.apiRequests().some((r) => r.path === `/api/v2/users/${BOB.id}.json`)).toBe(true);
+  });
+
+  it('the requester changed on the open ticket: the next copy and the shortcut use the new one', async () => {
+    page = await openHelpdeskPage(harness, ticketUrl(102));
+    await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
+    expect(await clickCopy(page)).toEqual([{ email: BOB.email }]);
+    await page.evaluate(
+      (id) =>
+        (
+          window as unknown as { __fixtureChangeRequester(t: number, u: number): Promise<void> }
+        ).__fixtureChangeRequester(102, id),
+      JANE.id,
+    );
+    await expect
+      .poll(() =>
+        page
+          ?.locator('[data-test-id="ticket-102-custom-layout"] [data-test-id="ticket-system-field-requester-select"]')
+          .textContent(),
+      )
+      .toBe(JANE.name);
+    expect(await clickCopy(page)).toEqual([{ email: JANE.email }]);
+    expect(await inlineButton(page).count()).toBe(1);
+    const before = appstle.requests().length;
+    await harness.clearLinkCache();
+    await pressShortcut(harness, page);
+    await expect.poll(() => appstle.requests().length).toBeGreaterThan(before);
+    expect(appstle.requests().slice(before).map(appstleLookup)).toEqual([{ email: JANE.email }]);
   });
 
   it('a requester without an email: says so with the next step, copies nothing', async () => {
@@ -111,26 +153,26 @@ describe('Zendesk inline button', () => {
     page = await openHelpdeskPage(harness, ticketUrl(101));
     await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
 
-    // To a ticket not open yet (its pane is fetched and mounted), then to an open tab (pane already mounted).
+    // To a ticket not open yet (its layout is fetched and mounted), then to an open tab (already mounted).
     await page.locator('#views').getByRole('link', { name: '#104' }).click();
     await expect.poll(() => page?.url()).toBe(ticketUrl(104));
     await expect
-      .poll(() => page?.locator('[data-side-conversations-anchor-id="104"] [data-portal-link="button"]').count())
+      .poll(() => page?.locator('[data-test-id="ticket-104-custom-layout"] [data-portal-link="button"]').count())
       .toBe(1);
     expect(await inlineButton(page).count()).toBe(1);
     expect(await clickCopy(page)).toEqual([{ email: JANE.email }]);
 
     await page.locator('#views').getByRole('link', { name: '#102' }).click();
     await expect
-      .poll(() => page?.locator('[data-side-conversations-anchor-id="102"] [data-portal-link="button"]').count())
+      .poll(() => page?.locator('[data-test-id="ticket-102-custom-layout"] [data-portal-link="button"]').count())
       .toBe(1);
     expect(await inlineButton(page).count()).toBe(1);
     expect(await clickCopy(page)).toEqual([{ email: BOB.email }]);
 
-    // Back (popstate) to #104, whose pane stayed mounted.
+    // Back (popstate) to #104, whose layout stayed mounted.
     await page.goBack();
     await expect
-      .poll(() => page?.locator('[data-side-conversations-anchor-id="104"] [data-portal-link="button"]').count())
+      .poll(() => page?.locator('[data-test-id="ticket-104-custom-layout"] [data-portal-link="button"]').count())
       .toBe(1);
     await harness.clearLinkCache();
     expect(await clickCopy(page)).toEqual([{ email: JANE.email }]);
@@ -138,11 +180,11 @@ describe('Zendesk inline button', () => {
 
     // replaceState (the fixture re-renders on the popstate it then dispatches itself).
     await page.evaluate(() => {
-      history.replaceState({}, '', '/agent/tickets/103');
+      history.replaceState({}, '', '/agent/tickets/109');
       dispatchEvent(new PopStateEvent('popstate'));
     });
     await expect
-      .poll(() => page?.locator('[data-side-conversations-anchor-id="103"] [data-portal-link="button"]').count())
+      .poll(() => page?.locator('[data-test-id="ticket-109-custom-layout"] [data-portal-link="button"]').count())
       .toBe(1);
     expect(await clickCopy(page)).toEqual([{ email: BOB.email }]);
     expect(await inlineButton(page).count()).toBe(1);

@@ -8,11 +8,16 @@ import { zendesk } from '../../lib/helpdesks/zendesk';
 import type { CopyResult, Reply, Request } from '../../lib/shared/messages';
 import {
   BOB,
+  CARLOS,
+  changeZendeskRequester,
   JANE,
   ZENDESK_TICKETS,
+  ZENDESK_USERS,
   type ZendeskTicket,
-  zendeskPaneHtml,
+  type ZendeskUser,
+  zendeskTicketHtml,
   zendeskTicketJson,
+  zendeskUserJson,
 } from '../fixtures/helpdesk/zendesk';
 
 const SETTLE = 5;
@@ -26,15 +31,23 @@ function setUrl(path: string) {
 
 function render(active: number, mounted: number[] = [101, 102, 103]) {
   const ids = [...new Set([...mounted, active])];
-  document.body.innerHTML = `<div id="main_panes">${ids.map((id) => zendeskPaneHtml(ticket(id), id === active)).join('')}</div>`;
+  document.body.innerHTML = `<main id="main_panes">${ids.map((id) => zendeskTicketHtml(ticket(id), { active: id === active })).join('')}</main>`;
 }
 
-/** The fixture API: 200 with the ticket JSON, or the ticket's refusal. */
+/** Requesters saved on tickets after an agent changed them (what the API then says). */
+const saved = new Map<number, ZendeskUser>();
+
+/** The fixture API: 200 with the ticket JSON (and the users API), or the ticket's refusal. */
 const fixtureApi: GetJson = async (path) => {
+  const user = /^\/api\/v2\/users\/(\d+)\.json$/.exec(path);
+  if (user) {
+    const found = ZENDESK_USERS.find((u) => String(u.id) === user[1]);
+    return found ? { status: 200, body: { user: zendeskUserJson(found) } } : { status: 404, body: {} };
+  }
   const id = Number(/tickets\/(\d+)/.exec(path)?.[1]);
   const t = ZENDESK_TICKETS[id];
   if (!t || (t.api && t.api !== 200)) return { status: t?.api ?? 404, body: { error: 'x' } };
-  return { status: 200, body: zendeskTicketJson(t) };
+  return { status: 200, body: zendeskTicketJson(t, saved.get(id)) };
 };
 
 const copied = (expiresAt = Date.now() + 3_600_000): Reply<CopyResult> => ({
@@ -85,7 +98,13 @@ const toastText = (role: 'status' | 'alert') =>
   document.querySelector('[data-portal-link="toast"]')?.shadowRoot?.querySelector(`[role="${role}"]`)?.textContent ??
   '';
 const paneOfButton = () =>
-  buttons()[0]?.closest('[data-side-conversations-anchor-id]')?.getAttribute('data-side-conversations-anchor-id');
+  /^ticket-(\d+)-custom-layout$/.exec(
+    buttons()[0]?.closest('.ticket-panes-grid-layout')?.getAttribute('data-test-id') ?? '',
+  )?.[1];
+const requesterField = (id: number) =>
+  document.querySelector(
+    `[data-test-id="ticket-${id}-custom-layout"] [data-test-id="ticket-system-field-requester-select"]`,
+  );
 
 let started: Started | undefined;
 
@@ -96,13 +115,14 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  saved.clear();
   started?.controller.abort();
   started = undefined;
   document.body.innerHTML = '';
 });
 
 describe('content runtime: the button', () => {
-  it('sits right after the requester field of the active pane, once', async () => {
+  it('sits right after the requester field of the ticket in the URL, once', async () => {
     started = start();
     await settle();
     expect(buttons()).toHaveLength(1);
@@ -155,18 +175,37 @@ describe('content runtime: the button', () => {
     expect(toastRoot?.querySelector('img')).toBeNull();
   });
 
-  it('API refused (401): the profile card of the pane is read', async () => {
+  it('API refused (403): the customer panel of the ticket’s layout is read', async () => {
+    setUrl('/agent/tickets/104');
+    render(104);
+    started = start();
+    await settle();
+    expect(await started.runtime.customer()).toMatchObject({ email: JANE.email, source: 'page' });
+    button()?.click();
+    await vi.waitFor(() =>
+      expect(started?.send).toHaveBeenCalledWith(
+        expect.objectContaining({ customer: expect.objectContaining({ email: JANE.email }) }),
+      ),
+    );
+  });
+
+  it('API refused and the customer panel not rendered (its tab closed): no customer, not a CC or comment', async () => {
     setUrl('/agent/tickets/103');
     render(103);
     started = start();
     await settle();
-    expect(await started.runtime.customer()).toMatchObject({ email: BOB.email, source: 'page' });
-    button()?.click();
-    await vi.waitFor(() =>
-      expect(started?.send).toHaveBeenCalledWith(
-        expect.objectContaining({ customer: expect.objectContaining({ email: BOB.email }) }),
-      ),
+    expect(await started.runtime.customer()).toBeUndefined();
+  });
+
+  it('no requester field: pinned, and its tooltip says where it belongs', async () => {
+    requesterField(101)?.remove();
+    started = start();
+    await settle();
+    expect(buttons()[0]?.getAttribute('data-pinned')).toBe('');
+    expect(button()?.title).toBe(
+      'Copy this customer’s subscription portal link. This button belongs next to the Requester field, which isn’t on this ticket.',
     );
+    expect(await started.runtime.customer()).toMatchObject({ email: JANE.email });
   });
 
   it('no email anywhere: says so, sends nothing', async () => {
@@ -196,19 +235,21 @@ describe('content runtime: navigation', () => {
     started = start();
     await settle();
     started.navigate('/agent/tickets/102'); // a mounted, hidden tab becomes active
-    for (const pane of document.querySelectorAll<HTMLElement>('[data-side-conversations-anchor-id]')) {
-      pane.style.display = pane.getAttribute('data-side-conversations-anchor-id') === '102' ? '' : 'none';
+    for (const layout of document.querySelectorAll<HTMLElement>('.ticket-panes-grid-layout')) {
+      layout.style.display = layout.getAttribute('data-test-id') === 'ticket-102-custom-layout' ? 'grid' : 'none';
     }
     await settle();
     expect(buttons()).toHaveLength(1);
     expect(paneOfButton()).toBe('102');
     expect(await started.runtime.customer()).toMatchObject({ email: BOB.email });
 
-    started.navigate('/agent/tickets/104'); // a pane rendered later
+    started.navigate('/agent/tickets/104'); // a layout rendered later
     await settle();
     expect(buttons()).toHaveLength(1);
     expect(buttons()[0]?.getAttribute('data-pinned')).toBe(''); // no anchor yet
-    document.getElementById('main_panes')?.insertAdjacentHTML('beforeend', zendeskPaneHtml(ticket(104), true));
+    document
+      .getElementById('main_panes')
+      ?.insertAdjacentHTML('beforeend', zendeskTicketHtml(ticket(104), { active: true }));
     await settle();
     expect(buttons()).toHaveLength(1);
     expect(paneOfButton()).toBe('104');
@@ -225,9 +266,7 @@ describe('content runtime: navigation', () => {
     buttons()[0]?.remove();
     await settle();
     expect(buttons()).toHaveLength(1);
-    const field = document.querySelector(
-      '[data-side-conversations-anchor-id="101"] [data-test-id="ticket-system-field-requester-select"]',
-    );
+    const field = requesterField(101);
     field?.replaceWith(field.cloneNode(true));
     await settle();
     expect(buttons()).toHaveLength(1);
@@ -273,6 +312,62 @@ describe('content runtime: navigation', () => {
     await settle();
     expect(stale.isConnected).toBe(false);
     expect(buttons()).toHaveLength(1);
+  });
+});
+
+describe('content runtime: the requester changed on the open ticket', () => {
+  it('saved (the API follows): the next copy and the popup use the new requester, never the old', async () => {
+    started = start();
+    await settle();
+    expect(await started.runtime.customer()).toMatchObject({ email: JANE.email });
+    saved.set(101, BOB);
+    changeZendeskRequester(document, ticket(101), BOB);
+    await settle();
+    expect(buttons()).toHaveLength(1);
+    expect(await started.runtime.customer()).toMatchObject({ email: BOB.email, name: BOB.name, source: 'api' });
+    button()?.click();
+    await vi.waitFor(() => expect(started?.send).toHaveBeenCalled());
+    expect(started.send).toHaveBeenLastCalledWith({
+      type: 'copy-portal-link',
+      customer: { email: BOB.email, name: BOB.name },
+    });
+  });
+
+  it('a copy right after the change (before any mutation check) already uses the new requester', async () => {
+    started = start({ ...zendesk }, { settleMs: 60_000 });
+    await vi.waitFor(async () => expect(await started?.runtime.customer()).toMatchObject({ email: JANE.email }));
+    saved.set(101, BOB);
+    changeZendeskRequester(document, ticket(101), BOB);
+    expect(await started.runtime.customer()).toMatchObject({ email: BOB.email });
+  });
+
+  it('not saved yet (the API still names the old one): the ticket’s panel, which shows the new one', async () => {
+    started = start();
+    await settle();
+    changeZendeskRequester(document, ticket(101), BOB);
+    await settle();
+    expect(await started.runtime.customer()).toMatchObject({ email: BOB.email, source: 'page' });
+  });
+
+  it('not saved and no panel: no customer rather than the old one', async () => {
+    started = start();
+    await settle();
+    changeZendeskRequester(document, ticket(101), CARLOS);
+    document.querySelector('[data-test-id="ticket-101-custom-layout"] .component-type-ContextPanel')?.replaceChildren();
+    await settle();
+    expect(await started.runtime.customer()).toBeUndefined();
+    button()?.click();
+    await vi.waitFor(() => expect(toastText('alert')).toMatch(/^No customer detected on this page/));
+    expect(started.send).not.toHaveBeenCalled();
+  });
+
+  it('is noticed without polling: no timer runs while nothing changes', async () => {
+    started = start();
+    await settle();
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(timers).toHaveBeenCalledTimes(1); // this test's own wait
+    timers.mockRestore();
   });
 });
 

@@ -16,6 +16,7 @@ import {
   GORGIAS_TICKETS,
   type GorgiasTicket,
   gorgiasAppPage,
+  gorgiasDetailHtml,
   gorgiasTicketJson,
   JANE_G,
   SHOPIFY_INTEGRATIONS,
@@ -113,14 +114,15 @@ describe('parseGorgiasShops', () => {
     );
   });
 
-  it('accepts a bare list and shop_domain, and skips unusable entries', () => {
+  it('accepts a bare list, reads only meta.shop_name (shop_domain has no evidence), skips unusable entries', () => {
     const shops = parseGorgiasShops([
-      { id: 1, meta: { shop_domain: 'Shop.Example.com' } },
+      { id: 1, meta: { shop_name: 'Acme-Shop' } },
+      { id: 4, meta: { shop_domain: 'shop.example.com' } },
       { id: 2, meta: { shop_name: 'bad name/../' } },
       { id: 3 },
       { meta: { shop_name: 'no-id' } },
     ]);
-    expect([...shops]).toEqual([['1', 'shop.example.com']]);
+    expect([...shops]).toEqual([['1', 'acme-shop.myshopify.com']]);
   });
 
   it.each([null, 'x', { data: 'x' }])('%j → empty', (body) => {
@@ -168,6 +170,15 @@ describe('gorgiasFromApi', () => {
     expect(outcome).toMatchObject({ kind: 'found', customer: { shopify: [{ id: '24680' }, { id: '99999' }] } });
   });
 
+  it('asks for up to 100 Shopify integrations', () => {
+    expect(GORGIAS_SHOPIFY_INTEGRATIONS_PATH).toBe('/api/integrations?type=shopify&limit=100');
+  });
+
+  it('the mark is the customer profile path the page links', async () => {
+    const getJson = api({ '/api/tickets/202': { status: 200, body: gorgiasTicketJson(ticket(202)) } });
+    expect(await gorgiasFromApi('202', getJson)).toMatchObject({ mark: `/app/customer/${JANE_G.id}` });
+  });
+
   it('one Shopify id: no second request', async () => {
     const getJson = api({ '/api/tickets/202': { status: 200, body: gorgiasTicketJson(ticket(202)) } });
     expect(await gorgiasFromApi('202', getJson)).toMatchObject({
@@ -193,36 +204,67 @@ describe('gorgiasFromApi', () => {
   });
 });
 
-describe('gorgiasFromPage and anchor', () => {
+describe('gorgiasFromPage, anchor and requesterMark', () => {
   it.each([
     [`/app/views/${VIEW_ID}/204`, '204', BOB_G.email],
     ['/app/ticket/202', '202', JANE_G.email],
+    ['/app/ticket/201', '201', ANA.email],
+    // The newer ticket UI renders no profile block: no email on the page.
+    ['/app/ticket/203', '203', undefined],
     [`/app/views/${VIEW_ID}/205`, '205', undefined],
-  ])('%s → %s (the view list’s emails are never read)', (path, id, email) => {
+  ])('%s → %s (never the view list’s or the thread’s addresses)', (path, id, email) => {
     const doc = parseHtml(gorgiasAppPage(path));
-    expect(readPage(doc, id)?.email).toBe(email ?? undefined);
-  });
-
-  it('is scoped to the ticket in the URL', () => {
-    const doc = parseHtml(gorgiasAppPage(`/app/views/${VIEW_ID}/204`));
-    expect(readPage(doc, '203')).toBeUndefined();
-    expect(anchorOf(doc, '203')).toBeUndefined();
-    expect(anchorOf(doc, '204')?.textContent).toBe(BOB_G.name);
+    expect(doc.querySelector('[aria-label="Ticket thread"] a[href^="mailto:"]')).not.toBeNull();
+    expect(readPage(doc, id)?.email).toBe(email);
   });
 
   it('gives name and source', () => {
-    const doc = parseHtml(gorgiasAppPage('/app/ticket/203'));
-    expect(readPage(doc, '203')).toEqual({
+    const doc = parseHtml(gorgiasAppPage('/app/ticket/202'));
+    expect(readPage(doc, '202')).toEqual({
       helpdesk: 'gorgias',
-      ticketId: '203',
-      name: BOB_G.name,
-      email: BOB_G.email,
+      ticketId: '202',
+      name: JANE_G.name,
+      email: JANE_G.email,
       source: 'page',
     });
   });
 
+  it('anchors by the customer link outside the thread, never the audit event’s links inside it', () => {
+    const doc = parseHtml(gorgiasAppPage('/app/ticket/201'));
+    const inThread = doc.querySelectorAll('[aria-label="Ticket thread"] a[href^="/app/customer/"]');
+    expect([...inThread].map((a) => a.getAttribute('href'))).toEqual([
+      `/app/customer/${BOB_G.id}`,
+      `/app/customer/${ANA.id}`,
+    ]);
+    const anchor = anchorOf(doc, '201');
+    expect(anchor?.getAttribute('href')).toBe(`/app/customer/${ANA.id}`);
+    expect(anchor?.closest('[aria-label="Ticket thread"]')).toBeNull();
+    expect(gorgias.requesterMark(doc.body)).toBe(`/app/customer/${ANA.id}`);
+  });
+
+  it('anchors by the infobar header’s name when the profile block is absent', () => {
+    const doc = parseHtml(gorgiasAppPage('/app/ticket/203'));
+    doc.querySelector('nav[aria-label="Breadcrumbs"]')?.remove();
+    expect(anchorOf(doc, '203')?.textContent).toBe(BOB_G.name);
+  });
+
+  it('a customer switched on the ticket shows in the mark and the infobar', () => {
+    const doc = parseHtml(gorgiasAppPage('/app/ticket/202'));
+    const detail = doc.getElementById('detail') as HTMLElement;
+    detail.innerHTML = gorgiasDetailHtml(ticket(202), { customer: BOB_G });
+    expect(gorgias.requesterMark(doc.body)).toBe(`/app/customer/${BOB_G.id}`);
+    expect(readPage(doc, '202')?.email).toBe(BOB_G.email);
+  });
+
+  it('selects on no hashed class name (the fixture’s classes are CSS-module hashes)', () => {
+    const doc = parseHtml(gorgiasAppPage('/app/ticket/201'));
+    expect(doc.querySelector('[class*="--"]')).not.toBeNull();
+    for (const el of doc.querySelectorAll('[class*="--"]')) el.removeAttribute('class');
+    expect(readPage(doc, '201')?.email).toBe(ANA.email);
+  });
+
   it('reads a 5,000-message ticket', () => {
-    const doc = parseHtml(gorgiasAppPage('/app/ticket/206'));
-    expect(readPage(doc, '206')?.email).toBe(JANE_G.email);
+    const doc = parseHtml(gorgiasAppPage('/app/ticket/207'));
+    expect(readPage(doc, '207')?.email).toBe(BOB_G.email);
   }, 30_000);
 });
