@@ -6,8 +6,13 @@
  *
  * Idle when the page is idle: no timers run unless the page mutates or navigates; mutations are
  * coalesced into one check per `settleMs`, and each mutation callback is O(1). Once the button sits
- * by the requester and the customer is known, only the button's ancestors are watched (direct
- * children only), so the conversation growing or a busy page costs the extension nothing.
+ * by the requester and the customer is known, only the anchor (where a new requester would show)
+ * and its ancestors' children are watched, so the conversation growing costs the extension nothing.
+ *
+ * `flush` is a sequence of named steps, each the one owner of its piece of state: `visit` (the
+ * ticket), `detect` / `noticeRequesterChange` (a ticket's detection and the requester last shown),
+ * `settled` (the page layer's answer), `placeButton` (with the UI: where the button is),
+ * `pageWatcher` (the observer), `coalescer` (the timer), `measure` (the timeline entry).
  */
 import { browser } from 'wxt/browser';
 import {
