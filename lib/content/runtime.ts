@@ -85,6 +85,11 @@ interface Ticket {
   mark?: string;
   /** Whether the first detection was recorded on the Performance timeline: owned by `measure`. */
   measured: boolean;
+  /**
+   * On a helpdesk whose page isn't scoped by ticket id, what the page showed when we navigated here
+   * (the previous ticket's customer): not read until the page shows something else. Set by `visit`.
+   */
+  leftover?: { anchor: Element; mark?: string };
 }
 
 /**
@@ -209,7 +214,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       ui.hideButton();
       return;
     }
-    ticket = { id, measured: false, detection: detect(id) };
+    ticket = { id, measured: false, detection: detect(id), leftover: ticket && leftoverOf(ticket) };
     ui.hideButton(); // the previous ticket's anchor; the next flush finds this one's
     watcher.watchDocument();
     scheduler.schedule();
@@ -230,10 +235,29 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     return current.root;
   }
 
+  /** The previous ticket's customer as its (unscoped) page shows it, when leaving it by navigation. */
+  function leftoverOf(previous: Ticket): Ticket['leftover'] {
+    if (helpdesk.scopedByTicket) return undefined;
+    const root = rootOf(previous);
+    const anchor = root && helpdesk.anchor(root);
+    return anchor && { anchor, mark: helpdesk.requesterMark(root) };
+  }
+
+  /** Whether the page shows this ticket rather than, still, the one we navigated from. */
+  function pageShowsTicket(current: Ticket, root: Element): boolean {
+    const leftover = current.leftover;
+    if (!leftover) return true;
+    const anchor = helpdesk.anchor(root);
+    if (anchor === leftover.anchor && helpdesk.requesterMark(root) === leftover.mark) return false;
+    current.leftover = undefined; // re-rendered: from now on the page is this ticket's
+    return true;
+  }
+
   /** A different requester on the page than last seen → a fresh detection. True when it changed. */
   function noticeRequesterChange(current: Ticket): boolean {
     const root = rootOf(current);
-    const mark = root && helpdesk.requesterMark(root);
+    if (!root || !pageShowsTicket(current, root)) return false;
+    const mark = helpdesk.requesterMark(root);
     if (mark === undefined) return false;
     const changed = current.mark !== undefined && mark !== current.mark;
     current.mark = mark;
@@ -254,7 +278,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     if (outcome.kind === 'found' && !stale) return outcome.customer;
     if (!detection.page) {
       const root = rootOf(current);
-      detection.page = root && helpdesk.fromPage(root, current.id);
+      detection.page = root && pageShowsTicket(current, root) ? helpdesk.fromPage(root, current.id) : undefined;
     }
     return detection.page;
   }

@@ -136,6 +136,7 @@ export const gorgias: Helpdesk = {
   fromApi: gorgiasFromApi,
   ticketRoot: gorgiasTicketPage,
   fromPage: gorgiasFromPage,
+  scopedByTicket: false,
   anchor: customerLink,
   requesterMark: gorgiasCustomerMark,
 };

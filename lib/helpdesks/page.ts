@@ -37,14 +37,45 @@ export function emailIn(el: Element | null | undefined, mailto: string, maxNodes
   return undefined;
 }
 
+/** A match of `selector` that is `el` or inside it. */
+function within(el: Element, selector: string): Element | undefined {
+  return (el.matches(selector) ? el : el.querySelector(selector)) ?? undefined;
+}
+
 /**
- * The first match inside `root` that is not inside `excluded` (a conversation, say). The common
- * case, a first match outside, costs one `querySelector`; only an imitation forces a full scan.
+ * The first match in document order inside `root` but outside `skip`, without walking `skip`'s
+ * subtree: what comes before it, level by level down its ancestors, then what comes after it.
  */
-export function firstOutside(root: ParentNode, selector: string, excluded: string): Element | undefined {
-  const first = root.querySelector(selector);
-  if (first === null) return undefined;
-  if (!first.closest(excluded)) return first;
+function aroundSkipping(root: Element, skip: Element, selector: string): Element | undefined {
+  const path: Element[] = [];
+  for (let el: Element | null = skip; el && el !== root; el = el.parentElement) path.unshift(el);
+  let parent = root;
+  for (const step of path) {
+    for (let c = parent.firstElementChild; c && c !== step; c = c.nextElementSibling) {
+      const hit = within(c, selector);
+      if (hit) return hit;
+    }
+    if (step !== skip && step.matches(selector)) return step;
+    parent = step;
+  }
+  for (let i = path.length - 1; i >= 0; i--) {
+    for (let c = (path[i] as Element).nextElementSibling; c; c = c.nextElementSibling) {
+      const hit = within(c, selector);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The first match inside `root` that is not inside `excluded` (a conversation, say). The
+ * conversation itself is never walked, so a 5,000-message thread costs nothing; a match that turns
+ * out to sit in another `excluded` element (page markup imitating it) forces a full scan.
+ */
+export function firstOutside(root: Element, selector: string, excluded: string): Element | undefined {
+  const skip = root.querySelector(excluded);
+  const first = skip ? aroundSkipping(root, skip, selector) : (root.querySelector(selector) ?? undefined);
+  if (!first || !first.closest(excluded)) return first;
   for (const el of root.querySelectorAll(selector)) if (!el.closest(excluded)) return el;
   return undefined;
 }

@@ -48,6 +48,11 @@ export interface Helpdesk {
    * every read below is scoped to it. The runtime keeps it while it stays in the document.
    */
   ticketRoot(doc: Document, ticketId: string): Element | undefined;
+  /**
+   * Whether `ticketRoot` finds this ticket's own part of the page by its id (Zendesk), or just the
+   * page, which shows one ticket at a time and may still show the previous one (Gorgias).
+   */
+  scopedByTicket: boolean;
   /** The requester as the ticket's profile panel shows it; comments are never read. */
   fromPage(root: Element, ticketId: string): DetectedCustomer | undefined;
   /** Where the button goes (it is inserted after this element); undefined → pinned to the corner. */

@@ -129,6 +129,7 @@ export const zendesk: Helpdesk = {
   fromApi: zendeskFromApi,
   ticketRoot: zendeskLayout,
   fromPage: zendeskFromPage,
+  scopedByTicket: true,
   anchor: requesterField,
   requesterMark: zendeskRequesterName,
 };

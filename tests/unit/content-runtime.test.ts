@@ -3,9 +3,18 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { guardClick, type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } from '../../lib/content/runtime';
 import { DETECT_MEASURE, TAB_COPY, TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
+import { gorgias } from '../../lib/helpdesks/gorgias';
 import type { GetJson, Helpdesk } from '../../lib/helpdesks/types';
 import { zendesk } from '../../lib/helpdesks/zendesk';
 import type { CopyResult, Reply, Request } from '../../lib/shared/messages';
+import {
+  BOB_G,
+  GORGIAS_TICKETS,
+  type GorgiasTicket,
+  gorgiasDetailHtml,
+  gorgiasTicketJson,
+  JANE_G,
+} from '../fixtures/helpdesk/gorgias';
 import {
   BOB,
   CARLOS,
@@ -368,6 +377,62 @@ describe('content runtime: the requester changed on the open ticket', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(timers).toHaveBeenCalledTimes(1); // this test's own wait
     timers.mockRestore();
+  });
+});
+
+describe('content runtime: Gorgias, whose page shows one ticket at a time', () => {
+  const gTicket = (id: number) => GORGIAS_TICKETS[id] as GorgiasTicket;
+  const apiCalls: string[] = [];
+  const gorgiasApi: GetJson = async (path) => {
+    apiCalls.push(path);
+    const t = GORGIAS_TICKETS[Number(/^\/api\/tickets\/(\d+)$/.exec(path)?.[1])];
+    if (!t || (t.api && t.api !== 200)) return { status: t?.api ?? 404, body: {} };
+    return { status: 200, body: gorgiasTicketJson(t) };
+  };
+  const showDetail = (id: number) => {
+    (document.getElementById('detail') as HTMLElement).innerHTML = gorgiasDetailHtml(gTicket(id));
+  };
+
+  beforeEach(() => {
+    apiCalls.length = 0;
+    setUrl('/app/ticket/202');
+    document.body.innerHTML = '<div id="detail"></div>';
+    showDetail(202);
+  });
+
+  it('API refused right after navigating, the previous ticket still on screen: not its customer', async () => {
+    started = start(gorgias, { getJson: gorgiasApi });
+    await vi.waitFor(async () => expect(await started?.runtime.customer()).toMatchObject({ email: JANE_G.email }));
+    started.navigate('/app/ticket/204'); // API 404; the detail hasn't re-rendered yet
+    expect(await started.runtime.customer()).toBeUndefined();
+    showDetail(204);
+    expect(await started.runtime.customer()).toMatchObject({ email: BOB_G.email, source: 'page' });
+  });
+
+  it('API found while the previous ticket is still on screen: the API’s customer, one request', async () => {
+    started = start(gorgias, { getJson: gorgiasApi });
+    await settle();
+    started.navigate('/app/ticket/203');
+    expect(await started.runtime.customer()).toMatchObject({ email: BOB_G.email, source: 'api' });
+    showDetail(203);
+    await settle();
+    expect(await started.runtime.customer()).toMatchObject({ email: BOB_G.email, source: 'api' });
+    expect(apiCalls.filter((p) => p === '/api/tickets/203')).toHaveLength(1);
+  });
+
+  it('the customer switched on the ticket (saved at once): the next answer is the new one', async () => {
+    started = start(gorgias, { getJson: gorgiasApi });
+    await settle();
+    expect(await started.runtime.customer()).toMatchObject({ email: JANE_G.email });
+    const switched = { ...gTicket(202), customer: BOB_G };
+    GORGIAS_TICKETS[202] = switched;
+    try {
+      (document.getElementById('detail') as HTMLElement).innerHTML = gorgiasDetailHtml(switched);
+      await settle();
+      expect(await started.runtime.customer()).toMatchObject({ email: BOB_G.email, source: 'api' });
+    } finally {
+      GORGIAS_TICKETS[202] = { ...switched, customer: JANE_G };
+    }
   });
 });
 
