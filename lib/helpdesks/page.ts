@@ -75,7 +75,7 @@ function aroundSkipping(root: Element, skip: Element, selector: string): Element
 export function firstOutside(root: Element, selector: string, excluded: string): Element | undefined {
   const skip = root.querySelector(excluded);
   const first = skip ? aroundSkipping(root, skip, selector) : (root.querySelector(selector) ?? undefined);
-  if (!first || !first.closest(excluded)) return first;
+  if (!first?.closest(excluded)) return first;
   for (const el of root.querySelectorAll(selector)) if (!el.closest(excluded)) return el;
   return undefined;
 }
