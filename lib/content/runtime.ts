@@ -285,7 +285,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
 
   /**
    * Chrome doesn't re-inject content scripts into open tabs on an update, and the orphaned script's
-   * `runtime.id` goes away: such a script removes its UI quietly (DESIGN §6).
+   * `runtime.id` goes away: such a script removes its UI quietly.
    */
   function orphaned(): boolean {
     if (browser.runtime?.id) return false;

@@ -7,7 +7,7 @@ export function runHelpdesk(ctx: ContentScriptContext, helpdesk: Helpdesk): Help
   return startHelpdesk(helpdesk, {
     signal: ctx.signal,
     onLocationChange: (listener) =>
-      // `newUrl`, not `location`: the event fires before the new URL is committed (TESTING.md).
+      // `newUrl`, not `location`: the event fires before the new URL is committed.
       ctx.addEventListener(window, 'wxt:locationchange', (event) =>
         listener(event.newUrl instanceof URL ? event.newUrl : new URL(location.href)),
       ),
