@@ -2,6 +2,9 @@ import { defineConfig } from 'wxt';
 
 // Production host names only: tests route them to local mocks (--host-resolver-rules; a proxy in Firefox).
 export const PROVIDER_HOSTS = ['https://subscription-admin.appstle.com/*', 'https://api.gigstack.io/*'];
+/** A relay run on this machine (`npm run relay:dev`) is http. */
+const LOOPBACK_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
+const RELAY_HOSTS = ['https://*/*', ...LOOPBACK_HOSTS];
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/i18n/module'],
@@ -26,7 +29,11 @@ export default defineConfig({
     ],
     // Enterprise policy (storage.managed): lib/settings/managed.ts, docs/deployment.md.
     storage: { managed_schema: 'managed_schema.json' },
-    host_permissions: PROVIDER_HOSTS,
+    // The e2e build may reach a relay on loopback without the permission prompt, which no driver can answer.
+    host_permissions: process.env.WXT_E2E === '1' ? [...PROVIDER_HOSTS, ...LOOPBACK_HOSTS] : PROVIDER_HOSTS,
+    // The team relay's origin, asked for at Sign in (exactly that origin; nothing is granted up front).
+    // Firefox's MV2 manifest names optional hosts among optional_permissions.
+    ...(browser === 'firefox' ? { optional_permissions: RELAY_HOSTS } : { optional_host_permissions: RELAY_HOSTS }),
     commands: {
       'copy-portal-link': {
         suggested_key: { default: 'Alt+Shift+L' },

@@ -3,6 +3,7 @@ import { offscreenCopySchema } from '@/lib/background/clipboard';
 import { handleCommand } from '@/lib/background/command';
 import { handleMenuClick, type MenuClick, menuItems } from '@/lib/background/context-menu';
 import { backgroundDeps, feedbackDeps } from '@/lib/background/deps';
+import { linkContext } from '@/lib/background/relay';
 import { copyPortalLink, createRouter, loadEffectiveSettings, policyChanged } from '@/lib/background/router';
 import { reportOutcome } from '@/lib/background/tab-feedback';
 
@@ -16,7 +17,7 @@ export default defineBackground(() => {
     async contextMenuClick(info: MenuClick, tab?: { id?: number; url?: string }) {
       const outcome = await handleMenuClick(info, tab?.url, {
         loadSettings: () => loadEffectiveSettings(deps),
-        copy: (store, customer) => copyPortalLink(deps, store, customer),
+        copy: (store, customer) => copyPortalLink(deps, store, customer, linkContext(info.pageUrl ?? tab?.url)),
       });
       const channel = await reportOutcome(outcome, tab?.id, feedback);
       return { ...outcome, channel };

@@ -8,6 +8,7 @@ import { copyInDocument, copyViaOffscreen, OFFSCREEN_PATH } from './clipboard';
 import { defaultHttpDeps } from './http';
 import { sessionLinkCache } from './link-service';
 import { showPageToast } from './page-toast';
+import { relayClient } from './relay';
 import type { RouterDeps } from './router';
 import type { FeedbackDeps } from './tab-feedback';
 
@@ -53,6 +54,12 @@ export function backgroundDeps(): RouterDeps {
     http: defaultHttpDeps(),
     cache: sessionLinkCache(browser.storage.session),
     copy,
+    relay: relayClient({
+      fetch: (...args) => globalThis.fetch(...args),
+      now: () => Date.now(),
+      local: browser.storage.local,
+      session: browser.storage.session,
+    }),
   };
 }
 

@@ -5,6 +5,7 @@
 
 import { providerFor } from '../providers';
 import { localPart, MANAGED_CHANGED, type ManagedState, mergeManaged, NO_POLICY } from '../settings/managed';
+import { isRelayStoreId, mergeRelay, parseRelayUrl } from '../settings/relay';
 import {
   type EffectiveSettings,
   EMPTY_SETTINGS,
@@ -26,7 +27,8 @@ import {
   type SenderLike,
 } from '../shared/messages';
 import type { HttpDeps } from './http';
-import { getPortalLink, type LinkCache, testConnection } from './link-service';
+import { getPortalLink, type LinkCache, resolveQuery, testConnection } from './link-service';
+import { type LinkContext, linkContext, type RelayClient } from './relay';
 
 export interface RouterDeps {
   runtimeId: string;
@@ -43,6 +45,8 @@ export interface RouterDeps {
   http: HttpDeps;
   cache: LinkCache;
   copy(text: string): Promise<void>;
+  /** The team relay (lib/background/relay.ts); absent in tests that do not use it. */
+  relay?: RelayClient;
 }
 
 function hostOf(sender: SenderLike): string | undefined {
@@ -55,22 +59,32 @@ function hostOf(sender: SenderLike): string | undefined {
 
 /** Issue (or reuse) the link and put it on the clipboard; shared by messages, menu and shortcut. */
 export async function copyPortalLink(
-  deps: Pick<RouterDeps, 'http' | 'cache' | 'copy'>,
+  deps: Pick<RouterDeps, 'http' | 'cache' | 'copy' | 'relay'>,
   store: Store | undefined,
   customer: Parameters<typeof getPortalLink>[1],
+  context?: LinkContext,
 ): Promise<CopyResult> {
   if (!store) throw new PortalLinkError('no-store');
-  const link = await getPortalLink(store, customer, deps);
+  // A relay store's link comes from the relay every time (never cached): each copy is audited there,
+  // and an agent removed by the administrator gets nothing more.
+  const link =
+    isRelayStoreId(store.id) && deps.relay
+      ? { ...(await deps.relay.issueLink(store.id, resolveQuery(store, customer), context)), cached: false }
+      : await getPortalLink(store, customer, deps);
   await deps.copy(link.url);
   return { url: link.url, expiresAt: link.expiresAt, cached: link.cached, storeName: store.name };
 }
 
 /** The agent's settings merged with the administrator's: what every copy and every page sees. */
 export async function loadEffectiveSettings(
-  deps: Pick<RouterDeps, 'loadSettings' | 'loadManaged'>,
+  deps: Pick<RouterDeps, 'loadSettings' | 'loadManaged' | 'relay'>,
 ): Promise<EffectiveSettings> {
-  const [local, managed] = await Promise.all([deps.loadSettings(), deps.loadManaged?.() ?? NO_POLICY]);
-  return mergeManaged(local, managed);
+  const [local, managed, relay] = await Promise.all([
+    deps.loadSettings(),
+    deps.loadManaged?.() ?? NO_POLICY,
+    deps.relay?.session(),
+  ]);
+  return mergeRelay(mergeManaged(local, managed), relay);
 }
 
 /**
@@ -104,11 +118,31 @@ export function createRouter(deps: RouterDeps) {
                 ? settings.stores.find((s) => s.id === request.storeId)
                 : resolveStore(settings, request.tabHost)
               : resolveStore(settings, hostOf(sender));
-          return { ok: true, ...(await copyPortalLink(deps, store, request.customer)) };
+          // For the relay's audit: the ticket the copy came from (content script), or the tab's helpdesk.
+          const context =
+            senderClass === 'helpdesk-content-script'
+              ? linkContext(sender.url ?? sender.tab?.url)
+              : linkContext(request.tabHost ? `https://${request.tabHost}/` : undefined);
+          return { ok: true, ...(await copyPortalLink(deps, store, request.customer, context)) };
         }
         case 'get-settings': {
-          const view: SettingsView = toView(await loadEffectiveSettings(deps));
+          const settings = await loadEffectiveSettings(deps);
+          // The relay's store list is brought up to date behind the page (an admin may have changed it).
+          if (settings.relay) void deps.relay?.refreshStores().catch(() => undefined);
+          const view: SettingsView = toView(settings);
           return { ok: true, settings: view };
+        }
+        case 'relay-sign-in': {
+          if (!deps.relay) throw new PortalLinkError('internal');
+          const settings = await loadEffectiveSettings(deps);
+          const origin = parseRelayUrl(settings.relayUrlPolicy ?? request.url);
+          if (!origin) throw new PortalLinkError('relay-url-invalid');
+          await deps.relay.signIn(origin, request.code);
+          return { ok: true, settings: toView(await loadEffectiveSettings(deps)) };
+        }
+        case 'relay-sign-out': {
+          await deps.relay?.signOut();
+          return { ok: true, settings: toView(await loadEffectiveSettings(deps)) };
         }
         case 'save-settings': {
           const saved = await deps.loadSettings().catch((): Settings => EMPTY_SETTINGS);

@@ -6,6 +6,7 @@
  */
 
 import { z } from '../shared/zod';
+import { parseRelayUrl } from './relay';
 import { type EffectiveSettings, hostClashes, type Settings, storeSchema } from './schema';
 
 /** A managed store must carry its key: the agent can't add one. */
@@ -17,6 +18,12 @@ export const managedSettingsSchema = z
   .object({
     stores: z.array(managedStoreSchema).max(50).default([]),
     defaultStoreId: z.string().min(1).optional(),
+    /** The team relay every agent signs in to (lib/settings/relay.ts); https only by policy. */
+    relayUrl: z
+      .string()
+      .max(2048)
+      .refine((url) => url.startsWith('https://') && parseRelayUrl(url) !== undefined, 'relayUrl must be https://')
+      .optional(),
   })
   .superRefine((settings, ctx) => {
     for (const clash of hostClashes(settings.stores)) {
@@ -45,9 +52,9 @@ export const POLICY_PENDING: ManagedState = { kind: 'pending' };
 /** Reads the raw `storage.managed` contents (policy names are its top-level keys). */
 export function parseManaged(raw: unknown): ManagedState {
   if (raw === null || typeof raw !== 'object') return NO_POLICY;
-  const { stores, defaultStoreId } = raw as Record<string, unknown>;
-  if (stores === undefined && defaultStoreId === undefined) return NO_POLICY;
-  const parsed = managedSettingsSchema.safeParse({ stores, defaultStoreId });
+  const { stores, defaultStoreId, relayUrl } = raw as Record<string, unknown>;
+  if (stores === undefined && defaultStoreId === undefined && relayUrl === undefined) return NO_POLICY;
+  const parsed = managedSettingsSchema.safeParse({ stores, defaultStoreId, relayUrl });
   return parsed.success ? { kind: 'valid', settings: parsed.data } : { kind: 'invalid' };
 }
 
@@ -150,6 +157,7 @@ export function mergeManaged(local: Settings, managed: ManagedState): EffectiveS
     ...(defaultStoreId !== undefined ? { defaultStoreId } : {}),
     managedStoreIds: [...managedIds],
     ...(useManagedDefault ? { managedDefault: true } : {}),
+    ...(managed.settings.relayUrl ? { relayUrlPolicy: parseRelayUrl(managed.settings.relayUrl) } : {}),
   };
 }
 

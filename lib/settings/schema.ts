@@ -126,12 +126,20 @@ export type EffectiveSettings = Settings & {
   managedInvalid?: boolean;
   /** The browser had not loaded policies yet: managed stores (if any) are missing for now. */
   managedPending?: boolean;
+  /** Stores served by the team relay (lib/settings/relay.ts): keyless here, links come from the relay. */
+  relayStoreIds?: readonly string[];
+  /** The team relay the agent is signed in to. */
+  relay?: { url: string; email: string };
+  /** The relay address an administrator pushed by policy. */
+  relayUrlPolicy?: string;
 };
 
 /** What extension pages see of a store: everything but the key, which is masked (managed: not even that). */
 export type StoreView = (Store extends infer S ? (S extends Store ? Omit<S, 'apiKey'> : never) : never) & {
   apiKeyMask: string;
   managed?: boolean;
+  /** Served by the team relay: read-only here. */
+  relay?: boolean;
 };
 export interface SettingsView {
   stores: StoreView[];
@@ -139,17 +147,26 @@ export interface SettingsView {
   managedDefault?: boolean;
   managedInvalid?: boolean;
   managedPending?: boolean;
+  relay?: { url: string; email: string };
+  relayUrlPolicy?: string;
 }
 
 export function toView(settings: EffectiveSettings): SettingsView {
   const managed = new Set(settings.managedStoreIds ?? []);
+  const relay = new Set(settings.relayStoreIds ?? []);
   return {
     defaultStoreId: settings.defaultStoreId,
     ...(settings.managedDefault ? { managedDefault: true } : {}),
     ...(settings.managedInvalid ? { managedInvalid: true } : {}),
     ...(settings.managedPending ? { managedPending: true } : {}),
+    ...(settings.relay ? { relay: settings.relay } : {}),
+    ...(settings.relayUrlPolicy ? { relayUrlPolicy: settings.relayUrlPolicy } : {}),
     stores: settings.stores.map(({ apiKey, ...rest }) =>
-      managed.has(rest.id) ? { ...rest, apiKeyMask: '', managed: true } : { ...rest, apiKeyMask: maskKey(apiKey) },
+      managed.has(rest.id)
+        ? { ...rest, apiKeyMask: '', managed: true }
+        : relay.has(rest.id)
+          ? { ...rest, apiKeyMask: '', relay: true }
+          : { ...rest, apiKeyMask: maskKey(apiKey) },
     ),
   };
 }

@@ -22,6 +22,13 @@ export type ErrorCode =
   | 'invalid-message'
   | 'forbidden-sender'
   | 'button-covered'
+  | 'relay-signed-out'
+  | 'relay-removed'
+  | 'relay-unreachable'
+  | 'relay-refused'
+  | 'relay-code-invalid'
+  | 'relay-url-invalid'
+  | 'relay-permission'
   | 'internal';
 
 export interface ErrorContext {

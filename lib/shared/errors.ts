@@ -36,6 +36,13 @@ const describe: Record<ErrorCode, (c: Required<Pick<ErrorContext, 'provider'>> &
   'invalid-message': () => t('errors.invalidMessage'),
   'forbidden-sender': () => t('errors.forbiddenSender'),
   'button-covered': () => t('errors.buttonCovered'),
+  'relay-signed-out': () => t('errors.relaySignedOut'),
+  'relay-removed': () => t('errors.relayRemoved'),
+  'relay-unreachable': ({ host }) => t('errors.relayUnreachable', [host ?? t('relay.name')]),
+  'relay-refused': () => t('errors.relayRefused'),
+  'relay-code-invalid': () => t('errors.relayCodeInvalid'),
+  'relay-url-invalid': () => t('errors.relayUrlInvalid'),
+  'relay-permission': ({ host }) => t('errors.relayPermission', [host ?? t('relay.name')]),
   internal: () => t('errors.internal'),
 };
 

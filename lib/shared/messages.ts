@@ -77,6 +77,9 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('save-settings'), settings: settingsSchema }),
   /** Check a key: the store as typed in the options page (an empty key means the saved one). */
   z.object({ type: z.literal('test-connection'), store: z.unknown() }),
+  /** Sign in to the team relay with a one-time enrollment code (the page asked for the origin first). */
+  z.object({ type: z.literal('relay-sign-in'), url: z.string().max(2048), code: z.string().max(64) }),
+  z.object({ type: z.literal('relay-sign-out') }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
@@ -86,6 +89,8 @@ export const allowedSenders: Record<RequestType, readonly SenderClass[]> = {
   'get-settings': ['extension-page'],
   'save-settings': ['extension-page'],
   'test-connection': ['extension-page'],
+  'relay-sign-in': ['extension-page'],
+  'relay-sign-out': ['extension-page'],
 };
 
 export type Reply<T extends object = object> = ({ ok: true } & T) | { ok: false; error: ErrorInfo };

@@ -26,6 +26,16 @@ const expectedMessages: Record<ErrorCode, string> = {
   'forbidden-sender': 'This page is not allowed to ask Portal Link for links.',
   'button-covered':
     'The Copy portal link button is covered by something on the page (or barely visible), so nothing was copied. Scroll or close the overlay and try again.',
+  'relay-signed-out': 'You are signed out of the team relay. Sign in again in Settings with a new enrollment code.',
+  'relay-removed': 'Your access to the team relay was removed, so no link was made. Ask your administrator.',
+  'relay-unreachable':
+    "Can't reach the team relay (Team relay). Check your connection, or ask your administrator whether it is running.",
+  'relay-refused':
+    'The team relay made no link (this store is not open to you, or it could not record the request). Ask your administrator.',
+  'relay-code-invalid':
+    'That enrollment code is not valid (already used, expired or mistyped). Ask your administrator for a new one.',
+  'relay-url-invalid': "Enter the relay's address, starting with https://.",
+  'relay-permission': 'Portal Link needs your permission to reach Team relay to sign in.',
   internal: 'Something went wrong in Portal Link. Try again.',
 };
 

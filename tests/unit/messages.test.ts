@@ -115,6 +115,8 @@ describe('allowedSenders', () => {
     'get-settings': ['extension-page'],
     'save-settings': ['extension-page'],
     'test-connection': ['extension-page'],
+    'relay-sign-in': ['extension-page'],
+    'relay-sign-out': ['extension-page'],
   };
   const cases = (Object.keys(expected) as RequestType[]).flatMap((type) =>
     classes.map((cls) => [type, cls, expected[type].includes(cls)] as const),
