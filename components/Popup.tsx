@@ -12,7 +12,7 @@ import { activeTabHost, StorePicker } from './StorePicker';
 type Outcome = { kind: 'copied'; result: CopyResult } | { kind: 'error'; error: ErrorInfo } | undefined;
 
 /** Errors whose next step is in Settings get a button that goes there. */
-const SETTINGS_ERRORS = new Set(['no-store', 'key-missing', 'key-rejected', 'settings-invalid']);
+const SETTINGS_ERRORS = new Set(['no-store', 'key-missing', 'key-rejected', 'settings-invalid', 'relay-signed-out']);
 
 export function Popup() {
   const [customer, setCustomer] = useState('');

@@ -10,12 +10,13 @@ import {
   normaliseField,
 } from '@/lib/settings/drafts';
 import { MANAGED_CHANGED } from '@/lib/settings/managed';
-import { providerLabels } from '@/lib/settings/provider-labels';
+import { providerLabels, providerList } from '@/lib/settings/provider-labels';
 import type { SettingsView } from '@/lib/settings/schema';
 import type { ErrorInfo } from '@/lib/shared/errors';
 import { t } from '@/lib/shared/i18n';
 import { sendRequest } from '@/lib/shared/messaging-client';
-import { StoreForm } from './StoreForm';
+import { RelaySignIn } from './RelaySignIn';
+import { RELAY_OPTION, StoreForm } from './StoreForm';
 import { StoreList } from './StoreList';
 
 type Outcome = { kind: 'status' | 'alert'; text: string } | undefined;
@@ -39,10 +40,15 @@ export function Options() {
   const [managedPending, setManagedPending] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
   const [busy, setBusy] = useState(false);
+  const [view, setView] = useState<SettingsView>({ stores: [] });
+  /** The draft whose provider select says **Team relay**: it shows the relay's sign-in. */
+  const [relayDraftId, setRelayDraftId] = useState<string>();
   const selectedRef = useRef<string | undefined>(undefined);
   selectedRef.current = selectedId;
 
   const show = useCallback((view: SettingsView, keepSelection?: string) => {
+    setView(view);
+    setRelayDraftId(undefined);
     const next = view.stores.map(fromView);
     const first = next.length > 0 ? next : [newDraft(t('options.myStore'))];
     setDrafts(first);
@@ -172,18 +178,54 @@ export function Options() {
           void save();
         }}
       >
-        <StoreForm
-          draft={draft}
-          errors={errors[draft.id] ?? {}}
-          isDefault={draft.id === effectiveDefault}
-          managedDefault={managedDefault}
-          busy={busy}
-          onChange={(patch) => replace({ ...draft, ...patch })}
-          onLeave={(key) => replace(normaliseField(draft, key))}
-          onMakeDefault={() => setDefaultId(draft.id)}
-          onRemove={removeStore}
-        />
-        <div className="row">
+        {draft.relay || draft.id === relayDraftId ? (
+          <fieldset aria-label={t('relay.name')}>
+            <legend>{t('relay.name')}</legend>
+            {!draft.relay && (
+              <>
+                <label htmlFor="provider">{t('options.provider')}</label>
+                <select
+                  id="provider"
+                  value={RELAY_OPTION}
+                  onChange={(e) => {
+                    setRelayDraftId(undefined);
+                    replace({ ...draft, provider: e.target.value as Draft['provider'] });
+                  }}
+                >
+                  {providerList.map((p) => (
+                    <option key={p.id} value={p.id}>
+                      {p.label}
+                    </option>
+                  ))}
+                  <option value={RELAY_OPTION}>{t('relay.name')}</option>
+                </select>
+              </>
+            )}
+            <RelaySignIn
+              view={view}
+              busy={busy}
+              setBusy={setBusy}
+              onDone={(next, result) => {
+                if (next) show(next, selectedRef.current);
+                setOutcome(result);
+              }}
+            />
+          </fieldset>
+        ) : (
+          <StoreForm
+            draft={draft}
+            errors={errors[draft.id] ?? {}}
+            isDefault={draft.id === effectiveDefault}
+            managedDefault={managedDefault}
+            busy={busy}
+            onChange={(patch) => replace({ ...draft, ...patch })}
+            onLeave={(key) => replace(normaliseField(draft, key))}
+            onMakeDefault={() => setDefaultId(draft.id)}
+            onRemove={removeStore}
+            onPickRelay={() => setRelayDraftId(draft.id)}
+          />
+        )}
+        <div className="row" hidden={draft.relay || draft.id === relayDraftId}>
           <button type="submit" disabled={busy}>
             {t('options.save')}
           </button>

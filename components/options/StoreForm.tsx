@@ -4,6 +4,9 @@ import { providerList } from '@/lib/settings/provider-labels';
 import type { ProviderId } from '@/lib/settings/schema';
 import { t } from '@/lib/shared/i18n';
 
+/** The provider select's value for the team relay (not a provider of its own: the relay's stores are). */
+export const RELAY_OPTION = 'relay';
+
 /** A label, its control, an optional hint and the message when the field is refused. */
 function Field(props: { id: string; label: string; error?: string; hint?: string; children(a11y: object): ReactNode }) {
   const described = [props.hint && `${props.id}-hint`, props.error && `${props.id}-error`].filter(Boolean).join(' ');
@@ -41,6 +44,8 @@ export function StoreForm(props: {
   onLeave(key: string): void;
   onMakeDefault(): void;
   onRemove(): void;
+  /** **Team relay** was picked as the provider: the page shows the relay's sign-in instead. */
+  onPickRelay(): void;
 }) {
   const { draft, errors } = props;
   const readOnly = draft.managed;
@@ -68,13 +73,18 @@ export function StoreForm(props: {
         id="provider"
         value={draft.provider}
         disabled={readOnly}
-        onChange={(e) => props.onChange({ provider: e.target.value as ProviderId })}
+        onChange={(e) =>
+          e.target.value === RELAY_OPTION
+            ? props.onPickRelay()
+            : props.onChange({ provider: e.target.value as ProviderId })
+        }
       >
         {providerList.map((p) => (
           <option key={p.id} value={p.id}>
             {p.label}
           </option>
         ))}
+        {!readOnly && <option value={RELAY_OPTION}>{t('relay.name')}</option>}
       </select>
 
       {readOnly ? (

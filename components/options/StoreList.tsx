@@ -26,7 +26,7 @@ export function StoreList(props: {
             >
               {d.name.trim() || t('options.unnamedStore')}
               {d.id === props.defaultId ? ` ${t('options.defaultSuffix')}` : ''}
-              {d.managed ? ` · ${t('options.managedSuffix')}` : ''}
+              {d.relay ? ` · ${t('relay.storeSuffix')}` : d.managed ? ` · ${t('options.managedSuffix')}` : ''}
             </button>
           </li>
         ))}

@@ -80,6 +80,8 @@ export interface Draft {
   /** Every provider's fields by key, so switching provider and back keeps what was typed. */
   values: Record<string, string>;
   managed: boolean;
+  /** Served by the team relay: shown, never edited or saved here. */
+  relay?: boolean;
 }
 
 /** The fields that every store has, by the key their errors come back on. */
@@ -109,7 +111,8 @@ export function fromView(view: StoreView): Draft {
     apiKeyMask: view.apiKeyMask,
     hostsText: view.helpdeskHosts.join(', '),
     values,
-    managed: view.managed === true,
+    managed: view.managed === true || view.relay === true,
+    ...(view.relay ? { relay: true } : {}),
   };
 }
 

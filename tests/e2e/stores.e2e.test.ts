@@ -321,7 +321,7 @@ describe('managed settings', () => {
     const schema = await worker.evaluate(async () =>
       (await fetch((globalThis as unknown as ChromeGlobal).chrome.runtime.getURL('/managed_schema.json'))).json(),
     );
-    expect(Object.keys(schema.properties)).toEqual(['stores', 'defaultStoreId']);
+    expect(Object.keys(schema.properties)).toEqual(['stores', 'defaultStoreId', 'relayUrl']);
   });
 });
 

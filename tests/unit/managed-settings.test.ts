@@ -340,7 +340,7 @@ describe('public/managed_schema.json', () => {
   it('is what Chrome accepts at the top: an object of policies, no additionalProperties', () => {
     expect(schema.type).toBe('object');
     expect(schema.additionalProperties).toBeUndefined();
-    expect(Object.keys(schema.properties).sort()).toEqual(['defaultStoreId', 'stores']);
+    expect(Object.keys(schema.properties).sort()).toEqual(['defaultStoreId', 'relayUrl', 'stores']);
   });
 
   it('describes every store field the settings schema knows, and nothing else', () => {

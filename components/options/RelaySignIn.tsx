@@ -1,0 +1,104 @@
+import { useState } from 'react';
+import { browser } from 'wxt/browser';
+import { parseRelayUrl, relayOriginPattern } from '@/lib/settings/relay';
+import type { SettingsView } from '@/lib/settings/schema';
+import { errorInfo, PortalLinkError } from '@/lib/shared/errors';
+import { t } from '@/lib/shared/i18n';
+import { sendRequest } from '@/lib/shared/messaging-client';
+
+export type RelayOutcome = { kind: 'status' | 'alert'; text: string };
+
+/**
+ * The **Team relay** provider: Relay URL + Enrollment code → Sign in; once signed in, who and where,
+ * the relay's stores, and Sign out. The relay's origin is asked for here, in the click (a permission
+ * request needs the user's gesture), and given back at sign out.
+ */
+export function RelaySignIn(props: {
+  view: SettingsView;
+  busy: boolean;
+  setBusy(busy: boolean): void;
+  onDone(view: SettingsView | undefined, outcome: RelayOutcome): void;
+}) {
+  const { relay, relayUrlPolicy } = props.view;
+  const [url, setUrl] = useState(relayUrlPolicy ?? relay?.url ?? '');
+  const [code, setCode] = useState('');
+  const relayStores = props.view.stores.filter((s) => s.relay);
+
+  function alert(error: PortalLinkError) {
+    props.onDone(undefined, { kind: 'alert', text: errorInfo(error).message });
+  }
+
+  async function signIn() {
+    const origin = parseRelayUrl(relayUrlPolicy ?? url);
+    if (!origin) return alert(new PortalLinkError('relay-url-invalid'));
+    const host = new URL(origin).host;
+    // Exactly this origin, nothing broader; asked before any other await so the click still counts.
+    const asked = browser.permissions.request({ origins: [relayOriginPattern(origin)] }).catch(() => false);
+    props.setBusy(true);
+    try {
+      if (!(await asked)) return alert(new PortalLinkError('relay-permission', { host }));
+      const reply = await sendRequest<{ settings: SettingsView }>({ type: 'relay-sign-in', url: origin, code });
+      if (!reply.ok) return props.onDone(undefined, { kind: 'alert', text: reply.error.message });
+      setCode('');
+      const email = reply.settings.relay?.email ?? '';
+      props.onDone(reply.settings, { kind: 'status', text: t('relay.signedInAs', [email]) });
+    } finally {
+      props.setBusy(false);
+    }
+  }
+
+  async function signOut() {
+    const origin = relay?.url;
+    props.setBusy(true);
+    const reply = await sendRequest<{ settings: SettingsView }>({ type: 'relay-sign-out' });
+    props.setBusy(false);
+    if (!reply.ok) return props.onDone(undefined, { kind: 'alert', text: reply.error.message });
+    if (origin) await browser.permissions.remove({ origins: [relayOriginPattern(origin)] }).catch(() => false);
+    props.onDone(reply.settings, { kind: 'status', text: t('relay.signedOut') });
+  }
+
+  if (relay) {
+    return (
+      <section className="relay" aria-label={t('relay.name')}>
+        <p>
+          <strong>{t('relay.signedInAs', [relay.email])}</strong> · {relay.url}
+        </p>
+        <p className="hint">{t('relay.stores', [relayStores.map((s) => s.name).join(', ') || '—'])}</p>
+        <button type="button" className="secondary" disabled={props.busy} onClick={() => void signOut()}>
+          {t('relay.signOut')}
+        </button>
+      </section>
+    );
+  }
+  return (
+    <section className="relay" aria-label={t('relay.name')}>
+      <p className="hint">{t('relay.hint')}</p>
+      <label htmlFor="relay-url">{t('relay.url')}</label>
+      <input
+        id="relay-url"
+        type="url"
+        value={relayUrlPolicy ?? url}
+        disabled={relayUrlPolicy !== undefined}
+        aria-describedby={relayUrlPolicy ? 'relay-url-hint' : undefined}
+        placeholder="https://relay.example.com"
+        onChange={(e) => setUrl(e.target.value)}
+      />
+      {relayUrlPolicy && (
+        <p className="hint" id="relay-url-hint">
+          {t('relay.urlByPolicy')}
+        </p>
+      )}
+      <label htmlFor="relay-code">{t('relay.code')}</label>
+      <input
+        id="relay-code"
+        value={code}
+        autoComplete="off"
+        spellCheck={false}
+        onChange={(e) => setCode(e.target.value)}
+      />
+      <button type="button" disabled={props.busy || code.trim() === ''} onClick={() => void signIn()}>
+        {props.busy ? t('relay.signingIn') : t('relay.signIn')}
+      </button>
+    </section>
+  );
+}

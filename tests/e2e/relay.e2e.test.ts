@@ -1,0 +1,183 @@
+/**
+ * The team relay end to end: the built extension (e2e build) in Chromium against `npm run relay:dev`
+ * (wrangler + workerd + local D1) whose Appstle calls go to a local stand-in. An administrator uses
+ * the real admin CLI; the agent signs in on the options page, copies from the popup and from a
+ * Zendesk ticket; the audit shows both; once the agent is removed, the next copy says so.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mockZendesk, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
+import { APPSTLE_HOST, APPSTLE_KEY, expectedAppstleUrlPrefix, SHOP } from '../fixtures/mock-providers';
+import { type MockServer, startMockServer } from '../fixtures/mock-server';
+import { type ChromeGlobal, E2E_BUILD, type Harness, launchExtension } from './support/extension';
+import { COPIED_TOAST, inlineButton, openHelpdeskPage, toast } from './support/helpdesk';
+import { type AppstleHttpMock, type Relay, startAppstleHttpMock, startRelay } from './support/relay';
+import { expectNoSecretsLogged, finishAfterAll } from './support/secrets';
+import { appstleStore } from './support/settings';
+
+const AGENT = 'ana@acme.test';
+const SENTINEL = 'clipboard before the copy';
+
+let server: MockServer;
+let harness: Harness;
+let appstleHttp: AppstleHttpMock;
+let relay: Relay;
+let code: string;
+
+beforeAll(async () => {
+  server = await startMockServer();
+  mockZendesk(server);
+  appstleHttp = await startAppstleHttpMock();
+  relay = await startRelay({ APPSTLE_API_BASE: appstleHttp.base });
+  await relay.admin(
+    [
+      'store',
+      'set',
+      'acme',
+      '--name',
+      'Acme (team)',
+      '--provider',
+      'appstle',
+      '--helpdesk-hosts',
+      ZENDESK_HOST,
+      '--store-domain',
+      SHOP,
+    ],
+    `${APPSTLE_KEY}\n`,
+  );
+  code = (await relay.admin(['agent', 'add', AGENT])).trim().split('\n').at(-1) ?? '';
+  harness = await launchExtension(server, { build: E2E_BUILD });
+}, 180_000);
+
+finishAfterAll(() => ({ harness, server }));
+afterAll(async () => {
+  await relay?.stop();
+  await appstleHttp?.close();
+});
+
+async function auditRows(): Promise<Record<string, string | null>[]> {
+  return JSON.parse(await relay.admin(['audit', '--format', 'json']));
+}
+
+describe('team relay', () => {
+  it('sign in, copy from the popup and from a Zendesk ticket, both audited; a removed agent is refused', async () => {
+    expect(code).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
+    // The agent's own store also maps the Zendesk account: the relay's store must take it over.
+    await harness.setSettings({ stores: [appstleStore({ helpdeskHosts: [ZENDESK_HOST] })] });
+
+    // Sign in: Provider → Team relay, Relay URL, Enrollment code, Sign in.
+    const options = await harness.open('options.html');
+    await options.getByLabel('Provider').selectOption({ label: 'Team relay' });
+    await options.getByLabel('Relay URL').fill(relay.url);
+    await options.getByLabel('Enrollment code').fill(code);
+    await options.getByRole('button', { name: 'Sign in' }).click();
+    await expect
+      .poll(() => options.getByRole('status').textContent(), { timeout: 20_000 })
+      .toBe(`Signed in as ${AGENT}`);
+    const stored = await harness.worker.evaluate(async () => {
+      const { chrome } = globalThis as unknown as ChromeGlobal;
+      return {
+        local: await chrome.storage.local.get('relay'),
+        session: await chrome.storage.session.get('relay:access'),
+        granted: await chrome.permissions.getAll(),
+      };
+    });
+    const refreshToken: string = stored.local.relay.refreshToken;
+    const accessToken: string = stored.session['relay:access'].token;
+    expect(refreshToken).toMatch(/^plr_/);
+    expect(accessToken.split('.')).toHaveLength(3);
+    expect(stored.local.relay.stores).toEqual([
+      { id: 'acme', name: 'Acme (team)', provider: 'appstle', helpdeskHosts: [ZENDESK_HOST] },
+    ]);
+    await options.close();
+
+    // Popup: the relay's store is in the Store select; copy for a typed email.
+    await harness.writeClipboard(SENTINEL);
+    const popup = await harness.open('popup.html');
+    const storeSelect = popup.getByLabel('Store');
+    await expect.poll(() => storeSelect.locator('option').allTextContents()).toEqual(['Acme (team)', 'Acme']);
+    await storeSelect.selectOption({ label: 'Acme (team)' });
+    await popup.getByLabel('Customer email or ID').fill('jane@example.com');
+    await popup.getByRole('button', { name: 'Copy portal link' }).click();
+    await expect.poll(() => popup.getByRole('status').textContent(), { timeout: 20_000 }).toMatch(/copied/i);
+    const popupLink = await harness.readClipboard();
+    expect(popupLink.startsWith(expectedAppstleUrlPrefix())).toBe(true);
+    await popup.close();
+
+    // Zendesk ticket 101: the inline button copies the requester's link through the relay.
+    await harness.writeClipboard(SENTINEL);
+    let page: Page = await openHelpdeskPage(harness, `https://${ZENDESK_HOST}/agent/tickets/101`);
+    await expect.poll(() => inlineButton(page).count()).toBe(1);
+    await inlineButton(page).click();
+    await expect.poll(() => toast(page, 'status').textContent(), { timeout: 20_000 }).toMatch(COPIED_TOAST);
+    const ticketLink = await harness.readClipboard();
+    expect(ticketLink.startsWith(expectedAppstleUrlPrefix())).toBe(true);
+    await page.close();
+
+    // Both copies went through the relay with its key; the browser never called Appstle itself.
+    expect(appstleHttp.lookups.map((l) => [l.email, l.apiKey])).toEqual([
+      ['jane@example.com', APPSTLE_KEY],
+      ['jane@example.com', APPSTLE_KEY],
+    ]);
+    expect(server.requestsTo(APPSTLE_HOST)).toEqual([]);
+
+    const rows = await auditRows();
+    console.log(`relay audit after two copies:\n${JSON.stringify(rows, null, 2)}`);
+    expect(
+      rows.map(({ agent, store, customer, action, outcome, helpdeskHost, ticketId }) => ({
+        agent,
+        store,
+        customer,
+        action,
+        outcome,
+        helpdeskHost,
+        ticketId,
+      })),
+    ).toEqual([
+      {
+        agent: AGENT,
+        store: 'acme',
+        customer: 'jane@example.com',
+        action: 'copy',
+        outcome: 'allowed',
+        helpdeskHost: null,
+        ticketId: null,
+      },
+      {
+        agent: AGENT,
+        store: 'acme',
+        customer: 'jane@example.com',
+        action: 'copy',
+        outcome: 'allowed',
+        helpdeskHost: ZENDESK_HOST,
+        ticketId: '101',
+      },
+    ]);
+    for (const row of rows) {
+      expect(row.at).toMatch(/Z$/);
+      expect(row.tokenHash).toMatch(/^[0-9a-f]{12}$/);
+      expect(JSON.stringify(row)).not.toContain(popupLink);
+    }
+
+    // The administrator removes the agent: the next copy is refused, and says why.
+    await relay.admin(['agent', 'remove', AGENT]);
+    await harness.writeClipboard(SENTINEL);
+    page = await openHelpdeskPage(harness, `https://${ZENDESK_HOST}/agent/tickets/101`);
+    await expect.poll(() => inlineButton(page).count()).toBe(1);
+    await inlineButton(page).click();
+    await expect
+      .poll(() => toast(page, 'alert').textContent(), { timeout: 20_000 })
+      .toBe('Your access to the team relay was removed, so no link was made. Ask your administrator.');
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+    await page.close();
+    const after = await auditRows();
+    console.log(`relay audit after removal:\n${JSON.stringify(after.slice(2), null, 2)}`);
+    expect(after.slice(2).map((r) => [r.agent, r.outcome, r.helpdeskHost, r.ticketId])).toEqual([
+      [AGENT, 'agent-removed', ZENDESK_HOST, '101'],
+    ]);
+    expect(appstleHttp.lookups).toHaveLength(2);
+
+    // No token, code, key or link in any console line of the run (pages, worker, content scripts).
+    expectNoSecretsLogged(harness, [refreshToken, accessToken, code, relay.adminToken, popupLink, ticketLink]);
+  }, 180_000);
+});
