@@ -9,6 +9,7 @@ const USAGE = `Usage: npm run relay:admin -- <command>
   store set <id> --name <name> --provider appstle|gigstack --helpdesk-hosts <h1,h2>
             [--store-domain <d>] [--team <t>] [--portal-url-template <url>]   (API key on stdin)
   store list
+  store reseal                             re-encrypts every key under the current KEYS_SECRET
   audit [--since <ISO time>] [--format csv|json]
 Environment: RELAY_URL, RELAY_ADMIN_TOKEN`;
 
@@ -97,6 +98,9 @@ if (group === 'agent' && verb === 'add' && subject) {
   console.log(
     `Store ${reply.store.id} (${reply.store.name}, ${reply.store.provider}) saved; its key is stored encrypted.`,
   );
+} else if (group === 'store' && verb === 'reseal') {
+  const reply = JSON.parse(await api('POST', '/admin/stores/reseal'));
+  console.log(`${reply.resealed} store key(s) now sealed under the current KEYS_SECRET.`);
 } else if (group === 'store' && verb === 'list') {
   for (const s of JSON.parse(await api('GET', '/admin/stores')).stores) {
     console.log(`${s.id}\t${s.name}\t${s.provider}\t${s.helpdeskHosts.join(',')}`);

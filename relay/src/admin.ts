@@ -8,7 +8,7 @@ import { auditCsv, readAudit } from './audit';
 import { enrollmentCode, normaliseCode, sameSecret, sha256Hex } from './crypto';
 import type { AppEnv } from './env';
 import { jsonOf, refuse } from './http';
-import { listStores, publicStore, saveStore } from './stores';
+import { listStores, publicStore, resealKeys, saveStore } from './stores';
 import { ENROLLMENT_TTL_S } from './tokens';
 
 export const admin = new Hono<AppEnv>();
@@ -81,6 +81,8 @@ admin.put('/stores/:id', async (c) => {
   await saveStore(c.env, parsed.data);
   return c.json({ store: publicStore(parsed.data) });
 });
+
+admin.post('/stores/reseal', async (c) => c.json({ resealed: await resealKeys(c.env) }));
 
 admin.get('/stores', async (c) => c.json({ stores: (await listStores(c.env.DB)).map(publicStore) }));
 

@@ -180,7 +180,7 @@ agentRoutes.post('/links', async (c) => {
     tokenHash: auth.ok ? auth.agent.tokenHash : auth.tokenHash,
   };
   // Refusals are audited too; if even that row cannot be written, say so rather than pretend.
-  const refused = async (status: 400 | 401 | 403 | 404 | 429, code: string, retryAfterS?: number) => {
+  const refused = async (status: 400 | 401 | 403 | 404 | 429 | 500, code: string, retryAfterS?: number) => {
     try {
       await appendAudit(c.env.DB, { ...entry, outcome: code });
     } catch {
@@ -193,7 +193,9 @@ agentRoutes.post('/links', async (c) => {
   const parsed = linkRequest.safeParse(body);
   if (!parsed.success) return refused(400, 'invalid-request');
   const request = parsed.data;
-  const store = await loadStore(c.env, request.storeId);
+  // A key that does not open (KEYS_SECRET changed without a reseal) fails closed, audited.
+  const store = await loadStore(c.env, request.storeId).catch(() => null);
+  if (store === null) return refused(500, 'store-key-unreadable');
   if (!store) return refused(404, 'unknown-store');
   if (auth.agent.stores && !auth.agent.stores.includes(store.id)) return refused(403, 'store-forbidden');
 

@@ -51,6 +51,28 @@ export async function loadStore(env: Env, id: string): Promise<Store | undefined
   return { ...info(row), apiKey } as Store;
 }
 
+/** Re-seals every store's key under the current KEYS_SECRET (after a rotation); returns how many. */
+export async function resealKeys(env: Env): Promise<number> {
+  const { results } = await env.DB.prepare('SELECT id, key_iv, key_ciphertext FROM stores').all<StoreRow>();
+  const updates = [];
+  for (const row of results) {
+    const apiKey = await openKey([env.KEYS_SECRET, env.KEYS_SECRET_PREVIOUS], row.id, {
+      iv: row.key_iv,
+      ciphertext: row.key_ciphertext,
+    });
+    const sealed = await sealKey(env.KEYS_SECRET, row.id, apiKey);
+    updates.push(
+      env.DB.prepare('UPDATE stores SET key_iv = ?, key_ciphertext = ? WHERE id = ?').bind(
+        sealed.iv,
+        sealed.ciphertext,
+        row.id,
+      ),
+    );
+  }
+  if (updates.length > 0) await env.DB.batch(updates);
+  return updates.length;
+}
+
 export async function saveStore(env: Env, store: Store): Promise<void> {
   const sealed = await sealKey(env.KEYS_SECRET, store.id, store.apiKey);
   await env.DB.prepare(

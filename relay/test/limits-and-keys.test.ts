@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { openKey, sealKey } from '../src/crypto';
+import { resealKeys } from '../src/stores';
 import { ADMIN, APPSTLE_KEY, call, mockProvider, setStore, signIn } from './helpers';
 
 // Times in the future: the limiter's clean-up alarm drops windows that are over by the real clock.
@@ -60,6 +61,31 @@ describe('provider keys', () => {
     const sealed = await sealKey(previous, 'acme', 'old-key');
     expect(await openKey([env.KEYS_SECRET, previous], 'acme', sealed)).toBe('old-key');
     await expect(openKey([env.KEYS_SECRET], 'acme', sealed)).rejects.toThrow();
+  });
+
+  it('are re-sealed under a new KEYS_SECRET during a rotation, and still open after', async () => {
+    const previous = btoa(String.fromCharCode(...new Uint8Array(32).fill(9)));
+    const sealed = await sealKey(previous, 'acme', APPSTLE_KEY);
+    await setStore('acme');
+    await env.DB.prepare('UPDATE stores SET key_iv = ?, key_ciphertext = ? WHERE id = ?')
+      .bind(sealed.iv, sealed.ciphertext, 'acme')
+      .run();
+    // Without the previous secret the old ciphertext does not open: a link request fails closed.
+    mockProvider();
+    const ana = await signIn('ana@acme.test');
+    const body = { storeId: 'acme', customer: { id: '1' }, action: 'copy' };
+    const closed = await call('/v1/links', { token: ana.accessToken, body });
+    expect(closed.status).toBe(500);
+    expect(closed.json).toEqual({ error: { code: 'store-key-unreadable' } });
+    const rotating = { ...env, KEYS_SECRET_PREVIOUS: previous };
+    expect(await resealKeys(rotating)).toBe(1);
+    const row = await env.DB.prepare('SELECT key_iv, key_ciphertext FROM stores').first<Record<string, string>>();
+    expect(
+      await openKey([env.KEYS_SECRET], 'acme', { iv: row?.key_iv ?? '', ciphertext: row?.key_ciphertext ?? '' }),
+    ).toBe(APPSTLE_KEY);
+    expect((await call('/v1/links', { token: ana.accessToken, body })).status).toBe(200);
+    const rows = (await call('/admin/audit', { headers: ADMIN })).json.rows as { outcome: string }[];
+    expect(rows.map((r) => r.outcome)).toEqual(['store-key-unreadable', 'allowed']);
   });
 
   it('a store set without a key, with a bad template or with a helpdesk another store has is refused', async () => {

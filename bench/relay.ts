@@ -1,0 +1,85 @@
+/**
+ * npm run bench:relay: what the team relay adds to a link request. The relay runs as `npm run
+ * relay:dev` (workerd, local D1, the limiter Durable Object) with Appstle replaced by a loopback
+ * stand-in; each round asks the stand-in directly (what the extension does without a relay) and
+ * then asks the relay for the same customer (token check, agent and store lookup, limiter, audit row
+ * written and finalised, key decrypted, the same provider call). Both sides alternate, so machine
+ * noise lands on both. Numbers are local: a deployed relay adds the network hop to Cloudflare.
+ */
+
+import { startAppstleHttpMock, startRelay } from '../tests/e2e/support/relay';
+import { APPSTLE_KEY, SHOP } from '../tests/fixtures/mock-providers';
+import { summarize } from './stats';
+
+const ROUNDS = Number(process.env.BENCH_RELAY_ROUNDS ?? 80);
+// The default per-agent limit is 30 a minute: the rounds are spread over enough agents to stay under it.
+const AGENTS = Math.ceil(ROUNDS / 25);
+
+const appstle = await startAppstleHttpMock();
+const relay = await startRelay({ APPSTLE_API_BASE: appstle.base });
+try {
+  await relay.admin(
+    [
+      'store',
+      'set',
+      'acme',
+      '--name',
+      'Acme',
+      '--provider',
+      'appstle',
+      '--helpdesk-hosts',
+      'acme.zendesk.com',
+      '--store-domain',
+      SHOP,
+    ],
+    APPSTLE_KEY,
+  );
+  const tokens: string[] = [];
+  for (let i = 0; i < AGENTS; i++) {
+    const code = (await relay.admin(['agent', 'add', `bench${i}@acme.test`])).trim().split('\n').at(-1);
+    const reply = await fetch(`${relay.url}/v1/enroll`, { method: 'POST', body: JSON.stringify({ code }) });
+    tokens.push(((await reply.json()) as { accessToken: string }).accessToken);
+  }
+  const direct = async () => {
+    const started = performance.now();
+    const r = await fetch(`${appstle.base}/api/external/v2/customer-portal-token?email=jane%40example.com`, {
+      headers: { 'X-API-Key': APPSTLE_KEY, Accept: 'application/json' },
+    });
+    await r.json();
+    if (r.status !== 200) throw new Error(`direct: ${r.status}`);
+    return performance.now() - started;
+  };
+  const viaRelay = async (i: number) => {
+    const started = performance.now();
+    const r = await fetch(`${relay.url}/v1/links`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens[i % AGENTS]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ storeId: 'acme', customer: { email: 'jane@example.com' }, action: 'copy' }),
+    });
+    await r.json();
+    if (r.status !== 200) throw new Error(`relay: ${r.status}`);
+    return performance.now() - started;
+  };
+  // Warm-up: the first requests compile code and open the local database.
+  for (let i = 0; i < 5; i++) {
+    await direct();
+    await viaRelay(i);
+  }
+  const d: number[] = [];
+  const v: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    d.push(await direct());
+    v.push(await viaRelay(i + 5));
+  }
+  const sd = summarize(d);
+  const sv = summarize(v);
+  console.log(`rounds: ${ROUNDS} (${AGENTS} agents)`);
+  console.log(`direct Appstle call   median ${sd.median} ms  p95 ${sd.p95} ms`);
+  console.log(`through the relay     median ${sv.median} ms  p95 ${sv.p95} ms`);
+  console.log(
+    `relay adds            median ${(sv.median - sd.median).toFixed(2)} ms  p95 ${(sv.p95 - sd.p95).toFixed(2)} ms`,
+  );
+} finally {
+  await relay.stop();
+  await appstle.close();
+}
