@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { DetectedCustomerCard, useDetectedCustomer } from '@/components/DetectedCustomer';
 import { hasLookup, toCustomerRef } from '@/lib/helpdesks/detected';
+import { requestCopy } from '@/lib/shared/copy-here';
 import type { ErrorInfo } from '@/lib/shared/errors';
 import { formatExpiry } from '@/lib/shared/expiry';
 import { t } from '@/lib/shared/i18n';
@@ -29,7 +30,7 @@ export function Popup() {
     setOutcome(undefined);
     // An empty field means the customer detected on the ticket; typed text overrides it.
     const target = customer.trim() === '' && hasLookup(detected) ? toCustomerRef(detected) : customer;
-    const reply = await sendRequest<CopyResult>({
+    const reply = await requestCopy((request) => sendRequest<CopyResult>(request), {
       type: 'copy-portal-link',
       customer: target,
       storeId,

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { offscreenCopySchema } from '@/lib/background/clipboard';
 import { handleCommand } from '@/lib/background/command';
-import { handleMenuClick, type MenuClick, menuItems } from '@/lib/background/context-menu';
+import { handleMenuClick, type MenuClick, menuInstaller } from '@/lib/background/context-menu';
 import { backgroundDeps, feedbackDeps } from '@/lib/background/deps';
 import { linkContext } from '@/lib/background/relay';
 import { copyPortalLink, createRouter, loadEffectiveSettings, policyChanged } from '@/lib/background/router';
@@ -12,12 +12,14 @@ export default defineBackground(() => {
   void deps.loadManaged?.(); // at worker start, so the policy is usually known before the first copy
   const handle = createRouter(deps);
   const feedback = feedbackDeps();
+  const installMenus = menuInstaller(browser.contextMenus);
 
   const handlers = {
     async contextMenuClick(info: MenuClick, tab?: { id?: number; url?: string }) {
       const outcome = await handleMenuClick(info, tab?.url, {
         loadSettings: () => loadEffectiveSettings(deps),
-        copy: (store, customer) => copyPortalLink(deps, store, customer, linkContext(info.pageUrl ?? tab?.url)),
+        copy: (store, customer) =>
+          copyPortalLink(deps, store, customer, { context: linkContext(info.pageUrl ?? tab?.url) }),
       });
       const channel = await reportOutcome(outcome, tab?.id, feedback);
       return { ...outcome, channel };
@@ -40,13 +42,12 @@ export default defineBackground(() => {
   browser.contextMenus.onClicked.addListener((info, tab) => void handlers.contextMenuClick(info, tab));
   browser.commands.onCommand.addListener((name, tab) => void handlers.command(name, tab));
   browser.runtime.onInstalled.addListener(({ reason }) => {
-    browser.contextMenus.removeAll(() => {
-      for (const item of menuItems) browser.contextMenus.create(item);
-    });
     if (reason === 'install') void browser.runtime.openOptionsPage();
   });
-  browser.storage.onChanged.addListener((_changes, area) => {
+  void installMenus();
+  browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'managed') void policyChanged(deps);
+    else if (area === 'local' && 'settings' in changes) deps.settingsChanged?.();
   });
 
   // e2e builds only (WXT_E2E=1): the same handlers, reachable by the test driver.

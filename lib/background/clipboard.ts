@@ -7,12 +7,26 @@ import { PortalLinkError } from '../shared/errors';
 import { z } from '../shared/zod';
 
 export const OFFSCREEN_PATH = '/offscreen.html';
+/** Longer than any portal link; the offscreen document refuses more. */
+export const MAX_COPY_CHARS = 4096;
 export const offscreenCopySchema = z.object({
   target: z.literal('offscreen'),
   type: z.literal('copy'),
-  text: z.string(),
+  text: z.string().max(MAX_COPY_CHARS),
 });
 export type OffscreenCopy = z.infer<typeof offscreenCopySchema>;
+
+/**
+ * Whether a message reached the offscreen document from our background: our id, no tab (content
+ * scripts have one) and the service worker's own URL (extension pages such as the popup have another).
+ */
+export function fromBackground(
+  sender: { id?: string; tab?: unknown; url?: string },
+  runtimeId: string,
+  workerUrl: string,
+): boolean {
+  return sender.id === runtimeId && sender.tab === undefined && sender.url === workerUrl;
+}
 
 export interface OffscreenApi {
   hasDocument(): Promise<boolean>;
@@ -20,39 +34,43 @@ export interface OffscreenApi {
   send(message: OffscreenCopy): Promise<unknown>;
 }
 
-let creating: Promise<void> | undefined;
-/** Known to exist since this worker started: saves a getContexts round trip on every copy. */
-let documentSeen = false;
+/**
+ * A clipboard writer over one offscreen document: concurrent copies share the same creation, and
+ * once the document answered, later copies skip the getContexts round trip.
+ */
+export function offscreenClipboard(api: OffscreenApi): (text: string) => Promise<void> {
+  let creating: Promise<void> | undefined;
+  let documentSeen = false;
 
-async function ensureDocument(api: OffscreenApi): Promise<void> {
-  if (await api.hasDocument()) return;
-  creating ??= api.createDocument().finally(() => {
-    creating = undefined;
-  });
-  await creating;
-}
-
-/** One offscreen document at a time: concurrent copies share the same creation. */
-export async function copyViaOffscreen(text: string, api: OffscreenApi): Promise<void> {
-  const message = { target: 'offscreen', type: 'copy', text } as const;
-  let reply: unknown;
-  try {
-    if (!documentSeen) await ensureDocument(api);
-    reply = await api.send(message);
-  } catch {
-    // The document may have been closed behind our back: make sure it exists, then try once more.
-    reply = undefined;
+  async function ensureDocument(): Promise<void> {
+    if (await api.hasDocument()) return;
+    creating ??= api.createDocument().finally(() => {
+      creating = undefined;
+    });
+    await creating;
   }
-  if (reply !== true) {
+
+  return async (text) => {
+    const message = { target: 'offscreen', type: 'copy', text } as const;
+    let reply: unknown;
     try {
-      await ensureDocument(api);
+      if (!documentSeen) await ensureDocument();
       reply = await api.send(message);
     } catch {
+      // The document may have been closed behind our back: make sure it exists, then try once more.
       reply = undefined;
     }
-  }
-  documentSeen = reply === true;
-  if (reply !== true) throw new PortalLinkError('clipboard-failed');
+    if (reply !== true) {
+      try {
+        await ensureDocument();
+        reply = await api.send(message);
+      } catch {
+        reply = undefined;
+      }
+    }
+    documentSeen = reply === true;
+    if (reply !== true) throw new PortalLinkError('clipboard-failed');
+  };
 }
 
 /** In a document: a textarea + execCommand works without focus or user activation, which extension documents may use. */

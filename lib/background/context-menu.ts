@@ -24,6 +24,27 @@ export const menuItems: {
   { id: MENU_MAILTO, title: t('menu.mailto'), contexts: ['link'], targetUrlPatterns: ['mailto:*'] },
 ];
 
+export interface MenusApi {
+  removeAll(): Promise<void>;
+  create(item: (typeof menuItems)[number]): unknown;
+}
+
+/**
+ * Puts the menu items in place, replacing any there: run at every background start, since Firefox
+ * forgets an MV2 extension's items when the browser restarts (runtime.onInstalled does not fire then).
+ * Calls made while one runs wait for it, so two never interleave into duplicate ids.
+ */
+export function menuInstaller(api: MenusApi): () => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return () => {
+    last = last.then(async () => {
+      await api.removeAll();
+      for (const item of menuItems) api.create(item);
+    });
+    return last;
+  };
+}
+
 export interface MenuClick {
   menuItemId: string | number;
   selectionText?: string;

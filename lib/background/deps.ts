@@ -1,10 +1,10 @@
 /** The real browser behind the router's side effects (background only: it touches keys). */
 import { type Browser, browser } from 'wxt/browser';
 import { managedReader } from '../settings/managed';
-import { loadSettings, saveSettings } from '../settings/storage';
+import { cachedSettings } from '../settings/storage';
 import { PortalLinkError } from '../shared/errors';
 import { t } from '../shared/i18n';
-import { copyInDocument, copyViaOffscreen, OFFSCREEN_PATH } from './clipboard';
+import { copyInDocument, OFFSCREEN_PATH, offscreenClipboard } from './clipboard';
 import { defaultHttpDeps } from './http';
 import { sessionLinkCache } from './link-service';
 import { showPageToast } from './page-toast';
@@ -12,17 +12,19 @@ import { relayClient } from './relay';
 import type { RouterDeps } from './router';
 import type { FeedbackDeps } from './tab-feedback';
 
-async function copy(text: string): Promise<void> {
+/** Chrome: the offscreen document writes (one per worker life); Firefox: the background page itself. */
+function clipboardWriter(): (text: string) => Promise<void> {
   const offscreen = browser.offscreen;
   if (!offscreen) {
-    // Firefox: the background is a page and may write with the clipboardWrite permission.
-    if (typeof document !== 'undefined' && copyInDocument(text)) return;
-    await navigator.clipboard.writeText(text).catch(() => {
-      throw new PortalLinkError('clipboard-failed');
-    });
-    return;
+    return async (text) => {
+      // Firefox: the background is a page and may write with the clipboardWrite permission.
+      if (typeof document !== 'undefined' && copyInDocument(text)) return;
+      await navigator.clipboard.writeText(text).catch(() => {
+        throw new PortalLinkError('clipboard-failed');
+      });
+    };
   }
-  await copyViaOffscreen(text, {
+  return offscreenClipboard({
     hasDocument: async () =>
       (await browser.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT' as Browser.runtime.ContextType] }))
         .length > 0,
@@ -39,11 +41,13 @@ async function copy(text: string): Promise<void> {
 /** The router's side effects on the real browser. Building them starts nothing: background.ts wires. */
 export function backgroundDeps(): RouterDeps {
   const managed = managedReader(browser.storage.managed);
+  const settings = cachedSettings();
   return {
     runtimeId: browser.runtime.id,
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
-    loadSettings,
-    saveSettings,
+    loadSettings: settings.load,
+    saveSettings: settings.save,
+    settingsChanged: settings.changed,
     loadManaged: () => managed.read(),
     forgetManaged: () => managed.changed(),
     announce: (message) =>
@@ -53,7 +57,7 @@ export function backgroundDeps(): RouterDeps {
       ),
     http: defaultHttpDeps(),
     cache: sessionLinkCache(browser.storage.session),
-    copy,
+    copy: clipboardWriter(),
     relay: relayClient({
       fetch: (...args) => globalThis.fetch(...args),
       now: () => Date.now(),

@@ -131,11 +131,6 @@ export async function request(req: HttpRequest, deps: HttpDeps): Promise<HttpRes
   }
 }
 
-/** A provider's explanation from any of the error shapes seen in the wild (the first one found). */
-export function problemDetail(text: string): string | undefined {
-  return problemMessages(text)[0];
-}
-
 /** Every explanation in an error body: RFC 7807 detail/title, `{message, error}`, `{error: {message}}`. */
 export function problemMessages(text: string): string[] {
   let body: unknown;

@@ -36,6 +36,8 @@ export interface RouterDeps {
   /** The agent's own settings, as stored. */
   loadSettings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
+  /** `storage.local` settings changed: the next loadSettings reads them again. */
+  settingsChanged?(): void;
   /** The administrator's policy (`storage.managed`); none when absent. */
   loadManaged?(): Promise<ManagedState>;
   /** The policy changed: the next loadManaged reads it afresh. */
@@ -62,16 +64,17 @@ export async function copyPortalLink(
   deps: Pick<RouterDeps, 'http' | 'cache' | 'copy' | 'relay'>,
   store: Store | undefined,
   customer: Parameters<typeof getPortalLink>[1],
-  context?: LinkContext,
+  options: { context?: LinkContext; copyHere?: boolean } = {},
 ): Promise<CopyResult> {
   if (!store) throw new PortalLinkError('no-store');
   // A relay store's link comes from the relay every time (never cached): each copy is audited there,
   // and an agent removed by the administrator gets nothing more.
   const link =
     isRelayStoreId(store.id) && deps.relay
-      ? { ...(await deps.relay.issueLink(store.id, resolveQuery(store, customer), context)), cached: false }
+      ? { ...(await deps.relay.issueLink(store.id, resolveQuery(store, customer), options.context)), cached: false }
       : await getPortalLink(store, customer, deps);
-  await deps.copy(link.url);
+  // The sender writes it itself when it can (lib/shared/copy-here.ts); otherwise we do.
+  if (!options.copyHere) await deps.copy(link.url);
   return { url: link.url, expiresAt: link.expiresAt, cached: link.cached, storeName: store.name };
 }
 
@@ -123,7 +126,10 @@ export function createRouter(deps: RouterDeps) {
             senderClass === 'helpdesk-content-script'
               ? linkContext(sender.url ?? sender.tab?.url)
               : linkContext(request.tabHost ? `https://${request.tabHost}/` : undefined);
-          return { ok: true, ...(await copyPortalLink(deps, store, request.customer, context)) };
+          return {
+            ok: true,
+            ...(await copyPortalLink(deps, store, request.customer, { context, copyHere: request.copyHere })),
+          };
         }
         case 'get-settings': {
           const settings = await loadEffectiveSettings(deps);

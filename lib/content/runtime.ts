@@ -25,6 +25,7 @@ import {
   toCustomerRef,
 } from '../helpdesks/detected';
 import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
+import { requestCopy } from '../shared/copy-here';
 import { errorInfo, PortalLinkError } from '../shared/errors';
 import { formatExpiry } from '../shared/expiry';
 import { t } from '../shared/i18n';
@@ -355,7 +356,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
         ui.toast('alert', errorInfo(new PortalLinkError('no-customer')).message);
         return false;
       }
-      const reply = await send({ type: 'copy-portal-link', customer: toCustomerRef(found) });
+      const reply = await requestCopy(send, { type: 'copy-portal-link', customer: toCustomerRef(found) }, doc);
       if (signal.aborted) return false;
       if (reply.ok) ui.toast('status', t('copiedToast', [formatExpiry(reply.expiresAt)]));
       else ui.toast('alert', reply.error.message);

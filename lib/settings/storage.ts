@@ -18,6 +18,30 @@ export async function saveSettings(settings: Settings): Promise<Settings> {
   return valid;
 }
 
-export function watchSettings(callback: () => void): () => void {
-  return settingsItem.watch(callback);
+/**
+ * The settings as the background reads them on every copy: parsed once and kept until they change
+ * (zod over all stores costs milliseconds, on each click). `changed()` is told by storage.onChanged;
+ * a read begun before a change is not kept.
+ */
+export function cachedSettings(load: () => Promise<Settings> = loadSettings, save = saveSettings) {
+  let current: Promise<Settings> | undefined;
+  return {
+    load(): Promise<Settings> {
+      if (current) return current;
+      const read = load();
+      current = read;
+      read.catch(() => {
+        if (current === read) current = undefined; // an unreadable store is read again next time
+      });
+      return read;
+    },
+    async save(settings: Settings): Promise<Settings> {
+      const saved = await save(settings);
+      current = Promise.resolve(saved);
+      return saved;
+    },
+    changed(): void {
+      current = undefined;
+    },
+  };
 }

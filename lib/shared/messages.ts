@@ -72,6 +72,8 @@ export const requestSchema = z.discriminatedUnion('type', [
      * the store from it, so a click before the picker has loaded still uses the tab's store.
      */
     tabHost: z.string().max(253).optional(),
+    /** The sender writes the clipboard itself (it has the agent's click): the background only issues. */
+    copyHere: z.literal(true).optional(),
   }),
   z.object({ type: z.literal('get-settings') }),
   z.object({ type: z.literal('save-settings'), settings: settingsSchema }),

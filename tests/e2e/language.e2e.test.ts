@@ -69,6 +69,7 @@ describe.each(['es', 'en'] as const)('language %s', (language) => {
     await popup.getByRole('button', { name: words.copy }).click();
     await expect.poll(() => popup.getByRole('status').textContent()).toMatch(words.copied);
     expect(await harness.readClipboard()).toMatch(expectedAppstleUrlPrefix());
+    expect(await popup.evaluate(() => document.documentElement.lang)).toBe(words.locale);
     await popup.close();
   });
 
@@ -78,6 +79,7 @@ describe.each(['es', 'en'] as const)('language %s', (language) => {
     expect(await options.getByRole('button', { name: words.save, exact: true }).count()).toBe(1);
     expect(await options.getByRole('button', { name: words.testConnection }).count()).toBe(1);
     expect(await options.title()).toBe(words.title);
+    expect(await options.evaluate(() => document.documentElement.lang)).toBe(words.locale);
     await options.close();
   });
 

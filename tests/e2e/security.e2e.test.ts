@@ -204,6 +204,41 @@ describe('the page’s scripts can’t make the extension copy', () => {
   });
 });
 
+describe('the offscreen clipboard document obeys the service worker only', () => {
+  it('an extension page’s copy request is ignored; the worker’s is done; an overlong text is refused', async () => {
+    const worker = await harness.currentWorker();
+    const offscreenCopy = (text: string) => ({ target: 'offscreen', type: 'copy', text });
+    // The document exists (as after any copy the background makes).
+    await worker.evaluate(async () => {
+      const { chrome } = globalThis as unknown as ChromeGlobal;
+      const open = await chrome.runtime.getContexts({ contextTypes: ['OFFSCREEN_DOCUMENT'] });
+      if (open.length === 0) {
+        await chrome.offscreen.createDocument({ url: 'offscreen.html', reasons: ['CLIPBOARD'], justification: 'test' });
+      }
+    });
+
+    const popup = await harness.open('popup.html');
+    const fromPage = await popup.evaluate(
+      (message) => (globalThis as unknown as ChromeGlobal).chrome.runtime.sendMessage(message),
+      offscreenCopy('written by another extension page'),
+    );
+    await popup.close();
+    expect(fromPage ?? null).toBeNull();
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+
+    // No answer at all is "Receiving end does not exist" here: counted as "not done".
+    const send = (message: unknown) =>
+      worker.evaluate(
+        (m) => (globalThis as unknown as ChromeGlobal).chrome.runtime.sendMessage(m).catch(() => 'no answer'),
+        message,
+      );
+    expect(await send(offscreenCopy('x'.repeat(4097)))).not.toBe(true);
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+    expect(await send(offscreenCopy('written by the worker'))).toBe(true);
+    expect(await harness.readClipboard()).toBe('written by the worker');
+  });
+});
+
 describe('page-supplied text stays text', () => {
   it('a requester named <img onerror> and javascript: links in comments never run', async () => {
     page = await openTicket(108);

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   copyInDocument,
-  copyViaOffscreen,
-  OFFSCREEN_PATH,
+  fromBackground,
+  MAX_COPY_CHARS,
   type OffscreenApi,
+  offscreenClipboard,
   offscreenCopySchema,
 } from '../../lib/background/clipboard';
 import { PortalLinkError } from '../../lib/shared/errors';
@@ -49,46 +50,53 @@ function fakeOffscreen(options: { reply?: unknown; manualCreate?: boolean; exist
   return api;
 }
 
-describe('copyViaOffscreen', () => {
+describe('offscreenClipboard', () => {
   it('creates the document, then sends the copy message', async () => {
     const api = fakeOffscreen();
-    await copyViaOffscreen(LINK, api);
+    const copy = offscreenClipboard(api);
+    await copy(LINK);
     expect(api.creates).toBe(1);
     expect(api.sent).toEqual([{ target: 'offscreen', type: 'copy', text: LINK }]);
   });
 
   it('reuses an existing document', async () => {
     const api = fakeOffscreen({ exists: true });
-    await copyViaOffscreen(LINK, api);
-    await copyViaOffscreen(`${LINK}2`, api);
+    const copy = offscreenClipboard(api);
+    await copy(LINK);
+    await copy(`${LINK}2`);
     expect(api.creates).toBe(0);
     expect(api.sent).toHaveLength(2);
   });
 
   it.each([2, 3, 10])('creates once when %i copies race', async (n) => {
     const api = fakeOffscreen();
+    const copy = offscreenClipboard(api);
     const texts = Array.from({ length: n }, (_, i) => `${LINK}${i}`);
-    await Promise.all(texts.map((t) => copyViaOffscreen(t, api)));
+    await Promise.all(texts.map((t) => copy(t)));
     expect(api.creates).toBe(1);
     expect(api.sent).toHaveLength(n);
     expect(api.sent.map((m) => (m as { text: string }).text).sort()).toEqual([...texts].sort());
   });
 
-  it('all racing copies fail together when creation fails, and the next copy tries again', async () => {
+  it('racing copies share each creation; when it fails (and so does the one retry) all fail, and the next copy tries again', async () => {
     const api = fakeOffscreen({ manualCreate: true });
-    const racing = [copyViaOffscreen('a', api), copyViaOffscreen('b', api)].map((p) => rejectionOf(p));
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const copy = offscreenClipboard(api);
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+    const racing = [copy('a'), copy('b')].map((p) => rejectionOf(p));
+    await tick();
     api.finishCreate?.(false);
+    await tick();
+    api.finishCreate?.(false); // the retry, shared too
     const errors = await Promise.all(racing);
-    expect(errors.every((e) => e instanceof Error)).toBe(true);
-    expect(api.creates).toBe(1);
+    expect(errors.every((e) => e instanceof PortalLinkError && e.code === 'clipboard-failed')).toBe(true);
+    expect(api.creates).toBe(2);
     expect(api.sent).toEqual([]);
 
-    const next = copyViaOffscreen('c', api);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    const next = copy('c');
+    await tick();
     api.finishCreate?.(true);
     await next;
-    expect(api.creates).toBe(2);
+    expect(api.creates).toBe(3);
     expect(api.sent).toEqual([{ target: 'offscreen', type: 'copy', text: 'c' }]);
   });
 
@@ -96,7 +104,8 @@ describe('copyViaOffscreen', () => {
     'a reply of %j from the document is clipboard-failed',
     async (reply) => {
       const api = fakeOffscreen({ exists: true, reply });
-      const error = await rejectionOf(copyViaOffscreen(LINK, api));
+      const copy = offscreenClipboard(api);
+      const error = await rejectionOf(copy(LINK));
       expect(error).toBeInstanceOf(PortalLinkError);
       expect((error as PortalLinkError).code).toBe('clipboard-failed');
     },
@@ -104,7 +113,8 @@ describe('copyViaOffscreen', () => {
 
   it('the message it sends matches the offscreen schema', async () => {
     const api = fakeOffscreen({ exists: true });
-    await copyViaOffscreen(LINK, api);
+    const copy = offscreenClipboard(api);
+    await copy(LINK);
     expect(offscreenCopySchema.safeParse(api.sent[0]).success).toBe(true);
   });
 });
@@ -113,6 +123,7 @@ describe('offscreenCopySchema', () => {
   it.each<[unknown, boolean]>([
     [{ target: 'offscreen', type: 'copy', text: LINK }, true],
     [{ target: 'offscreen', type: 'copy', text: '' }, true],
+    [{ target: 'offscreen', type: 'copy', text: 'x'.repeat(MAX_COPY_CHARS + 1) }, false],
     [{ target: 'background', type: 'copy', text: LINK }, false],
     [{ target: 'offscreen', type: 'paste', text: LINK }, false],
     [{ target: 'offscreen', type: 'copy' }, false],
@@ -122,9 +133,19 @@ describe('offscreenCopySchema', () => {
   ])('%j → %s', (message, ok) => {
     expect(offscreenCopySchema.safeParse(message).success).toBe(ok);
   });
+});
 
-  it('the document path is the offscreen entrypoint', () => {
-    expect(OFFSCREEN_PATH).toBe('/offscreen.html');
+describe('fromBackground: the offscreen document obeys the service worker only', () => {
+  const ID = 'abcdefghijklmnopabcdefghijklmnop';
+  const WORKER = `chrome-extension://${ID}/background.js`;
+  it.each<[string, { id?: string; tab?: unknown; url?: string }, boolean]>([
+    ['the service worker', { id: ID, url: WORKER }, true],
+    ['a content script (a tab, a web URL)', { id: ID, tab: { id: 3 }, url: 'https://acme.zendesk.com/' }, false],
+    ['the popup (our id, no tab, another URL)', { id: ID, url: `chrome-extension://${ID}/popup.html` }, false],
+    ['the options page in a tab', { id: ID, tab: { id: 4 }, url: `chrome-extension://${ID}/options.html` }, false],
+    ['another extension', { id: 'zyxwvutsrqponmlkzyxwvutsrqponmlk', url: WORKER }, false],
+  ])('%s → %s', (_label, sender, ok) => {
+    expect(fromBackground(sender, ID, WORKER)).toBe(ok);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   MENU_SELECTION,
   type MenuClick,
   type MenuDeps,
+  menuInstaller,
   menuItems,
   selectionCustomer,
 } from '../../lib/background/context-menu';
@@ -45,6 +46,44 @@ describe('menu items', () => {
       { id: MENU_SELECTION, title: 'Copy portal link for “%s”', contexts: ['selection'] },
       { id: MENU_MAILTO, title: 'Copy portal link', contexts: ['link'], targetUrlPatterns: ['mailto:*'] },
     ]);
+  });
+});
+
+describe('menuInstaller (run at every background start)', () => {
+  /** A menus API like the browsers': ids must be unique; removeAll takes a turn of the event loop. */
+  function fakeMenus() {
+    const ids = new Set<string>();
+    const errors: string[] = [];
+    return {
+      ids,
+      errors,
+      removeAll: async () => {
+        await new Promise((r) => setTimeout(r, 0));
+        ids.clear();
+      },
+      create: (item: { id: string }) => {
+        if (ids.has(item.id)) errors.push(`ID already exists: ${item.id}`);
+        ids.add(item.id);
+      },
+    };
+  }
+
+  it('creates every item, and again after a restart that forgot them', async () => {
+    const menus = fakeMenus();
+    await menuInstaller(menus)();
+    expect([...menus.ids]).toEqual(menuItems.map((i) => i.id));
+    menus.ids.clear(); // Firefox restarted: the items are gone, the background runs again
+    await menuInstaller(menus)();
+    expect([...menus.ids]).toEqual(menuItems.map((i) => i.id));
+    expect(menus.errors).toEqual([]);
+  });
+
+  it('calls that overlap (install and start-up) never create an item twice', async () => {
+    const menus = fakeMenus();
+    const install = menuInstaller(menus);
+    await Promise.all([install(), install(), install()]);
+    expect(menus.errors).toEqual([]);
+    expect(menus.ids.size).toBe(menuItems.length);
   });
 });
 

@@ -10,7 +10,7 @@ import {
   MAX_BODY_BYTES,
   MAX_RETRIES,
   parseRetryAfter,
-  problemDetail,
+  problemMessages,
   request,
 } from '../../lib/background/http';
 import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/shared/errors';
@@ -435,36 +435,31 @@ describe('request: timeouts and the network', () => {
   });
 });
 
-describe('problemDetail', () => {
-  it.each<[string, string, string | undefined]>([
+describe('problemMessages: every explanation in an error body, in order', () => {
+  it.each<[string, string, string[]]>([
     [
-      'RFC 7807 detail',
+      'RFC 7807 detail and title',
       JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'Customer 5 not found' }),
-      'Customer 5 not found',
+      ['Customer 5 not found', 'Not Found'],
     ],
-    ['RFC 7807 title only', JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400 }), 'Bad Request'],
-    ['{message, error}', JSON.stringify({ message: 'Invalid API key', error: 'Unauthorized' }), 'Invalid API key'],
-    ['{error: string}', JSON.stringify({ error: 'Unauthorized' }), 'Unauthorized'],
+    [
+      '{message, error}',
+      JSON.stringify({ message: 'Invalid API key', error: 'Unauthorized' }),
+      ['Invalid API key', 'Unauthorized'],
+    ],
     [
       '{error: {code, message}}',
       JSON.stringify({ error: { code: 'not_found', message: 'Client not found' } }),
-      'Client not found',
+      ['Client not found'],
     ],
-    ['blank message falls through to error', JSON.stringify({ message: '   ', error: 'Bad' }), 'Bad'],
-    ['null detail falls through', JSON.stringify({ detail: null, message: 'm' }), 'm'],
-    ['long text is cut to 200', JSON.stringify({ message: 'x'.repeat(500) }), 'x'.repeat(200)],
-    ['{error: {code}} only', JSON.stringify({ error: { code: 'E1' } }), undefined],
-    ['non-string fields', JSON.stringify({ detail: 42, message: ['a'], error: true }), undefined],
-    ['empty object', '{}', undefined],
-    ['array', '[1,2]', undefined],
-    ['JSON null', 'null', undefined],
-    ['JSON string', '"Not found"', undefined],
-    ['JSON number', '404', undefined],
-    ['malformed JSON', '{"message": "Not fo', undefined],
-    ['HTML', '<html><body><h1>502 Bad Gateway</h1></body></html>', undefined],
-    ['empty', '', undefined],
+    ['blank and null fields are skipped', JSON.stringify({ detail: null, message: '   ', error: 'Bad' }), ['Bad']],
+    ['long text is cut to 200', JSON.stringify({ message: 'x'.repeat(500) }), ['x'.repeat(200)]],
+    ['non-string fields', JSON.stringify({ detail: 42, message: ['a'], error: { code: 'E1' } }), []],
+    ['JSON that is not an object', '"Not found"', []],
+    ['malformed JSON', '{"message": "Not fo', []],
+    ['HTML', '<html><body><h1>502 Bad Gateway</h1></body></html>', []],
   ])('%s', (_label, body, expected) => {
-    expect(problemDetail(body)).toBe(expected);
+    expect(problemMessages(body)).toEqual(expected);
   });
 });
 

@@ -497,6 +497,13 @@ describe('copyPortalLink', () => {
     expect(result).toMatchObject({ cached: false, storeName: 'Acme' });
     expect(h.copied).toEqual([result.url]);
   });
+
+  it('a sender that writes the clipboard itself gets the link, and the background writes nothing', async () => {
+    const h = harness();
+    const reply = await h.handle({ ...copyMsg('12345'), copyHere: true }, ZENDESK);
+    expect(reply).toMatchObject({ ok: true, url: expect.stringMatching(/^https:/) });
+    expect(h.copied).toEqual([]);
+  });
 });
 
 describe('router: several stores and the administrator’s policy', () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Settings } from '../../lib/settings/schema';
-import { loadSettings, saveSettings, watchSettings } from '../../lib/settings/storage';
+import { cachedSettings, loadSettings, saveSettings } from '../../lib/settings/storage';
 import { PortalLinkError } from '../../lib/shared/errors';
 import { APPSTLE_KEY, appstleStore, gigstackStore, rejectionOf } from './helpers';
 
@@ -80,15 +80,39 @@ describe('settings storage', () => {
     const loaded = await loadSettings();
     expect(loaded.stores[0]).toMatchObject({ helpdeskHosts: ['x.zendesk.com'], portalUrlTemplate: expect.any(String) });
   });
+});
 
-  it('notifies watchers on save and stops after unwatch', async () => {
-    const callback = vi.fn();
-    const unwatch = watchSettings(callback);
+describe('cachedSettings (what every copy reads)', () => {
+  const one: Settings = { stores: [] };
+
+  it('parses once until told the settings changed', async () => {
+    const load = vi.fn(async () => structuredClone(one));
+    const settings = cachedSettings(load, async (s) => s);
+    await settings.load();
+    await settings.load();
+    expect(load).toHaveBeenCalledTimes(1);
+    settings.changed();
+    await settings.load();
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('serves what was saved, and reads unreadable settings again next time', async () => {
+    const load = vi.fn().mockRejectedValueOnce(new Error('settings-invalid')).mockResolvedValue(one);
+    const saved = { stores: [], defaultStoreId: 'x' };
+    const settings = cachedSettings(load, async (s) => s);
+    await expect(settings.load()).rejects.toThrow('settings-invalid');
+    await expect(settings.load()).resolves.toEqual(one);
+    await settings.save(saved);
+    await expect(settings.load()).resolves.toEqual(saved);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('through real storage: a change written elsewhere is seen once changed() is called', async () => {
+    const settings = cachedSettings();
     await saveSettings(valid);
-    expect(callback).toHaveBeenCalledTimes(1);
-    unwatch();
-    await saveSettings({ stores: [] });
-    expect(callback).toHaveBeenCalledTimes(1);
-    await expect(loadSettings()).resolves.toEqual({ stores: [] });
+    expect((await settings.load()).stores).toHaveLength(valid.stores.length);
+    await fakeBrowser.storage.local.set({ settings: { stores: [] } });
+    settings.changed();
+    expect((await settings.load()).stores).toEqual([]);
   });
 });
