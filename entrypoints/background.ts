@@ -45,9 +45,8 @@ export default defineBackground(() => {
     if (reason === 'install') void browser.runtime.openOptionsPage();
   });
   void installMenus();
-  browser.storage.onChanged.addListener((changes, area) => {
+  browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'managed') void policyChanged(deps);
-    else if (area === 'local' && 'settings' in changes) deps.settingsChanged?.();
   });
 
   // e2e builds only (WXT_E2E=1): the same handlers, reachable by the test driver.

@@ -47,7 +47,6 @@ export function backgroundDeps(): RouterDeps {
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
     loadSettings: settings.load,
     saveSettings: settings.save,
-    settingsChanged: settings.changed,
     loadManaged: () => managed.read(),
     forgetManaged: () => managed.changed(),
     announce: (message) =>

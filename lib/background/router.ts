@@ -36,8 +36,6 @@ export interface RouterDeps {
   /** The agent's own settings, as stored. */
   loadSettings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
-  /** `storage.local` settings changed: the next loadSettings reads them again. */
-  settingsChanged?(): void;
   /** The administrator's policy (`storage.managed`); none when absent. */
   loadManaged?(): Promise<ManagedState>;
   /** The policy changed: the next loadManaged reads it afresh. */

@@ -6,7 +6,11 @@ import { EMPTY_SETTINGS, type Settings, settingsSchema } from './schema';
 const settingsItem = storage.defineItem<unknown>('local:settings', { fallback: EMPTY_SETTINGS });
 
 export async function loadSettings(): Promise<Settings> {
-  const parsed = settingsSchema.safeParse(await settingsItem.getValue());
+  return parseSettings(await settingsItem.getValue());
+}
+
+function parseSettings(raw: unknown): Settings {
+  const parsed = settingsSchema.safeParse(raw);
   if (!parsed.success) throw new PortalLinkError('settings-invalid');
   return parsed.data;
 }
@@ -19,29 +23,21 @@ export async function saveSettings(settings: Settings): Promise<Settings> {
 }
 
 /**
- * The settings as the background reads them on every copy: parsed once and kept until they change
- * (zod over all stores costs milliseconds, on each click). `changed()` is told by storage.onChanged;
- * a read begun before a change is not kept.
+ * The settings as the background reads them on every copy: read each time (a cheap storage get, so a
+ * write from anywhere is seen at once) but validated only when they differ from the last read (zod
+ * over all stores costs milliseconds, on each click).
  */
-export function cachedSettings(load: () => Promise<Settings> = loadSettings, save = saveSettings) {
-  let current: Promise<Settings> | undefined;
+export function cachedSettings(read: () => Promise<unknown> = () => settingsItem.getValue(), save = saveSettings) {
+  let last: { text: string; settings: Settings } | undefined;
   return {
-    load(): Promise<Settings> {
-      if (current) return current;
-      const read = load();
-      current = read;
-      read.catch(() => {
-        if (current === read) current = undefined; // an unreadable store is read again next time
-      });
-      return read;
+    async load(): Promise<Settings> {
+      const raw = await read();
+      const text = JSON.stringify(raw);
+      if (last?.text === text) return last.settings;
+      const settings = parseSettings(raw);
+      last = { text, settings };
+      return settings;
     },
-    async save(settings: Settings): Promise<Settings> {
-      const saved = await save(settings);
-      current = Promise.resolve(saved);
-      return saved;
-    },
-    changed(): void {
-      current = undefined;
-    },
+    save,
   };
 }

@@ -83,36 +83,29 @@ describe('settings storage', () => {
 });
 
 describe('cachedSettings (what every copy reads)', () => {
-  const one: Settings = { stores: [] };
-
-  it('parses once until told the settings changed', async () => {
-    const load = vi.fn(async () => structuredClone(one));
-    const settings = cachedSettings(load, async (s) => s);
-    await settings.load();
-    await settings.load();
-    expect(load).toHaveBeenCalledTimes(1);
-    settings.changed();
-    await settings.load();
-    expect(load).toHaveBeenCalledTimes(2);
+  it('validates only settings that differ from the last read, and sees every write', async () => {
+    let stored: unknown = { stores: [appstleStore({ id: 'a' })] };
+    const settings = cachedSettings(async () => structuredClone(stored));
+    const first = await settings.load();
+    expect(await settings.load()).toBe(first); // the same parsed object: no second validation
+    stored = { stores: [] }; // written by anyone, told to no one
+    expect(await settings.load()).toEqual({ stores: [] });
   });
 
-  it('serves what was saved, and reads unreadable settings again next time', async () => {
-    const load = vi.fn().mockRejectedValueOnce(new Error('settings-invalid')).mockResolvedValue(one);
-    const saved = { stores: [], defaultStoreId: 'x' };
-    const settings = cachedSettings(load, async (s) => s);
-    await expect(settings.load()).rejects.toThrow('settings-invalid');
-    await expect(settings.load()).resolves.toEqual(one);
-    await settings.save(saved);
-    await expect(settings.load()).resolves.toEqual(saved);
-    expect(load).toHaveBeenCalledTimes(2);
+  it('unreadable settings fail every time until fixed', async () => {
+    let stored: unknown = { stores: 'nope' };
+    const settings = cachedSettings(async () => stored);
+    await expect(settings.load()).rejects.toMatchObject({ code: 'settings-invalid' });
+    await expect(settings.load()).rejects.toMatchObject({ code: 'settings-invalid' });
+    stored = { stores: [] };
+    await expect(settings.load()).resolves.toEqual({ stores: [] });
   });
 
-  it('through real storage: a change written elsewhere is seen once changed() is called', async () => {
+  it('through real storage', async () => {
     const settings = cachedSettings();
     await saveSettings(valid);
     expect((await settings.load()).stores).toHaveLength(valid.stores.length);
     await fakeBrowser.storage.local.set({ settings: { stores: [] } });
-    settings.changed();
     expect((await settings.load()).stores).toEqual([]);
   });
 });
