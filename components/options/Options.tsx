@@ -38,6 +38,8 @@ export function Options() {
   const [managedDefault, setManagedDefault] = useState(false);
   const [managedInvalid, setManagedInvalid] = useState(false);
   const [managedPending, setManagedPending] = useState(false);
+  /** The policy was still loading, and turned out to be absent: say so instead of "still loading". */
+  const [noPolicy, setNoPolicy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>();
   const [busy, setBusy] = useState(false);
   const [view, setView] = useState<SettingsView>({ stores: [] });
@@ -82,6 +84,30 @@ export function Options() {
     browser.runtime.onMessage.addListener(onMessage);
     return () => browser.runtime.onMessage.removeListener(onMessage);
   }, [load]);
+
+  // While the browser still loads policies, ask again each second; drafts are only replaced when
+  // the policy brings stores (as a policy change does), so typing is never lost to this.
+  useEffect(() => {
+    if (!managedPending) return;
+    let tries = 0;
+    const timer = setInterval(() => {
+      void sendRequest<{ settings: SettingsView }>({ type: 'get-settings' }).then((reply) => {
+        if (!reply.ok || reply.settings.managedPending) {
+          if (++tries >= 60) clearInterval(timer);
+          return;
+        }
+        clearInterval(timer);
+        if (reply.settings.managedDefault || reply.settings.stores.some((s) => s.managed)) {
+          show(reply.settings, selectedRef.current);
+          return;
+        }
+        setManagedPending(false);
+        setManagedInvalid(reply.settings.managedInvalid === true);
+        setNoPolicy(reply.settings.managedInvalid !== true);
+      });
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [managedPending, show]);
 
   if (!drafts) return <main className="options">{t('options.loading')}</main>;
   const draft = drafts.find((d) => d.id === selectedId) ?? drafts[0];
@@ -163,6 +189,7 @@ export function Options() {
       <h1>{t('options.title')}</h1>
       {managedInvalid && <p className="notice">{t('options.managedInvalid')}</p>}
       {managedPending && <p className="notice">{t('options.managedPending')}</p>}
+      {noPolicy && <p className="hint">{t('options.noPolicy')}</p>}
       <StoreList
         drafts={drafts}
         selectedId={draft.id}

@@ -47,7 +47,7 @@ export function backgroundDeps(): RouterDeps {
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
     loadSettings: settings.load,
     saveSettings: settings.save,
-    loadManaged: () => managed.read(),
+    loadManaged: (waitMs) => managed.read(waitMs),
     forgetManaged: () => managed.changed(),
     announce: (message) =>
       browser.runtime.sendMessage(message).then(

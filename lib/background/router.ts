@@ -37,7 +37,7 @@ export interface RouterDeps {
   loadSettings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
   /** The administrator's policy (`storage.managed`); none when absent. */
-  loadManaged?(): Promise<ManagedState>;
+  loadManaged?(waitMs?: number): Promise<ManagedState>;
   /** The policy changed: the next loadManaged reads it afresh. */
   forgetManaged?(): void;
   /** Tells open extension pages something changed under them (they re-ask; no data travels). */
@@ -76,13 +76,17 @@ export async function copyPortalLink(
   return { url: link.url, expiresAt: link.expiresAt, cached: link.cached, storeName: store.name };
 }
 
+/** How long get-settings waits for a policy read: past this, "still loading" is worth saying. */
+export const SETTINGS_PAGE_POLICY_WAIT_MS = 300;
+
 /** The agent's settings merged with the administrator's: what every copy and every page sees. */
 export async function loadEffectiveSettings(
   deps: Pick<RouterDeps, 'loadSettings' | 'loadManaged' | 'relay'>,
+  managedWaitMs?: number,
 ): Promise<EffectiveSettings> {
   const [local, managed, relay] = await Promise.all([
     deps.loadSettings(),
-    deps.loadManaged?.() ?? NO_POLICY,
+    deps.loadManaged?.(managedWaitMs) ?? NO_POLICY,
     deps.relay?.session(),
   ]);
   return mergeRelay(mergeManaged(local, managed), relay);
@@ -130,7 +134,9 @@ export function createRouter(deps: RouterDeps) {
           };
         }
         case 'get-settings': {
-          const settings = await loadEffectiveSettings(deps);
+          // A page shows the agent's stores at once; a policy still loading is shown as such (and
+          // the page asks again), rather than holding the whole page for a stalled read.
+          const settings = await loadEffectiveSettings(deps, SETTINGS_PAGE_POLICY_WAIT_MS);
           // The relay's store list is brought up to date behind the page (an admin may have changed it).
           if (settings.relay) void deps.relay?.refreshStores().catch(() => undefined);
           const view: SettingsView = toView(settings);

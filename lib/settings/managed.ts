@@ -103,7 +103,8 @@ export function managedReader(
     return read;
   };
   return {
-    async read(): Promise<ManagedState> {
+    /** `waitMs`: how long this read may wait for a first answer (default: the reader's timeout). */
+    async read(waitMs = timeoutMs): Promise<ManagedState> {
       // Once known, the policy is served at once and refreshed behind the copy: a get() that stalls
       // (1.6 s seen once in the bench) must not land on an agent's click. A change is announced.
       if (last !== undefined) {
@@ -112,9 +113,10 @@ export function managedReader(
       }
       refresh();
       if (waitedOut) return last ?? POLICY_PENDING;
-      const result = await Promise.race([refresh(), sleep(timeoutMs).then(() => undefined)]);
+      const result = await Promise.race([refresh(), sleep(waitMs).then(() => undefined)]);
       if (result) return result;
-      waitedOut = true;
+      // Only a full wait marks the read as stalled; a short one (a settings page) asks again later.
+      if (waitMs >= timeoutMs) waitedOut = true;
       return last ?? POLICY_PENDING;
     },
     /** `storage.onChanged` said the policy changed: the next read waits (briefly) for the new one. */

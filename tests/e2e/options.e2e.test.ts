@@ -136,6 +136,33 @@ describe('options page set-up', () => {
     await options.close();
   });
 
+  it('a policy the browser is still loading: stores at once, a notice, then "no policy" once known', async () => {
+    await harness.setSettings({ stores: [SAVED_STORE] });
+    const options = await harness.context.newPage();
+    // The background's first two answers say "pending" (as when storage.managed stalls at start-up);
+    // the page keeps asking, and the real answer (no policy on this browser) ends it.
+    await options.addInitScript(() => {
+      const runtime = (globalThis as unknown as ChromeGlobal).chrome.runtime;
+      const send = runtime.sendMessage.bind(runtime);
+      let gets = 0;
+      runtime.sendMessage = (message: { type?: string }) =>
+        message?.type === 'get-settings' && ++gets <= 2
+          ? send(message).then((r: { ok: boolean; settings?: object }) =>
+              r.ok ? { ...r, settings: { ...r.settings, managedPending: true } } : r,
+            )
+          : send(message);
+    });
+    await options.goto(`chrome-extension://${harness.extensionId}/options.html`);
+    await expect.poll(() => options.getByLabel('Store name').inputValue()).toBe('Acme');
+    const pending = options.getByText(/still loading your administrator/);
+    await expect.poll(() => pending.count()).toBe(1);
+    await options.getByLabel('Store name').fill('Acme typed');
+    await expect.poll(() => options.getByText(/No administrator policy applies/).count(), { timeout: 10_000 }).toBe(1);
+    expect(await pending.count()).toBe(0);
+    expect(await options.getByLabel('Store name').inputValue()).toBe('Acme typed'); // nothing typed was lost
+    await options.close();
+  });
+
   it('the key appears in no console output of any page or the worker', () => {
     expect(harness.consoleLines.join('\n')).not.toContain(APPSTLE_KEY);
   });

@@ -159,6 +159,30 @@ describe('managedReader (a slow storage.managed never holds a copy up)', () => {
     expect((await next).kind).toBe('valid');
   });
 
+  it('a settings page waits briefly (then says pending), and the next copy still waits the full time', async () => {
+    const area = slowArea();
+    const waits: number[] = [];
+    const sleepers: (() => void)[] = [];
+    const reader = managedReader(area, {
+      timeoutMs: 1500,
+      sleep: (ms) =>
+        new Promise<void>((r) => {
+          waits.push(ms);
+          sleepers.push(r);
+        }),
+    });
+    const page = reader.read(300);
+    await Promise.resolve();
+    sleepers.shift()?.();
+    expect(await page).toEqual(POLICY_PENDING);
+    const copy = reader.read(); // not marked stalled by the page's short wait
+    await Promise.resolve();
+    expect(area.calls()).toBe(1); // one get() in flight for both
+    area.answer({}); // it answers: no policy
+    expect(await copy).toEqual(NO_POLICY);
+    expect(waits).toEqual([300, 1500]);
+  });
+
   it('after a slow start, a later slow read returns the last known policy', async () => {
     const area = slowArea();
     const clock = manualSleep();

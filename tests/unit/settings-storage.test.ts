@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Settings } from '../../lib/settings/schema';
 import { cachedSettings, loadSettings, saveSettings } from '../../lib/settings/storage';

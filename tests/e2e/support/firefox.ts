@@ -6,9 +6,10 @@
  * Web pages (helpdesk fixtures, the clipboard page) are driven with puppeteer; extension documents
  * with `inBackground` / `openExtensionPage`, because BiDi in Firefox does not expose them.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import type { MockServer } from '../../fixtures/mock-server';
 import { CLIPBOARD_ORIGIN } from './extension';
@@ -77,9 +78,29 @@ async function poll<T>(what: string, read: () => T | undefined | Promise<T | und
 const call = <A, T>(fn: InPage<A, T>, arg: A | undefined) =>
   `(${fn.toString()})(${JSON.stringify(arg) ?? 'undefined'})`;
 
+/** The Firefox build's add-on id (wxt.config.ts, browser_specific_settings.gecko.id). */
+export const FIREFOX_ADDON_ID = 'portal-link@portal-link.app';
+
+/**
+ * A profile with the build installed for good, as a user's install is (not a temporary add-on, which
+ * a restart removes): Firefox's extension proxy file, `extensions/<id>` holding the build's path.
+ * ESR honours `xpinstall.signatures.required: false` for the unsigned build.
+ */
+export function profileWithAddon(build: string = FIREFOX_BUILD): string {
+  const profile = mkdtempSync(join(tmpdir(), 'portal-link-firefox-'));
+  mkdirSync(join(profile, 'extensions'));
+  writeFileSync(join(profile, 'extensions', FIREFOX_ADDON_ID), `${build}\n`);
+  return profile;
+}
+
 export async function launchFirefox(
   server: MockServer,
-  options: { build?: string; language?: string } = {},
+  options: {
+    build?: string;
+    language?: string;
+    /** A profile from profileWithAddon: Firefox starts with the add-on already installed in it. */
+    profile?: string;
+  } = {},
 ): Promise<FirefoxHarness> {
   const executablePath = findFirefox();
   if (!executablePath) throw new Error(FIREFOX_HINT);
@@ -95,6 +116,7 @@ export async function launchFirefox(
     headless: true,
     acceptInsecureCerts: true,
     args: ['--start-debugger-server', String(rdpPort)],
+    ...(options.profile ? { userDataDir: options.profile } : {}),
     env: { ...process.env, LANGUAGE: language.split('-')[0] ?? 'en' },
     extraPrefsFirefox: {
       'network.proxy.type': 1,
@@ -108,6 +130,10 @@ export async function launchFirefox(
       'dom.events.testing.asyncClipboard': true,
       'intl.locale.requested': language,
       'intl.accept_languages': language,
+      // A profile's own add-ons: enabled at start, unsigned allowed (ESR).
+      ...(options.profile
+        ? { 'xpinstall.signatures.required': false, 'extensions.autoDisableScopes': 0, 'extensions.enabledScopes': 15 }
+        : {}),
     },
   });
   const close = async () => {
@@ -120,10 +146,14 @@ export async function launchFirefox(
     // the extension's tabs; this one keeps the window, and Firefox, open.
     const clipboardPage = await driver.newPage();
     await clipboardPage.goto(`${CLIPBOARD_ORIGIN}/`);
-    let addonId = await driver.installExtension(options.build ?? FIREFOX_BUILD);
+    let addonId = options.profile ? FIREFOX_ADDON_ID : await driver.installExtension(options.build ?? FIREFOX_BUILD);
     const rdp = await RdpClient.connect(rdpPort);
     const consoleLines: string[] = [];
-    let targets = await rdp.watchAddon(addonId, (line) => consoleLines.push(line));
+    const watch = () => rdp.watchAddon(addonId, (line) => consoleLines.push(line));
+    // A profile's add-on is listed once Firefox has started it.
+    let targets = options.profile
+      ? await poll('the add-on', () => watch().catch(() => undefined), 20_000)
+      : await watch();
     const extensionTargets = () => [...targets.values()].filter((t) => t.url.startsWith('moz-extension://'));
     const background = () =>
       poll('the background page', () =>
