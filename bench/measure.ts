@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the production build in real Chromium against the local fixtures and mocks.
  * Prints a table, writes bench/results.json, and with --check (BENCH_CHECK=1) fails when a
- * DESIGN.md §6 budget is missed. Every figure is the median of several runs (min/max kept), after a
+ * budget (docs/benchmarks.md) is missed. Every figure is the median of several runs (min/max kept), after a
  * warm-up; budgets are compared on medians, and "caused by the extension" on with-vs-without pairs
  * measured in the same run, alternating, so a busy shared machine moves both sides alike.
  */
@@ -59,7 +59,7 @@ async function rounds<R>(measure: () => Promise<R>, ok: (r: R) => boolean, score
   return { best, all };
 }
 
-// DESIGN.md §6
+// The budgets docs/benchmarks.md lists; change both together.
 const BUDGET = {
   contentScriptGzip: 10 * 1024,
   detection5000Ms: 2,
@@ -467,8 +467,8 @@ async function breakdown(): Promise<Record<string, number>> {
       'offscreen copy round trip': await time(() =>
         chrome.runtime.sendMessage({ target: 'offscreen', type: 'copy', text: 'bench' }),
       ),
-      // The provider request as lib/http.ts makes it (timeout signal, streamed body), vs the raw fetch.
-      'provider fetch as lib/http.ts does it': await time(async () => {
+      // The provider request as lib/background/http.ts makes it (timeout signal, streamed body), vs the raw fetch.
+      'provider fetch as lib/background/http.ts does it': await time(async () => {
         const response = await fetch(
           'https://subscription-admin.appstle.com/api/external/v2/customer-portal-token?email=jane%40example.com',
           {

@@ -1,7 +1,7 @@
 /**
  * The context-menu action: a selected email/id or a mailto: link → the portal link on the clipboard.
  * Side effects (settings, copy) are passed in so the handler is testable without a browser
- * (after bitwarden's context-menu-clicked-handler); feedback is lib/tab-feedback.ts.
+ * (after bitwarden's context-menu-clicked-handler); feedback is lib/background/tab-feedback.ts.
  */
 
 import { parseAnyProviderId } from '../providers';

@@ -1,5 +1,5 @@
 /**
- * Clickjacking guard for the inline button (issue 5): before acting on a click, check that the agent
+ * Clickjacking guard for the inline button: before acting on a click, check that the agent
  * could actually see what they clicked. Pure: the document's hit testing and computed styles are
  * read through `env`, so happy-dom tests can feed it any geometry.
  */

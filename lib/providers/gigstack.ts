@@ -1,6 +1,6 @@
 /**
  * gigstack: POST /v2/clients/customerportal with a Bearer key; the reply carries the portal URL.
- * POST is not idempotent, so it is retried only on 429 with Retry-After (lib/http).
+ * POST is not idempotent, so it is retried only on 429 with Retry-After (lib/background/http.ts).
  */
 
 import { errorForStatus, jsonBody, request } from '../background/http';

@@ -115,7 +115,7 @@ export function maskKey(key: string): string {
 
 /**
  * Settings as the background uses them: the agent's own stores merged with those an administrator
- * pushed by policy (lib/managed-settings.ts), which come first and are read-only.
+ * pushed by policy (lib/settings/managed.ts), which come first and are read-only.
  */
 export type EffectiveSettings = Settings & {
   /** Stores that come from the administrator's policy. */

@@ -1,6 +1,6 @@
 /**
  * Which store serves a helpdesk account. No zod here: the popup uses it on the settings view it gets,
- * and must not load the schema code (DESIGN §6, popup interactive ≤ 150 ms).
+ * and must not load the schema code (the popup must be interactive within 150 ms).
  */
 /** What store resolution needs of a store: saved stores and the views extension pages get both fit. */
 export interface StoreLike {

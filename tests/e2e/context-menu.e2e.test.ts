@@ -1,7 +1,7 @@
 /**
  * The context menu in real Chromium, production build: Playwright can't open native menus, so the
  * extension's own registered listener is fired with `chrome.contextMenus.onClicked.dispatch(info,
- * tab)` from the worker (shared/TESTING.md). A real menu click also grants activeTab; here the grant
+ * tab)` from the worker, which Chromium allows. A real menu click also grants activeTab; here the grant
  * comes from the real toolbar action (support/action.ts), the same grant through the same path.
  */
 import type { Page } from 'playwright-core';
@@ -37,7 +37,7 @@ beforeAll(async () => {
   harness = await launchExtension(server);
 });
 
-// Afterwards: no key, link or token in any console line of the run (DESIGN §6); browser and mocks closed.
+// Afterwards: no key, link or token in any console line of the run; browser and mocks closed.
 finishAfterAll(() => ({ harness, server }));
 
 beforeEach(async () => {

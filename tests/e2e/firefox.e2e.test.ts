@@ -147,14 +147,14 @@ describe('Firefox ESR, production build', () => {
   it('logs no error and never the API key in any console of the extension (whose lines this harness captures)', async () => {
     await firefox.inBackground(() => console.info('portal-link console probe'));
     await expect.poll(() => firefox.consoleLines.some((line) => line.includes('portal-link console probe'))).toBe(true);
-    // e.g. a CSP report for eval: lib/zod.ts keeps zod from probing for it.
+    // e.g. a CSP report for eval: lib/shared/zod.ts keeps zod from probing for it.
     expect(firefox.consoleLines.filter((line) => line.startsWith('error'))).toEqual([]);
     expect(firefox.consoleLines.join('\n')).not.toContain(APPSTLE_KEY);
   });
 });
 
 // Firefox can't fire a real context-menu click for a test (no `onClicked.dispatch` as in Chromium):
-// the e2e build's hook calls the very handler registered for it (DESIGN §5).
+// the e2e build's hook calls the very handler registered for it.
 describe('Firefox ESR, e2e build: the context-menu handler', () => {
   beforeAll(async () => {
     await firefox.reinstall(FIREFOX_E2E_BUILD);

@@ -18,7 +18,7 @@ beforeAll(async () => {
   await harness.setSettings({ stores: [appstleStore()] });
 });
 
-// Afterwards: no key, link or token in any console line of the run (DESIGN §6); browser and mocks closed.
+// Afterwards: no key, link or token in any console line of the run; browser and mocks closed.
 finishAfterAll(() => ({ harness, server }));
 
 beforeEach(() => appstle.reset());

@@ -19,7 +19,7 @@ beforeAll(async () => {
   harness = await launchExtension(server);
 });
 
-// Afterwards: no key, link or token in any console line of the run (DESIGN §6); browser and mocks closed.
+// Afterwards: no key, link or token in any console line of the run; browser and mocks closed.
 finishAfterAll(() => ({ harness, server }));
 
 beforeEach(async () => {

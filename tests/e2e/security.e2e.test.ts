@@ -1,5 +1,5 @@
 /**
- * The page is hostile (DESIGN §3): its own scripts try to make the extension copy, to learn the key,
+ * The page is hostile: its own scripts try to make the extension copy, to learn the key,
  * to get markup rendered, and to trick the agent into clicking a hidden or covered button. None of
  * it may reach the provider or the clipboard; every console stays free of keys and links.
  */

@@ -41,7 +41,7 @@ beforeAll(async () => {
   harness = await launchExtension(server);
 });
 
-// Afterwards: no key, link or token in any console line of the run (DESIGN §6); browser and mocks closed.
+// Afterwards: no key, link or token in any console line of the run; browser and mocks closed.
 finishAfterAll(() => ({ harness, server }));
 
 beforeEach(async () => {
@@ -328,7 +328,7 @@ describe('managed settings', () => {
 /**
  * No test can push a real policy (docs/deployment.md), so this one checks the settings page's
  * rendering of what the background reports for managed stores: the page's get-settings reply is
- * replaced by a view as lib/settings.ts toView builds it for a policy; everything else is real.
+ * replaced by a view as toView (lib/settings/schema.ts) builds it for a policy; everything else is real.
  */
 describe('options page: a managed store', () => {
   const managedView = {

@@ -67,10 +67,8 @@ describe('normalizeEmail', () => {
     expect(normalizeEmail(input)).toBeUndefined();
   });
 
-  // Regression (fixed): lib/customer.ts:20 strips "mailto:" but keeps the rest of the URL, so a mailto link
-  // with headers (what a right-click on `<a href="mailto:…?subject=…">` gives) becomes an "email" with
-  // the query string in it, and percent-encoding is not decoded. The provider is then asked for
-  // "jane@example.com?subject=Order%20123", which no customer has.
+  // A right-click on `<a href="mailto:…?subject=…">` gives the whole URL: the address alone, decoded,
+  // is the customer; "jane@example.com?subject=Order%20123" matches no one.
   it.each([
     ['mailto:jane@example.com?subject=Order%20123', 'jane@example.com'],
     ['mailto:jane@example.com?cc=boss@example.com', 'jane@example.com'],

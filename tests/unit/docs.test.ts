@@ -64,3 +64,30 @@ describe.each(FILES)('%s', (file) => {
     expect(wide).toEqual([]);
   });
 });
+
+/** Text the repository ships: everything a reader or a reviewer of the sources zip sees. */
+function shippedText(dir: string): string[] {
+  const skip = new Set(['node_modules', '.output', '.wxt', '.git', 'screenshots', '.artifacts', '.wrangler']);
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) return skip.has(entry.name) ? [] : shippedText(path);
+    return /\.(ts|tsx|mjs|md|yml|json|css|html)$|^run$/.test(entry.name) && entry.name !== 'package-lock.json'
+      ? [path]
+      : [];
+  });
+}
+
+describe('the repository stands alone', () => {
+  it('cites no document outside it, and no source line numbers (they go stale)', () => {
+    const outside = /\bDESIGN(\.md|\s§)|\bTESTING\.md|\bSTYLE\.md|\.\.\/shared\/[A-Z]|\/work\//;
+    const lineNumber = /\b[\w/-]+\.(ts|tsx|mjs):\d+/;
+    const offending = shippedText('').flatMap((path) =>
+      readFileSync(join(ROOT, path), 'utf8')
+        .split('\n')
+        .flatMap((line, i) =>
+          outside.test(line) || lineNumber.test(line) ? [`${path}:${i + 1}: ${line.trim()}`] : [],
+        ),
+    );
+    expect(offending).toEqual([]);
+  });
+});

@@ -498,10 +498,8 @@ describe('errorForStatus', () => {
     expect(error.context).toEqual({ provider: 'Appstle' });
   });
 
-  // Regression (fixed): lib/background/http.ts:145-152 only looks at the FIRST non-empty candidate (detail, title,
-  // message, error). A problem+json body with a generic title and the real reason in `message`
-  // (the JHipster style Appstle's API is built on) is therefore classified as "bad-request" although
-  // the body says the customer was not found.
+  // Appstle's API (JHipster style) may put a generic title first and the real reason in `message`:
+  // every candidate field is read, not only the first non-empty one.
   it('400 with a generic title and "Customer not found" in message → customer-not-found', () => {
     const body = JSON.stringify({
       type: 'about:blank',

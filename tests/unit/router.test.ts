@@ -450,9 +450,8 @@ describe('router: test-connection', () => {
     expect(JSON.stringify(reply)).not.toContain('typed-key-999999');
   });
 
-  // Regression (fixed): lib/router.ts:84 + lib/settings.ts:117-122 — mergeKeys matches by store id only, so
-  // testing a store whose Provider was just switched from Appstle to gigstack (same id, key field left
-  // empty) sends the saved *Appstle* key to api.gigstack.io in the Authorization header.
+  // Testing a store just switched from Appstle to gigstack (same id, key field left empty) must not
+  // send the saved Appstle key to api.gigstack.io.
   it('switching a store to another provider never sends the old provider key to it', async () => {
     const h = harness({ script: [status(401)] });
     const switched = { ...gigstackB, id: 'a', apiKey: '', helpdeskHosts: ['acme.zendesk.com'] };

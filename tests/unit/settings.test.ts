@@ -157,10 +157,8 @@ describe('storeSchema: invalid stores', () => {
     expect(result.error?.issues.map((i) => i.message)).toContain('Use a host name such as acme.zendesk.com');
   });
 
-  // BUG (reported, minor): lib/settings.ts:28 — a blank Store domain ("  ") is rejected, because
-  // hostName trims it to "" and then fails its regex, while the z.literal('') branch sees the untrimmed
-  // value. An empty domain is accepted and means "use the token's shop"; a blank one should too
-  // (a blank Team, by contrast, is accepted and trimmed to "").
+  // An empty Store domain means "use the token's shop"; a blank one must mean the same (a blank
+  // Team is trimmed to "" too), not fail the host-name check.
   it('a blank store domain is treated like an empty one', () => {
     expect(storeSchema.parse(rawAppstle({ storeDomain: '   ' }))).toMatchObject({ storeDomain: '' });
   });
@@ -379,10 +377,8 @@ describe('mergeKeys', () => {
     expect(merged.stores.map((s) => s.id)).toEqual(['b']);
   });
 
-  // Regression (fixed): lib/settings.ts:117-122 matches saved keys by store id only. When an admin switches
-  // an existing store's Provider (same id) and leaves the key field empty, the saved Appstle key is
-  // kept on what is now a gigstack store, and is then sent to api.gigstack.io as a Bearer token
-  // (see router.test.ts). A key must only be carried over to a store of the same provider.
+  // A store whose Provider is switched (same id, key field left empty) must not keep the other
+  // provider's key: it would be sent to the new provider (see router.test.ts).
   it('a store whose provider changed does not inherit the other provider key', () => {
     const merged = mergeKeys({ stores: [gigstackStore({ id: 'a', apiKey: '' })] }, saved);
     expect(merged.stores[0]?.provider).toBe('gigstack');

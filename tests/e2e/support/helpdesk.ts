@@ -44,7 +44,7 @@ export async function tabIdOf(harness: Harness, page: Page): Promise<number> {
 
 /**
  * Presses the shortcut as far as a test can: fires the browser's real `commands.onCommand` event
- * with that tab (Chromium calls the extension's registered listeners; TESTING.md).
+ * with that tab (Chromium calls the extension's registered listeners).
  */
 export async function pressShortcut(harness: Harness, page: Page, name = 'copy-portal-link'): Promise<void> {
   const tabId = await tabIdOf(harness, page);

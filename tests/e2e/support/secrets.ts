@@ -1,5 +1,5 @@
 /**
- * "No secret in any log" (DESIGN §6): API keys, and anything shaped like an issued portal link or
+ * "No secret in any log": API keys, and anything shaped like an issued portal link or
  * token, must never appear in a console line of any context the harness watched.
  */
 import { afterAll, expect } from 'vitest';
