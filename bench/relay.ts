@@ -60,6 +60,14 @@ try {
     if (r.status !== 200) throw new Error(`relay: ${r.status}`);
     return performance.now() - started;
   };
+  // The local dev server's own round trip (wrangler's proxy in front of workerd), on a route that
+  // does nothing: the floor under every relay request here, which a deployed relay does not have.
+  const floor = async () => {
+    const started = performance.now();
+    const r = await fetch(`${relay.url}/nothing-here`);
+    await r.text();
+    return performance.now() - started;
+  };
   // Warm-up: the first requests compile code and open the local database.
   for (let i = 0; i < 5; i++) {
     await direct();
@@ -67,18 +75,23 @@ try {
   }
   const d: number[] = [];
   const v: number[] = [];
+  const f: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     d.push(await direct());
     v.push(await viaRelay(i + 5));
+    f.push(await floor());
   }
   const sd = summarize(d);
   const sv = summarize(v);
+  const sf = summarize(f);
   console.log(`rounds: ${ROUNDS} (${AGENTS} agents)`);
   console.log(`direct Appstle call   median ${sd.median} ms  p95 ${sd.p95} ms`);
   console.log(`through the relay     median ${sv.median} ms  p95 ${sv.p95} ms`);
   console.log(
     `relay adds            median ${(sv.median - sd.median).toFixed(2)} ms  p95 ${(sv.p95 - sd.p95).toFixed(2)} ms`,
   );
+  console.log(`dev server floor      median ${sf.median} ms  p95 ${sf.p95} ms (an empty route through wrangler dev)`);
+  console.log(`relay's own work      median ${(sv.median - sd.median - sf.median).toFixed(2)} ms (adds − floor)`);
 } finally {
   await relay.stop();
   await appstle.close();

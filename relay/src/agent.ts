@@ -193,11 +193,22 @@ agentRoutes.post('/links', async (c) => {
   const parsed = linkRequest.safeParse(body);
   if (!parsed.success) return refused(400, 'invalid-request');
   const request = parsed.data;
-  // A key that does not open (KEYS_SECRET changed without a reseal) fails closed, audited.
-  const store = await loadStore(c.env, request.storeId).catch(() => null);
+  if (auth.agent.stores && !auth.agent.stores.includes(request.storeId)) return refused(403, 'store-forbidden');
+
+  // The store and the agent's limit are looked up together (two round trips become one); every
+  // request past this point counts against the limit, whatever its outcome.
+  const limiter = c.env.LIMITER.get(c.env.LIMITER.idFromName(`agent:${auth.agent.email}`));
+  const [store, limit] = await Promise.all([
+    // A key that does not open (KEYS_SECRET changed without a reseal) fails closed, audited.
+    loadStore(c.env, request.storeId).catch(() => null),
+    limiter.take([
+      { windowS: 60, max: intVar(c.env.LIMIT_PER_MINUTE, 30) },
+      { windowS: 86_400, max: intVar(c.env.LIMIT_PER_DAY, 500) },
+    ]),
+  ]);
   if (store === null) return refused(500, 'store-key-unreadable');
   if (!store) return refused(404, 'unknown-store');
-  if (auth.agent.stores && !auth.agent.stores.includes(store.id)) return refused(403, 'store-forbidden');
+  if (!limit.ok) return refused(429, 'rate-limited', limit.retryAfterS);
 
   const customer =
     'email' in request.customer
@@ -211,13 +222,6 @@ agentRoutes.post('/links', async (c) => {
   if (request.action === 'email' && (store.provider !== 'appstle' || query.kind !== 'email')) {
     return refused(400, 'email-unsupported');
   }
-
-  const limiter = c.env.LIMITER.get(c.env.LIMITER.idFromName(`agent:${auth.agent.email}`));
-  const limit = await limiter.take([
-    { windowS: 60, max: intVar(c.env.LIMIT_PER_MINUTE, 30) },
-    { windowS: 86_400, max: intVar(c.env.LIMIT_PER_DAY, 500) },
-  ]);
-  if (!limit.ok) return refused(429, 'rate-limited', limit.retryAfterS);
 
   // Write-ahead: no row, no provider call.
   let auditId: number;

@@ -93,12 +93,18 @@ describe('POST /v1/links', () => {
     const forbidden = await call('/v1/links', { token: ana.accessToken, body: copy('other') });
     expect(forbidden.status).toBe(403);
     expect(forbidden.json).toEqual({ error: { code: 'store-forbidden' } });
-    const unknown = await call('/v1/links', { token: ana.accessToken, body: copy('nope') });
+    // A restricted agent learns nothing about other stores, not even whether they exist.
+    const probe = await call('/v1/links', { token: ana.accessToken, body: copy('nope') });
+    expect(probe.json).toEqual({ error: { code: 'store-forbidden' } });
+    const bob = await signIn('bob@acme.test');
+    const unknown = await call('/v1/links', { token: bob.accessToken, body: copy('nope') });
     expect(unknown.status).toBe(404);
+    expect(unknown.json).toEqual({ error: { code: 'unknown-store' } });
     expect(spy).not.toHaveBeenCalled();
-    expect((await audit()).map((r) => [r.store, r.outcome])).toEqual([
-      ['other', 'store-forbidden'],
-      ['nope', 'unknown-store'],
+    expect((await audit()).map((r) => [r.agent, r.store, r.outcome])).toEqual([
+      ['ana@acme.test', 'other', 'store-forbidden'],
+      ['ana@acme.test', 'nope', 'store-forbidden'],
+      ['bob@acme.test', 'nope', 'unknown-store'],
     ]);
   });
 
