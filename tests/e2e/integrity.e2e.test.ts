@@ -55,7 +55,14 @@ describe('settings integrity', () => {
     await options.close();
   });
 
-  it('keys are stored in storage.local only, never storage.sync', async () => {
+  it('a key saved in the settings page is stored in storage.local only, never storage.sync', async () => {
+    await harness.setSettings({ stores: [] });
+    const options = await harness.open('options.html');
+    await options.getByLabel('API key').fill(APPSTLE_KEY);
+    await options.getByLabel('Store domain').fill(SHOP);
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => options.getByRole('status').textContent()).toMatch(/saved/i);
+    await options.close();
     const worker = await harness.currentWorker();
     const areas = await worker.evaluate(async () => {
       const { chrome } = globalThis as unknown as ChromeGlobal;

@@ -12,8 +12,11 @@ describe('locales', async () => {
     expect([...esKeys.keys()].sort()).toEqual([...enKeys.keys()].sort());
   });
 
-  it.each([...enKeys.keys()])('%s: same substitutions', (key) => {
-    expect(esKeys.get(key)?.substitutions).toBe(enKeys.get(key)?.substitutions);
+  it('every message has the same substitutions in both', () => {
+    const differ = [...enKeys.keys()].filter(
+      (key) => esKeys.get(key)?.substitutions !== enKeys.get(key)?.substitutions,
+    );
+    expect(differ).toEqual([]);
   });
 
   it('Spanish words where the contracts have English ones', () => {
