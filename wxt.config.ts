@@ -39,7 +39,15 @@ export default defineConfig({
         suggested_key: { default: 'Alt+Shift+L' },
         description: '__MSG_commandCopy__',
       },
+      'insert-portal-link': {
+        suggested_key: { default: 'Alt+Shift+I' },
+        description: '__MSG_commandInsert__',
+      },
     },
+    // The main-world half of "Insert into reply" (the editor objects live only there), for helpdesk pages only.
+    web_accessible_resources: [
+      { resources: ['composer-insert.js'], matches: ['https://*.zendesk.com/*', 'https://*.gorgias.com/*'] },
+    ],
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

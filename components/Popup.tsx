@@ -1,16 +1,41 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { DetectedCustomerCard, useDetectedCustomer } from '@/components/DetectedCustomer';
-import { hasLookup, toCustomerRef } from '@/lib/helpdesks/detected';
+import { hasLookup, TAB_INSERT, type TabCopyReply, toCustomerRef } from '@/lib/helpdesks/detected';
+import type { SettingsView } from '@/lib/settings/schema';
+import { resolveStore } from '@/lib/settings/store-resolution';
+import { ticketTabId } from '@/lib/shared/active-ticket';
 import { requestCopy } from '@/lib/shared/copy-here';
 import type { ErrorInfo } from '@/lib/shared/errors';
 import { formatExpiry } from '@/lib/shared/expiry';
 import { t } from '@/lib/shared/i18n';
-import type { CopyResult } from '@/lib/shared/messages';
+import type { CopyResult, EmailResult } from '@/lib/shared/messages';
 import { sendRequest } from '@/lib/shared/messaging-client';
 import { activeTabHost, StorePicker } from './StorePicker';
 
-type Outcome = { kind: 'copied'; result: CopyResult } | { kind: 'error'; error: ErrorInfo } | undefined;
+type Outcome =
+  | { kind: 'copied'; result: CopyResult }
+  | { kind: 'done'; text: string }
+  | { kind: 'error'; error: ErrorInfo }
+  | undefined;
+
+const tabDeps = {
+  currentTab: () => browser.tabs.getCurrent(),
+  tabsOfCurrentWindow: () => browser.tabs.query({ currentWindow: true }),
+};
+
+/** Whether the store the popup would use (picked, else the tab's mapped one, else the default) can email (Appstle). */
+function useCanEmail(storeId: string | undefined, tabHost: Promise<string | undefined>): boolean {
+  const [settings, setSettings] = useState<SettingsView>();
+  const [host, setHost] = useState<string>();
+  useEffect(() => {
+    void sendRequest<{ settings: SettingsView }>({ type: 'get-settings' }).then((r) => r.ok && setSettings(r.settings));
+    void tabHost.then(setHost);
+  }, [tabHost]);
+  if (!settings) return false;
+  const store = storeId ? settings.stores.find((s) => s.id === storeId) : resolveStore(settings, host);
+  return store?.provider === 'appstle';
+}
 
 /** Errors whose next step is in Settings get a button that goes there. */
 const SETTINGS_ERRORS = new Set(['no-store', 'key-missing', 'key-rejected', 'settings-invalid', 'relay-signed-out']);
@@ -23,21 +48,57 @@ export function Popup() {
   const [storeId, setStoreId] = useState<string>();
   // Asked once, at once: a click before the Store picker has loaded still goes to the tab's store.
   const [tabHost] = useState(activeTabHost);
+  const onStore = useCallback((id: string | undefined) => setStoreId(id), []);
+  const canEmail = useCanEmail(storeId, tabHost);
+  // An empty field means the customer detected on the ticket; typed text overrides it.
+  const target = () => (customer.trim() === '' && hasLookup(detected) ? toCustomerRef(detected) : customer);
 
-  async function copy(event: FormEvent) {
-    event.preventDefault();
+  async function act(work: () => Promise<Outcome>) {
     setBusy(true);
     setOutcome(undefined);
-    // An empty field means the customer detected on the ticket; typed text overrides it.
-    const target = customer.trim() === '' && hasLookup(detected) ? toCustomerRef(detected) : customer;
-    const reply = await requestCopy((request) => sendRequest<CopyResult>(request), {
-      type: 'copy-portal-link',
-      customer: target,
-      storeId,
-      tabHost: await tabHost,
-    });
-    setOutcome(reply.ok ? { kind: 'copied', result: reply } : { kind: 'error', error: reply.error });
+    setOutcome(await work());
     setBusy(false);
+  }
+
+  function copy(event: FormEvent) {
+    event.preventDefault();
+    void act(async () => {
+      const reply = await requestCopy((request) => sendRequest<CopyResult>(request), {
+        type: 'copy-portal-link',
+        customer: target(),
+        storeId,
+        tabHost: await tabHost,
+      });
+      return reply.ok ? { kind: 'copied', result: reply } : { kind: 'error', error: reply.error };
+    });
+  }
+
+  function email() {
+    void act(async () => {
+      const reply = await sendRequest<EmailResult>({
+        type: 'email-portal-link',
+        customer: target(),
+        storeId,
+        tabHost: await tabHost,
+      });
+      return reply.ok ? { kind: 'done', text: t('emailedToast', [reply.to]) } : { kind: 'error', error: reply.error };
+    });
+  }
+
+  /** The ticket's own content script inserts (it owns the composer), for the customer it detected. */
+  function insert() {
+    void act(async () => {
+      const tabId = await ticketTabId(tabDeps).catch(() => undefined);
+      const reply = (
+        tabId === undefined
+          ? undefined
+          : await browser.tabs.sendMessage(tabId, { type: TAB_INSERT }, { frameId: 0 }).catch(() => undefined)
+      ) as TabCopyReply | undefined;
+      if (reply?.handled !== true)
+        return { kind: 'error', error: { code: 'no-customer', message: t('errors.noCustomer') } };
+      const text = typeof reply.message === 'string' ? reply.message : '';
+      return reply.ok ? { kind: 'done', text } : { kind: 'error', error: { code: 'internal', message: text } };
+    });
   }
 
   return (
@@ -45,7 +106,7 @@ export function Popup() {
       <h1>{t('extName')}</h1>
       {detected && <DetectedCustomerCard customer={detected} />}
       <form onSubmit={copy}>
-        <StorePicker value={storeId} onChange={setStoreId} tabHost={tabHost} />
+        <StorePicker value={storeId} onChange={onStore} tabHost={tabHost} />
         <label htmlFor="customer">{t('popup.customer')}</label>
         <input
           id="customer"
@@ -55,19 +116,32 @@ export function Popup() {
           spellCheck={false}
           placeholder={t('popup.customerPlaceholder')}
         />
-        <button type="submit" disabled={busy}>
-          {busy ? t('popup.copying') : t('popup.copy')}
-        </button>
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? t('popup.copying') : t('popup.copy')}
+          </button>
+          {canEmail && (
+            <button type="button" className="secondary" disabled={busy} onClick={email}>
+              {t('popup.email')}
+            </button>
+          )}
+          {detected && (
+            <button type="button" className="secondary" disabled={busy} onClick={insert}>
+              {t('popup.insert')}
+            </button>
+          )}
+        </div>
       </form>
       <div role="status">
         {outcome?.kind === 'copied' && (
           <>
-            <strong>{t('copied')}</strong> · {formatExpiry(outcome.result.expiresAt)}
+            <strong>{t('copiedToast', [outcome.result.customer, formatExpiry(outcome.result.expiresAt)])}</strong>
             {outcome.result.cached ? ` ${t('popup.reused')}` : ''}
             <br />
             <span className="link">{outcome.result.url}</span>
           </>
         )}
+        {outcome?.kind === 'done' && outcome.text}
       </div>
       <div role="alert">
         {outcome?.kind === 'error' && (

@@ -4,7 +4,13 @@ import { handleCommand } from '@/lib/background/command';
 import { handleMenuClick, type MenuClick, menuInstaller } from '@/lib/background/context-menu';
 import { backgroundDeps, feedbackDeps } from '@/lib/background/deps';
 import { linkContext } from '@/lib/background/relay';
-import { copyPortalLink, createRouter, loadEffectiveSettings, policyChanged } from '@/lib/background/router';
+import {
+  copyPortalLink,
+  createRouter,
+  loadEffectiveSettings,
+  policyChanged,
+  sendPortalLinkEmail,
+} from '@/lib/background/router';
 import { reportOutcome } from '@/lib/background/tab-feedback';
 
 export default defineBackground(() => {
@@ -20,6 +26,7 @@ export default defineBackground(() => {
         loadSettings: () => loadEffectiveSettings(deps),
         copy: (store, customer) =>
           copyPortalLink(deps, store, customer, { context: linkContext(info.pageUrl ?? tab?.url) }),
+        email: (store, customer) => sendPortalLinkEmail(deps, store, customer),
       });
       const channel = await reportOutcome(outcome, tab?.id, feedback);
       return { ...outcome, channel };

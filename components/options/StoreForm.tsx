@@ -108,7 +108,7 @@ export function StoreForm(props: {
       )}
 
       {visibleFields(draft).map((field) => (
-        <Field key={field.key} id={field.inputId} label={field.label()} error={errors[field.key]}>
+        <Field key={field.key} id={field.inputId} label={field.label()} hint={field.hint?.()} error={errors[field.key]}>
           {(a11y) =>
             field.options ? (
               <select

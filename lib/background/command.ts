@@ -1,13 +1,16 @@
 /**
- * The keyboard shortcut: ask the ticket tab's content script to copy (it shows the busy button and
- * the toast). Where no content script answers, say "No customer detected on this page" on the
+ * The keyboard shortcuts: ask the ticket tab's content script to copy, or to insert the link into
+ * the reply (it shows the busy button and the toast). Where no content script answers, say "No customer detected on this page" on the
  * action badge. Side effects are passed in so this is testable without a browser.
  */
 
-import { TAB_COPY, type TabCopyReply, type TabMessage } from '../helpdesks/detected';
+import { TAB_COPY, TAB_INSERT, type TabCopyReply, type TabMessage } from '../helpdesks/detected';
 import { type ErrorInfo, errorInfo, PortalLinkError } from '../shared/errors';
 
 export const COMMAND_COPY = 'copy-portal-link';
+export const COMMAND_INSERT = 'insert-portal-link';
+
+const TAB_MESSAGES: Record<string, TabMessage['type']> = { [COMMAND_COPY]: TAB_COPY, [COMMAND_INSERT]: TAB_INSERT };
 
 export type CommandOutcome = { ok: true; shownInPage: true } | { ok: false; shownInPage: boolean; error?: ErrorInfo };
 
@@ -34,10 +37,11 @@ export async function handleCommand(
   tab: { id?: number } | undefined,
   deps: CommandDeps,
 ): Promise<CommandOutcome | undefined> {
-  if (name !== COMMAND_COPY) return undefined;
+  const type = TAB_MESSAGES[name];
+  if (!type) return undefined;
   const tabId = (tab?.id !== undefined && tab.id >= 0 ? tab : await deps.activeTab().catch(() => undefined))?.id;
   const reply =
-    tabId === undefined ? undefined : await deps.sendToTab(tabId, { type: TAB_COPY }).catch(() => undefined);
+    tabId === undefined ? undefined : await deps.sendToTab(tabId, { type } as TabMessage).catch(() => undefined);
   if (isCopyReply(reply)) return reply.ok ? { ok: true, shownInPage: true } : { ok: false, shownInPage: true };
   const error = errorInfo(new PortalLinkError('no-customer'));
   await deps.report(tabId, { ok: false, error }).catch(() => undefined);

@@ -9,10 +9,11 @@ import { hostOfUrl, resolveStore, type Settings, type Store } from '../settings/
 import { mailtoAddress, parseCustomerInput } from '../shared/customer';
 import { type ErrorInfo, errorInfo, PortalLinkError } from '../shared/errors';
 import { t } from '../shared/i18n';
-import type { CopyResult } from '../shared/messages';
+import type { CopyResult, EmailResult } from '../shared/messages';
 
 export const MENU_SELECTION = 'copy-portal-link-selection';
 export const MENU_MAILTO = 'copy-portal-link-mailto';
+export const MENU_EMAIL = 'email-portal-link-selection';
 
 export const menuItems: {
   id: string;
@@ -22,6 +23,7 @@ export const menuItems: {
 }[] = [
   { id: MENU_SELECTION, title: t('menu.selection'), contexts: ['selection'] },
   { id: MENU_MAILTO, title: t('menu.mailto'), contexts: ['link'], targetUrlPatterns: ['mailto:*'] },
+  { id: MENU_EMAIL, title: t('menu.email'), contexts: ['selection'] },
 ];
 
 export interface MenusApi {
@@ -90,15 +92,17 @@ export function selectionCustomer(selection: string | undefined): string | undef
 /** What the agent pointed at, as text for the link service to parse. */
 export function customerFromMenuClick(info: MenuClick): string | undefined {
   if (info.menuItemId === MENU_MAILTO) return info.linkUrl ? mailtoAddress(info.linkUrl) : undefined;
-  if (info.menuItemId === MENU_SELECTION) return selectionCustomer(info.selectionText);
+  if (info.menuItemId === MENU_SELECTION || info.menuItemId === MENU_EMAIL)
+    return selectionCustomer(info.selectionText);
   return undefined;
 }
 
-export type MenuOutcome = { ok: true; result: CopyResult } | { ok: false; error: ErrorInfo };
+export type MenuOutcome = { ok: true; result: CopyResult | EmailResult } | { ok: false; error: ErrorInfo };
 
 export interface MenuDeps {
   loadSettings(): Promise<Settings>;
   copy(store: Store | undefined, customer: string): Promise<CopyResult>;
+  email(store: Store | undefined, customer: string): Promise<EmailResult>;
 }
 
 /**
@@ -116,7 +120,9 @@ export async function handleMenuClick(
     if (!customer || !parseCustomerInput(customer, parseAnyProviderId)) throw new PortalLinkError('invalid-customer');
     const settings = await deps.loadSettings();
     const store = resolveStore(settings, hostOfUrl(info.pageUrl ?? tabUrl));
-    return { ok: true, result: await deps.copy(store, customer) };
+    const result =
+      info.menuItemId === MENU_EMAIL ? await deps.email(store, customer) : await deps.copy(store, customer);
+    return { ok: true, result };
   } catch (error) {
     return { ok: false, error: errorInfo(error) };
   }

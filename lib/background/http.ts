@@ -21,6 +21,8 @@ export interface HttpRequest {
   body?: string;
   /** Retry 5xx too (idempotent requests only). 429 with Retry-After is always retryable. */
   idempotent: boolean;
+  /** A request with effects outside (it sends mail): one attempt, whatever the answer. */
+  once?: boolean;
   provider: string;
 }
 
@@ -114,7 +116,7 @@ export async function request(req: HttpRequest, deps: HttpDeps): Promise<HttpRes
     }
 
     const { status } = response;
-    const retryable = status === 429 || (status >= 500 && req.idempotent);
+    const retryable = !req.once && (status === 429 || (status >= 500 && req.idempotent));
     if (!retryable) return response;
 
     const retryAfterS = parseRetryAfter(response.headers.get('retry-after'), deps.now());

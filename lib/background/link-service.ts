@@ -9,6 +9,7 @@ import type { Store } from '../settings/schema';
 import {
   type CustomerQuery,
   type CustomerRef,
+  normalizeEmail,
   parseCustomerInput,
   pickShopifyId,
   preferredQuery,
@@ -37,6 +38,8 @@ export interface LinkCache {
 
 export interface IssuedLink extends PortalLink {
   cached: boolean;
+  /** Whom the link is for, as confirmations name them: the email used, else the customer id. */
+  customer: string;
 }
 
 const cachedLink = z.object({ url: z.string().url(), expiresAt: z.number(), issuedAt: z.number() });
@@ -98,14 +101,51 @@ export async function getPortalLink(
   const hit = cachedLink.safeParse(await deps.cache.get(key));
   const now = deps.http.now();
   if (hit.success && now - hit.data.issuedAt < REUSE_WINDOW_MS && hit.data.expiresAt - now > REUSE_WINDOW_MS) {
-    return { url: hit.data.url, expiresAt: hit.data.expiresAt, cached: true };
+    return { url: hit.data.url, expiresAt: hit.data.expiresAt, cached: true, customer: customerLabel(query, customer) };
   }
   const link = await provider.issueLink(store, query, deps.http);
   // Not awaited: the agent's clipboard shouldn't wait for storage; a lost write is only a cache miss.
   deps.cache
     .set(key, { url: link.url, expiresAt: link.expiresAt, issuedAt: deps.http.now() }, generation)
     .catch(() => undefined);
-  return { ...link, cached: false };
+  return { ...link, cached: false, customer: customerLabel(query, customer) };
+}
+
+/**
+ * The customer as a confirmation names them: the email the lookup used, else the email the helpdesk
+ * showed for the person looked up by id, else the id itself.
+ */
+export function customerLabel(query: CustomerQuery, customer: string | CustomerRef): string {
+  if (query.kind === 'email') return query.email;
+  const email = typeof customer === 'string' ? undefined : customer.email && normalizeEmail(customer.email);
+  return email || query.id;
+}
+
+/**
+ * Has the provider email the customer their own link. It needs an email address (a customer known
+ * only by id can't be emailed); the request is sent once, never retried, and nothing is cached.
+ */
+export async function emailPortalLink(
+  store: Store,
+  customer: string | CustomerRef,
+  http: HttpDeps,
+): Promise<{ to: string }> {
+  const provider = providerFor(store);
+  const { emailLink } = provider;
+  if (!emailLink) throw new PortalLinkError('email-unsupported', { provider: provider.shortName });
+  const typed = typeof customer === 'string' ? parseCustomerInput(customer, provider.parseId) : undefined;
+  if (typeof customer === 'string' && !typed) {
+    throw new PortalLinkError('invalid-customer', { provider: provider.shortName });
+  }
+  const email =
+    typed?.kind === 'email'
+      ? typed.email
+      : typeof customer === 'string'
+        ? undefined
+        : normalizeEmail(customer.email ?? '');
+  if (!email) throw new PortalLinkError('email-needed', { provider: provider.shortName });
+  await emailLink.call(provider, store, email, http);
+  return { to: email };
 }
 
 /** Whether a key works: a lookup of nobody answers 400/404 with a good key and 401/403 with a bad one. */

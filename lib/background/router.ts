@@ -18,16 +18,25 @@ import {
   toView,
 } from '../settings/schema';
 import { errorInfo, PortalLinkError } from '../shared/errors';
+import { t } from '../shared/i18n';
 import {
   allowedSenders,
   type CopyResult,
   classifySender,
+  type EmailResult,
   type Reply,
   requestSchema,
   type SenderLike,
 } from '../shared/messages';
 import type { HttpDeps } from './http';
-import { getPortalLink, type LinkCache, resolveQuery, testConnection } from './link-service';
+import {
+  customerLabel,
+  emailPortalLink,
+  getPortalLink,
+  type LinkCache,
+  resolveQuery,
+  testConnection,
+} from './link-service';
 import { type LinkContext, linkContext, type RelayClient } from './relay';
 
 export interface RouterDeps {
@@ -65,15 +74,47 @@ export async function copyPortalLink(
   options: { context?: LinkContext; copyHere?: boolean } = {},
 ): Promise<CopyResult> {
   if (!store) throw new PortalLinkError('no-store');
-  // A relay store's link comes from the relay every time (never cached): each copy is audited there,
-  // and an agent removed by the administrator gets nothing more.
-  const link =
-    isRelayStoreId(store.id) && deps.relay
-      ? { ...(await deps.relay.issueLink(store.id, resolveQuery(store, customer), options.context)), cached: false }
-      : await getPortalLink(store, customer, deps);
+  const link = await issuePortalLink(deps, store, customer, options.context);
   // The sender writes it itself when it can (lib/shared/copy-here.ts); otherwise we do.
   if (!options.copyHere) await deps.copy(link.url);
-  return { url: link.url, expiresAt: link.expiresAt, cached: link.cached, storeName: store.name };
+  return link;
+}
+
+/** Issue (or reuse) the link without copying it: the content script inserts it into the reply. */
+export async function issuePortalLink(
+  deps: Pick<RouterDeps, 'http' | 'cache' | 'relay'>,
+  store: Store | undefined,
+  customer: Parameters<typeof getPortalLink>[1],
+  context?: LinkContext,
+): Promise<CopyResult> {
+  if (!store) throw new PortalLinkError('no-store');
+  // A relay store's link comes from the relay every time (never cached): each copy is audited there,
+  // and an agent removed by the administrator gets nothing more.
+  const query = resolveQuery(store, customer);
+  const link =
+    isRelayStoreId(store.id) && deps.relay
+      ? { ...(await deps.relay.issueLink(store.id, query, context)), cached: false }
+      : await getPortalLink(store, customer, deps);
+  return {
+    url: link.url,
+    expiresAt: link.expiresAt,
+    cached: link.cached,
+    storeName: store.name,
+    customer: customerLabel(query, customer),
+  };
+}
+
+/** Appstle emails the customer their link: one request, never retried, nothing copied. */
+export async function sendPortalLinkEmail(
+  deps: Pick<RouterDeps, 'http'>,
+  store: Store | undefined,
+  customer: Parameters<typeof getPortalLink>[1],
+): Promise<EmailResult> {
+  if (!store) throw new PortalLinkError('no-store');
+  // The relay holds no email action for the extension yet: a relay store says so instead.
+  if (isRelayStoreId(store.id)) throw new PortalLinkError('email-unsupported', { provider: t('relay.name') });
+  const { to } = await emailPortalLink(store, customer, deps.http);
+  return { to, storeName: store.name };
 }
 
 /** How long get-settings waits for a policy read: past this, "still loading" is worth saying. */
@@ -112,26 +153,38 @@ export function createRouter(deps: RouterDeps) {
       const request = parsed.data;
       if (!allowedSenders[request.type].includes(senderClass)) throw new PortalLinkError('forbidden-sender');
 
+      // A content script never picks the store: its helpdesk host does. A page picks one, or names
+      // the tab it was opened on.
+      const storeFor = async (storeId?: string, tabHost?: string) => {
+        const settings = await loadEffectiveSettings(deps);
+        if (senderClass !== 'extension-page') return resolveStore(settings, hostOf(sender));
+        return storeId ? settings.stores.find((s) => s.id === storeId) : resolveStore(settings, tabHost);
+      };
       switch (request.type) {
         case 'copy-portal-link': {
-          const settings = await loadEffectiveSettings(deps);
-          // A content script never picks the store: its helpdesk host does. A page picks one, or
-          // names the tab it was opened on.
-          const store =
-            senderClass === 'extension-page'
-              ? request.storeId
-                ? settings.stores.find((s) => s.id === request.storeId)
-                : resolveStore(settings, request.tabHost)
-              : resolveStore(settings, hostOf(sender));
           // For the relay's audit: the ticket the copy came from (content script), or the tab's helpdesk.
           const context =
             senderClass === 'helpdesk-content-script'
               ? linkContext(sender.url ?? sender.tab?.url)
               : linkContext(request.tabHost ? `https://${request.tabHost}/` : undefined);
+          const store = await storeFor(request.storeId, request.tabHost);
           return {
             ok: true,
             ...(await copyPortalLink(deps, store, request.customer, { context, copyHere: request.copyHere })),
           };
+        }
+        case 'get-portal-link': {
+          const context = linkContext(sender.url ?? sender.tab?.url);
+          return { ok: true, ...(await issuePortalLink(deps, await storeFor(), request.customer, context)) };
+        }
+        case 'email-portal-link':
+          return {
+            ok: true,
+            ...(await sendPortalLinkEmail(deps, await storeFor(request.storeId, request.tabHost), request.customer)),
+          };
+        case 'get-actions': {
+          const store = await storeFor().catch(() => undefined);
+          return { ok: true, canEmail: !!store && !isRelayStoreId(store.id) && !!providerFor(store).emailLink };
         }
         case 'get-settings': {
           // A page shows the agent's stores at once; a policy still loading is shown as such (and

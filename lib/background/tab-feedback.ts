@@ -6,10 +6,10 @@
 import type { ErrorInfo } from '../shared/errors';
 import { formatExpiry } from '../shared/expiry';
 import { t } from '../shared/i18n';
-import type { CopyResult } from '../shared/messages';
+import type { CopyResult, EmailResult } from '../shared/messages';
 import type { PageToast } from './page-toast';
 
-export type Outcome = { ok: true; result: CopyResult } | { ok: false; error: ErrorInfo };
+export type Outcome = { ok: true; result: CopyResult | EmailResult } | { ok: false; error: ErrorInfo };
 
 export interface Badge {
   text: '✓' | '!' | '';
@@ -27,15 +27,22 @@ export interface FeedbackDeps {
 
 export type FeedbackChannel = 'toast' | 'badge' | 'badge+notification';
 
+/** What a success says; it names the customer (the address actually used, whatever a mailto: link showed). */
+export function confirmation(result: CopyResult | EmailResult, now: number = Date.now()): string {
+  return 'to' in result
+    ? t('emailedToast', [result.to])
+    : t('copiedToast', [result.customer, formatExpiry(result.expiresAt, now)]);
+}
+
 export function toastFor(outcome: Outcome, now: number = Date.now()): PageToast {
   return outcome.ok
-    ? { role: 'status', text: t('copiedToast', [formatExpiry(outcome.result.expiresAt, now)]) }
+    ? { role: 'status', text: confirmation(outcome.result, now) }
     : { role: 'alert', text: outcome.error.message };
 }
 
-export function badgeFor(outcome: Outcome): Badge {
+export function badgeFor(outcome: Outcome, now: number = Date.now()): Badge {
   return outcome.ok
-    ? { text: '✓', color: '#2b8a3e', title: t('badgeCopied', [outcome.result.storeName]) }
+    ? { text: '✓', color: '#2b8a3e', title: confirmation(outcome.result, now) }
     : { text: '!', color: '#c92a2a', title: outcome.error.message };
 }
 
@@ -55,7 +62,9 @@ export async function reportOutcome(
       return 'toast';
     }
   }
-  await deps.setBadge(tabId !== undefined && tabId >= 0 ? tabId : undefined, badgeFor(outcome)).catch(() => undefined);
+  await deps
+    .setBadge(tabId !== undefined && tabId >= 0 ? tabId : undefined, badgeFor(outcome, deps.now?.()))
+    .catch(() => undefined);
   if (outcome.ok) return 'badge';
   await deps.notify(outcome.error.message).catch(() => undefined);
   return 'badge+notification';

@@ -15,11 +15,13 @@
  * `pageWatcher` (the observer), `coalescer` (the timer), `measure` (the timeline entry).
  */
 import { browser } from 'wxt/browser';
+import { findComposer } from '../helpdesks/composers';
 import {
   DETECT_MEASURE,
   hasLookup,
   TAB_COPY,
   TAB_GET_CUSTOMER,
+  TAB_INSERT,
   type TabCopyReply,
   type TabMessage,
   toCustomerRef,
@@ -29,10 +31,14 @@ import { requestCopy } from '../shared/copy-here';
 import { errorInfo, PortalLinkError } from '../shared/errors';
 import { formatExpiry } from '../shared/expiry';
 import { t } from '../shared/i18n';
-import type { CopyResult, Reply, Request } from '../shared/messages';
+import type { ActionsResult, CopyResult, EmailResult, Reply, Request } from '../shared/messages';
 import { sendRequest } from '../shared/messaging-client';
 import { type ClickProblem, clickProblem, documentEnv } from './clickable';
-import { type ButtonClick, createInlineUi, type InlineUi, removeStaleUi } from './ui';
+import { type ComposerBridge, composerBridge, isEditable } from './composer';
+import { type ButtonClick, createInlineUi, type InlineUi, type MenuAction, removeStaleUi } from './ui';
+
+/** The Performance-timeline entry of the last insert: from the agent's click to the link shown in the editor. */
+export const INSERT_MEASURE = 'portal-link:insert';
 
 const API_TIMEOUT_MS = 10_000;
 const POPUP_WAIT_MS = 3_000;
@@ -43,7 +49,9 @@ export interface RuntimeOptions {
   onLocationChange(listener: (url: URL) => void): void;
   doc?: Document;
   getJson?: GetJson;
-  send?: (request: Request) => Promise<Reply<CopyResult>>;
+  send?: (request: Request) => Promise<Reply<CopyResult | EmailResult | ActionsResult>>;
+  /** Hands the link to the page-world script that inserts it (lib/content/composer.ts). */
+  composer?: ComposerBridge;
   /** Quiet time after the last mutation before the page is checked again. */
   settleMs?: number;
   /**
@@ -67,6 +75,10 @@ export interface HelpdeskRuntime {
   customer(): Promise<DetectedCustomer | undefined>;
   /** What a click does; resolves true when the link was copied. */
   copy(): Promise<boolean>;
+  /** Puts the link into the open ticket's reply composer; resolves true when the editor shows it. */
+  insert(): Promise<boolean>;
+  /** Has Appstle email the customer their link. */
+  email(): Promise<boolean>;
 }
 
 /** One look for the requester: the API's answer, then (refused or stale) the page's. */
@@ -111,7 +123,7 @@ export const sameOriginJson: GetJson = async (path) => {
 
 function isTabMessage(message: unknown): message is TabMessage {
   const type = (message as { type?: unknown } | null)?.type;
-  return type === TAB_GET_CUSTOMER || type === TAB_COPY;
+  return type === TAB_GET_CUSTOMER || type === TAB_COPY || type === TAB_INSERT;
 }
 
 /** Runs `run` once, `ms` after the first of a burst of `schedule()` calls. Owns the timer. */
@@ -177,7 +189,8 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   const { signal } = options;
   const doc = options.doc ?? document;
   const getJson = options.getJson ?? sameOriginJson;
-  const send = options.send ?? ((request: Request) => sendRequest<CopyResult>(request));
+  const send = options.send ?? ((request: Request) => sendRequest<CopyResult | EmailResult | ActionsResult>(request));
+  let bridge = options.composer;
   const settleMs = options.settleMs ?? 60;
   const pinnedTitle = t('content.pinnedTitle', [
     helpdesk.id === 'zendesk' ? t('content.anchorZendesk') : t('content.anchorGorgias'),
@@ -190,12 +203,29 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   const judgeClick = options.judgeClick ?? guardClick;
   /** Listeners that end with the script, whichever way it ends (signal, or orphaned). */
   const alive = new AbortController();
-  const ui: InlineUi = createInlineUi(doc, (...click) => {
+  /** Whether a click counts; a click the agent couldn't see is reported, a scripted one ignored. */
+  const accept = (...click: Parameters<ButtonClick>): boolean => {
     const verdict = judgeClick(...click);
-    if (verdict === 'ignore' || signal.aborted || orphaned()) return;
+    if (verdict === 'ignore' || signal.aborted || orphaned()) return false;
     if (verdict) ui.toast('alert', errorInfo(new PortalLinkError('button-covered')).message);
-    else void copy();
-  });
+    return !verdict;
+  };
+  const actions: Record<MenuAction, () => Promise<boolean>> = { insert: () => insert(), email: () => email() };
+  const ui: InlineUi = createInlineUi(
+    doc,
+    (...click) => {
+      if (accept(...click)) void copy();
+    },
+    {
+      canEmail: async () => {
+        const reply = await send({ type: 'get-actions' });
+        return reply.ok && (reply as ActionsResult).canEmail === true;
+      },
+      choose: (action, ...click) => {
+        if (accept(...click)) void actions[action]();
+      },
+    },
+  );
   const scheduler = coalescer(settleMs, () => flush());
   const watcher = pageWatcher(doc, () => {
     if (!signal.aborted) scheduler.schedule();
@@ -345,26 +375,79 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     return settled(current);
   }
 
-  async function copy(): Promise<boolean> {
+  /** The last toast's words, for the popup to repeat after a TAB_COPY / TAB_INSERT. */
+  let said = '';
+  const alert = (error: PortalLinkError | string) => {
+    said = typeof error === 'string' ? error : errorInfo(error).message;
+    ui.toast('alert', said);
+    return false;
+  };
+  const status = (text: string) => {
+    said = text;
+    ui.toast('status', text);
+    return true;
+  };
+
+  /** One action at a time, with the button busy; the customer must be known first. */
+  async function run(action: (found: DetectedCustomer) => Promise<boolean>): Promise<boolean> {
     if (busy || signal.aborted || orphaned()) return false;
     busy = true;
     ui.setBusy(true);
     ui.clearToast();
+    said = '';
     try {
       const found = await customer();
-      if (!hasLookup(found)) {
-        ui.toast('alert', errorInfo(new PortalLinkError('no-customer')).message);
-        return false;
-      }
-      const reply = await requestCopy(send, { type: 'copy-portal-link', customer: toCustomerRef(found) }, doc);
-      if (signal.aborted) return false;
-      if (reply.ok) ui.toast('status', t('copiedToast', [formatExpiry(reply.expiresAt)]));
-      else ui.toast('alert', reply.error.message);
-      return reply.ok;
+      if (!hasLookup(found)) return alert(new PortalLinkError('no-customer'));
+      return await action(found);
     } finally {
       busy = false;
       ui.setBusy(false);
     }
+  }
+
+  function copy(): Promise<boolean> {
+    return run(async (found) => {
+      const reply = await requestCopy(
+        (request) => send(request) as Promise<Reply<CopyResult>>,
+        { type: 'copy-portal-link', customer: toCustomerRef(found) },
+        doc,
+      );
+      if (signal.aborted) return false;
+      if (!reply.ok) return alert(reply.error.message);
+      const result = reply as CopyResult;
+      return status(t('copiedToast', [result.customer, formatExpiry(result.expiresAt)]));
+    });
+  }
+
+  function insert(): Promise<boolean> {
+    const started = performance.now();
+    return run(async (found) => {
+      const current = ticket;
+      // The open ticket's composer only; checked before a link is minted for nothing.
+      const composer = current && findComposer(helpdesk.id, doc, rootOf(current));
+      if (!composer) return alert(new PortalLinkError('no-composer'));
+      if (!isEditable(composer)) return alert(new PortalLinkError('composer-read-only'));
+      const reply = await send({ type: 'get-portal-link', customer: toCustomerRef(found) });
+      if (signal.aborted) return false;
+      if (!reply.ok) return alert(reply.error.message);
+      const link = reply as CopyResult;
+      bridge ??= composerBridge();
+      const outcome = await bridge.insert(composer, link.url);
+      if (outcome === 'read-only') return alert(new PortalLinkError('composer-read-only'));
+      if (outcome !== 'inserted') return alert(new PortalLinkError('insert-failed'));
+      performance.clearMeasures(INSERT_MEASURE);
+      performance.measure(INSERT_MEASURE, { start: started, detail: { helpdesk: helpdesk.id } });
+      return status(t('insertedToast', [link.customer]));
+    });
+  }
+
+  function email(): Promise<boolean> {
+    return run(async (found) => {
+      const reply = await send({ type: 'email-portal-link', customer: toCustomerRef(found) });
+      if (signal.aborted) return false;
+      if (!reply.ok) return alert(reply.error.message);
+      return status(t('emailedToast', [(reply as EmailResult).to]));
+    });
   }
 
   function onMessage(message: unknown, sender: { id?: string }, sendResponse: (reply: unknown) => void) {
@@ -374,13 +457,12 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       void Promise.race([customer(), timeout]).then((found) => sendResponse(found ?? null));
       return true;
     }
-    const done = (ok: boolean) => sendResponse({ handled: true, ok } satisfies TabCopyReply);
+    const done = (ok: boolean) => sendResponse({ handled: true, ok, message: said } satisfies TabCopyReply);
     if (!ticket) {
-      ui.toast('alert', errorInfo(new PortalLinkError('no-customer')).message);
-      done(false);
+      done(alert(new PortalLinkError('no-customer')));
       return undefined;
     }
-    void copy().then(done);
+    void (message.type === TAB_INSERT ? insert() : copy()).then(done);
     return true;
   }
 
@@ -406,5 +488,5 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     options.onLocationChange(visit);
     visit(new URL(location.href));
   }
-  return { customer, copy };
+  return { customer, copy, insert, email };
 }

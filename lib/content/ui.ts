@@ -1,5 +1,5 @@
 /**
- * The in-page UI: one "Copy portal link" button and one toast, each in its own open shadow root so
+ * The in-page UI: one "Copy portal link" button with its "More portal link actions" menu, and one toast, each in its own open shadow root so
  * the helpdesk's CSS can't reach in. Built from elements and text nodes only: page-supplied text is
  * never parsed as HTML.
  */
@@ -9,13 +9,22 @@ export const UI_ATTRIBUTE = 'data-portal-link';
 const TOAST_MS = { status: 6_000, alert: 12_000 };
 
 const BUTTON_CSS = `
-:host { all: initial; display: inline-block; margin: 4px 0 4px 8px; vertical-align: middle; }
+:host { all: initial; display: inline-block; margin: 4px 0 4px 8px; vertical-align: middle; position: relative; }
 :host([data-pinned]) { position: fixed; right: 16px; bottom: 16px; z-index: 2147483646; margin: 0; }
 button { font: 500 12px/1.2 system-ui, sans-serif; color: #fff; background: #1f73b7; border: 0; border-radius: 4px;
   padding: 5px 10px; cursor: pointer; box-shadow: 0 1px 2px rgba(0,0,0,.2); }
 button:hover { background: #144a75; }
 button:focus-visible { outline: 2px solid #f5a623; outline-offset: 2px; }
 button[aria-busy="true"] { opacity: .65; cursor: progress; }
+.more { margin-left: 2px; padding: 5px 7px; }
+[role="menu"] { position: absolute; right: 0; top: 100%; margin-top: 4px; z-index: 2147483646; display: flex;
+  flex-direction: column; background: #fff; border: 1px solid #c2c8cc; border-radius: 4px; padding: 4px 0;
+  box-shadow: 0 4px 12px rgba(0,0,0,.2); min-width: 180px; }
+:host([data-pinned]) [role="menu"] { top: auto; bottom: 100%; margin: 0 0 4px; }
+[role="menu"][hidden], [role="menuitem"][hidden] { display: none; }
+[role="menuitem"] { color: #2f3941; background: none; box-shadow: none; border-radius: 0; text-align: left;
+  padding: 6px 12px; white-space: nowrap; }
+[role="menuitem"]:hover, [role="menuitem"]:focus { background: #edf7ff; color: #1f73b7; }
 `;
 
 const TOAST_CSS = `
@@ -61,7 +70,105 @@ function shadowHost(doc: Document, tag: string, role: string, css: string): [HTM
 /** A click on the button, with what the clickjacking guard needs to judge it (lib/content/clickable.ts). */
 export type ButtonClick = (event: MouseEvent, host: HTMLElement, button: HTMLButtonElement) => void;
 
-export function createInlineUi(doc: Document, onClick: ButtonClick): InlineUi {
+export type MenuAction = 'insert' | 'email';
+
+/** The "More portal link actions" menu: which items the store allows, and a chosen item (judged like a click). */
+export interface MenuHandlers {
+  canEmail(): Promise<boolean>;
+  choose(action: MenuAction, ...click: Parameters<ButtonClick>): void;
+}
+
+/**
+ * A menu button (WAI-ARIA menu button pattern). Pointer presses don't take focus from the page, so
+ * the reply composer keeps its focus and caret; keyboard use moves focus into the menu as usual.
+ */
+function createMenu(doc: Document, host: HTMLElement, root: ShadowRoot, handlers: MenuHandlers) {
+  const more = doc.createElement('button');
+  more.type = 'button';
+  more.className = 'more';
+  more.textContent = '▾';
+  more.setAttribute('aria-label', t('content.more'));
+  more.title = t('content.more');
+  more.setAttribute('aria-haspopup', 'menu');
+  more.setAttribute('aria-expanded', 'false');
+  const menu = doc.createElement('div');
+  menu.setAttribute('role', 'menu');
+  menu.setAttribute('aria-label', t('content.more'));
+  menu.hidden = true;
+  const item = (action: MenuAction, label: string) => {
+    const el = doc.createElement('button');
+    el.type = 'button';
+    el.setAttribute('role', 'menuitem');
+    el.tabIndex = -1;
+    el.textContent = label;
+    el.addEventListener('mousedown', (event) => event.preventDefault());
+    el.addEventListener('click', (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      // Judged while the item is still on screen (the clickjacking guard hit-tests it), then closed.
+      handlers.choose(action, event, host, el);
+      close(root.activeElement !== null);
+    });
+    menu.append(el);
+    return el;
+  };
+  const insert = item('insert', t('content.insert'));
+  const email = item('email', t('content.email'));
+  email.hidden = true;
+  let asked = 0;
+
+  const items = () => [insert, email].filter((el) => !el.hidden);
+  function open(focusFirst: boolean) {
+    menu.hidden = false;
+    more.setAttribute('aria-expanded', 'true');
+    const ask = ++asked;
+    void handlers
+      .canEmail()
+      .catch(() => false)
+      .then((can) => {
+        if (ask === asked) email.hidden = !can;
+      });
+    if (focusFirst) insert.focus();
+    doc.addEventListener('pointerdown', outside, true);
+  }
+  function close(focusButton: boolean) {
+    if (menu.hidden) return;
+    menu.hidden = true;
+    more.setAttribute('aria-expanded', 'false');
+    doc.removeEventListener('pointerdown', outside, true);
+    if (focusButton) more.focus();
+  }
+  function outside(event: Event) {
+    if (!event.composedPath().includes(host)) close(false);
+  }
+  more.addEventListener('mousedown', (event) => event.preventDefault());
+  more.addEventListener('click', (event) => {
+    event.preventDefault();
+    event.stopPropagation();
+    if (menu.hidden) open(event.detail === 0);
+    else close(false);
+  });
+  more.addEventListener('keydown', (event) => {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      open(true);
+    }
+  });
+  menu.addEventListener('keydown', (event) => {
+    const list = items();
+    const at = list.indexOf(root.activeElement as HTMLButtonElement);
+    if (event.key === 'Escape') close(true);
+    else if (event.key === 'Tab') close(false);
+    else if (event.key === 'ArrowDown') list[(at + 1) % list.length]?.focus();
+    else if (event.key === 'ArrowUp') list[(at - 1 + list.length) % list.length]?.focus();
+    else return;
+    if (event.key !== 'Tab') event.preventDefault();
+  });
+  root.append(more, menu);
+  return { close: () => close(false), setBusy: (busy: boolean) => (more.disabled = busy) };
+}
+
+export function createInlineUi(doc: Document, onClick: ButtonClick, menuHandlers?: MenuHandlers): InlineUi {
   const [buttonHost, buttonRoot] = shadowHost(doc, 'span', 'button', BUTTON_CSS);
   const button = doc.createElement('button');
   button.type = 'button';
@@ -73,6 +180,7 @@ export function createInlineUi(doc: Document, onClick: ButtonClick): InlineUi {
     onClick(event, buttonHost, button);
   });
   buttonRoot.append(button);
+  const menu = menuHandlers && createMenu(doc, buttonHost, buttonRoot, menuHandlers);
 
   let toastHost: HTMLElement | undefined;
   const regions: Partial<Record<ToastKind, HTMLElement>> = {};
@@ -114,6 +222,7 @@ export function createInlineUi(doc: Document, onClick: ButtonClick): InlineUi {
     setBusy(busy) {
       button.disabled = busy;
       button.setAttribute('aria-busy', String(busy));
+      menu?.setBusy(busy);
     },
     toast(kind, text) {
       ensureToast();
@@ -131,6 +240,7 @@ export function createInlineUi(doc: Document, onClick: ButtonClick): InlineUi {
       for (const region of Object.values(regions)) region.textContent = '';
     },
     hideButton() {
+      menu?.close();
       buttonHost.remove();
       anchor = undefined;
     },

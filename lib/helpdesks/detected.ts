@@ -12,12 +12,18 @@ export const DETECT_MEASURE = 'portal-link:detect';
 /** Extension → content script of a tab. */
 export const TAB_GET_CUSTOMER = 'portal-link:get-detected-customer';
 export const TAB_COPY = 'portal-link:copy-detected-customer';
-export type TabMessage = { type: typeof TAB_GET_CUSTOMER } | { type: typeof TAB_COPY };
+/** Insert the detected customer's link into the open ticket's reply (popup, shortcut). */
+export const TAB_INSERT = 'portal-link:insert-into-reply';
+export type TabMessage = { type: typeof TAB_GET_CUSTOMER } | { type: typeof TAB_COPY } | { type: typeof TAB_INSERT };
 
-/** The content script's reply to TAB_COPY: it handled it (copied, or showed why not) in the page. */
+/**
+ * The content script's reply to TAB_COPY / TAB_INSERT: it handled it (done, or showed why not) in
+ * the page; `message` is what the page's toast said, for the popup to repeat.
+ */
 export interface TabCopyReply {
   handled: true;
   ok: boolean;
+  message?: string;
 }
 
 export const HELPDESK_LABELS: Record<HelpdeskId, string> = { zendesk: 'Zendesk', gorgias: 'Gorgias' };

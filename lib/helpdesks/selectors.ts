@@ -55,6 +55,14 @@ export const zendeskSelectors = {
   },
   /** The conversation: never read (a comment may quote anyone's email or imitate the page). */
   conversation: { css: '[data-test-id="omni-log-container"]', evidence: SUPPORT_TOOLKIT },
+  /**
+   * The reply editor (CKEditor 5's editable; the editor object is its `ckeditorInstance`), looked up
+   * inside the open ticket's layout only: background tickets keep theirs mounted.
+   */
+  composer: {
+    css: '.ck-editor__editable[data-test-id="omnicomposer-rich-text-ckeditor"]',
+    evidence: 'holatuwol/liferay-zendesk-userscript src/reply.ts; JPInert/userscripts canned-responses.user.js',
+  },
 } as const;
 
 export const gorgiasSelectors = {
@@ -73,6 +81,12 @@ export const gorgiasSelectors = {
     css: 'a[id^="address-copied-"][href^="mailto:" i]',
     evidence:
       'ines-parreira/prototypes apps/helpdesk/src/pages/common/components/infobar/Infobar/InfobarCustomerInfo/CustomerChannels.tsx',
+  },
+  /** The reply editor: Draft.js's editable inside the reply form (one per page). */
+  composer: {
+    css: 'form#ticket-reply-editor .public-DraftEditor-content',
+    evidence:
+      'ines-parreira/prototypes apps/helpdesk/src/pages/common/editor/Editor.tsx; Briskine/briskine src/content/editors/editor-paste.js; pixiebrix/pixiebrix-extension src/contrib/draftjs/draftJsDom.ts',
   },
 } as const;
 

@@ -1,18 +1,25 @@
 /**
- * Appstle Subscriptions: GET /api/external/v2/customer-portal-token with X-API-Key.
- * The reply is a token; the link is the store's portal URL template filled with it.
+ * Appstle Subscriptions, with X-API-Key (Appstle's public API reference):
+ * - link type `appstle` (default): GET /api/external/v2/manage-subscription-link → the complete link
+ *   on the shop's own domain and portal path, and its expiry;
+ * - link type `token`: GET /api/external/v2/customer-portal-token → a token for the store's template;
+ * - GET /api/external/v2/subscription-contracts-email-magic-link: Appstle emails the customer their
+ *   link. It sends mail, so it is asked once and never retried.
  */
 
-import { errorForStatus, jsonBody, request } from '../background/http';
+import { errorForStatus, type HttpDeps, jsonBody, problemMessages, request } from '../background/http';
 import { providerLabels } from '../settings/provider-labels';
-import type { AppstleStore } from '../settings/schema';
-import { parseShopifyId } from '../shared/customer';
+import { type AppstleStore, appstleLinkType } from '../settings/schema';
+import { type CustomerQuery, parseShopifyId } from '../shared/customer';
 import { PortalLinkError } from '../shared/error-codes';
 import { decodeJwtPayload, toEpochMs } from '../shared/jwt';
 import { z } from '../shared/zod';
-import type { Provider } from './types';
+import type { PortalLink, Provider } from './types';
 
-export const APPSTLE_ENDPOINT = 'https://subscription-admin.appstle.com/api/external/v2/customer-portal-token';
+const API = 'https://subscription-admin.appstle.com/api/external/v2';
+export const APPSTLE_ENDPOINT = `${API}/customer-portal-token`;
+export const APPSTLE_LINK_ENDPOINT = `${API}/manage-subscription-link`;
+export const APPSTLE_EMAIL_ENDPOINT = `${API}/subscription-contracts-email-magic-link`;
 const LIFETIME_MS = 2 * 60 * 60 * 1000;
 const { label, shortName: SHORT_NAME } = providerLabels.appstle;
 
@@ -20,6 +27,34 @@ const tokenReply = z.object({
   customerId: z.union([z.number(), z.string()]).optional(),
   token: z.string().min(1).max(8192),
 });
+
+const linkReply = z.object({
+  manageSubscriptionLink: z.string().min(1).max(8192),
+  tokenExpirationTime: z.union([z.string(), z.number()]).optional(),
+});
+
+/**
+ * Appstle's own link is copied verbatim once it is a plain https address: its host is the shop's
+ * public domain, which only Appstle knows, so there is no host to compare it with.
+ */
+export function checkAppstleLink(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new PortalLinkError('unsafe-link', { provider: SHORT_NAME });
+  }
+  if (url.protocol !== 'https:' || url.username || url.password || !url.hostname.includes('.')) {
+    throw new PortalLinkError('unsafe-link', { provider: SHORT_NAME });
+  }
+  return value;
+}
+
+/** `tokenExpirationTime` (ISO 8601) when it is a plausible future within the token's 2 h; else issue time + 2 h. */
+export function linkExpiry(value: string | number | undefined, now: number): number {
+  const at = typeof value === 'number' ? toEpochMs(value) : typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isFinite(at) && at > now && at <= now + LIFETIME_MS + 15 * 60 * 1000 ? at : now + LIFETIME_MS;
+}
 
 /** Fills the template; the token is URL-encoded and the result must stay https on the shop's host. */
 export function buildPortalUrl(template: string, storeDomain: string, token: string): string {
@@ -60,32 +95,78 @@ export const appstle: Provider<AppstleStore> = {
 
   async issueLink(store, query, http) {
     if (store.apiKey === '') throw new PortalLinkError('key-missing', { provider: SHORT_NAME });
-    const url = new URL(APPSTLE_ENDPOINT);
-    if (query.kind === 'id') url.searchParams.set('customerId', query.id);
-    else url.searchParams.set('email', query.email);
+    return appstleLinkType(store) === 'token' ? tokenLink(store, query, http) : completeLink(store, query, http);
+  },
 
-    const response = await request(
-      {
-        url: url.href,
-        method: 'GET',
-        headers: { 'X-API-Key': store.apiKey, Accept: 'application/json' },
-        idempotent: true,
-        provider: SHORT_NAME,
-      },
-      http,
-    );
-    if (response.status < 200 || response.status > 299) throw errorForStatus(response, SHORT_NAME);
-    const reply = tokenReply.safeParse(jsonBody(response, SHORT_NAME));
-    if (!reply.success) throw new PortalLinkError('bad-response', { provider: SHORT_NAME });
-
-    const payload = decodeJwtPayload(reply.data.token);
-    const storeDomain = store.storeDomain || shopFromToken(payload);
-    if (!storeDomain && store.portalUrlTemplate.includes('{storeDomain}')) {
-      throw new PortalLinkError('bad-response', { provider: SHORT_NAME });
-    }
-    return {
-      url: buildPortalUrl(store.portalUrlTemplate, storeDomain ?? '', reply.data.token),
-      expiresAt: expiryOf(payload, http.now()),
-    };
+  async emailLink(store, email, http) {
+    if (store.apiKey === '') throw new PortalLinkError('key-missing', { provider: SHORT_NAME });
+    const url = new URL(APPSTLE_EMAIL_ENDPOINT);
+    url.searchParams.set('email', email);
+    const response = await request({ ...get(url, store), idempotent: false, once: true }, http);
+    if (response.status >= 200 && response.status <= 299) return;
+    if (response.status === 400) throw magicLinkRefusal(response.text, email);
+    throw errorForStatus(response, SHORT_NAME);
   },
 };
+
+function get(url: URL, store: AppstleStore) {
+  return {
+    url: url.href,
+    method: 'GET' as const,
+    headers: { 'X-API-Key': store.apiKey, Accept: 'application/json' },
+    idempotent: true,
+    provider: SHORT_NAME,
+  };
+}
+
+async function tokenLink(store: AppstleStore, query: CustomerQuery, http: HttpDeps): Promise<PortalLink> {
+  const url = new URL(APPSTLE_ENDPOINT);
+  if (query.kind === 'id') url.searchParams.set('customerId', query.id);
+  else url.searchParams.set('email', query.email);
+  const response = await request(get(url, store), http);
+  if (response.status < 200 || response.status > 299) throw errorForStatus(response, SHORT_NAME);
+  const reply = tokenReply.safeParse(jsonBody(response, SHORT_NAME));
+  if (!reply.success) throw new PortalLinkError('bad-response', { provider: SHORT_NAME });
+
+  const payload = decodeJwtPayload(reply.data.token);
+  const storeDomain = store.storeDomain || shopFromToken(payload);
+  if (!storeDomain && store.portalUrlTemplate.includes('{storeDomain}')) {
+    throw new PortalLinkError('bad-response', { provider: SHORT_NAME });
+  }
+  return {
+    url: buildPortalUrl(store.portalUrlTemplate, storeDomain ?? '', reply.data.token),
+    expiresAt: expiryOf(payload, http.now()),
+  };
+}
+
+/** `customerId` or `emailId` (Appstle's name for it on this endpoint), never both. */
+async function completeLink(store: AppstleStore, query: CustomerQuery, http: HttpDeps): Promise<PortalLink> {
+  const url = new URL(APPSTLE_LINK_ENDPOINT);
+  if (query.kind === 'id') url.searchParams.set('customerId', query.id);
+  else url.searchParams.set('emailId', query.email);
+  const response = await request(get(url, store), http);
+  if (response.status < 200 || response.status > 299) throw errorForStatus(response, SHORT_NAME);
+  const reply = linkReply.safeParse(jsonBody(response, SHORT_NAME));
+  if (!reply.success) throw new PortalLinkError('bad-response', { provider: SHORT_NAME });
+  return {
+    url: checkAppstleLink(reply.data.manageSubscriptionLink),
+    expiresAt: linkExpiry(reply.data.tokenExpirationTime, http.now()),
+  };
+}
+
+/**
+ * Appstle answers 400 when the email has no subscription, or when the shop's magic-link email
+ * template is off. Its reference does not publish the wording, so the body is read for either
+ * cause; when it names neither, the message names both.
+ */
+export function magicLinkRefusal(body: string, email: string): PortalLinkError {
+  const detail = problemMessages(body).join(' · ') || body.slice(0, 400);
+  const context = { provider: SHORT_NAME, customer: email };
+  if (/template|disabled|not\s+enabled|turned\s+off|inactive/i.test(detail)) {
+    return new PortalLinkError('magic-link-off', context);
+  }
+  if (/subscription|not\s*found|no\s+customer|does\s*n[o']t\s+exist/i.test(detail)) {
+    return new PortalLinkError('no-subscriptions', context);
+  }
+  return new PortalLinkError('magic-link-refused', context);
+}

@@ -20,6 +20,8 @@ export interface Provider<S extends Store = Store> {
   /** The provider's own id form (normalised), or undefined when the text is not one. */
   parseId(input: string): string | undefined;
   issueLink(store: S, query: CustomerQuery, http: HttpDeps): Promise<PortalLink>;
+  /** Has the provider email the customer their link (one request, never retried); absent when it can't. */
+  emailLink?(store: S, email: string, http: HttpDeps): Promise<void>;
   /** A lookup that cannot match anyone, to tell an accepted key from a rejected one. */
   probeQuery: CustomerQuery;
 }

@@ -24,6 +24,8 @@ export interface ProviderField {
   inputId: string;
   label(): string;
   placeholder?(): string;
+  /** A line under the field that says what it is for. */
+  hint?(): string;
   /** A `<select>` with these options; a text input when absent. */
   options?(): { value: string; label: string }[];
   /** What a new store starts with, and what a saved store without the property shows. */
@@ -47,12 +49,25 @@ export const providerFields: Record<ProviderId, readonly ProviderField[]> = {
       invalid: () => t('options.storeDomainInvalid'),
     },
     {
+      key: 'linkType',
+      inputId: 'link-type',
+      label: () => t('options.linkType'),
+      hint: () => t('options.linkTypeHint'),
+      options: () => [
+        { value: 'appstle', label: t('options.linkTypeAppstle') },
+        { value: 'token', label: t('options.linkTypeToken') },
+      ],
+      // New stores get Appstle's complete link; a saved store's view carries its effective type.
+      initial: 'appstle',
+      invalid: () => t('options.linkTypeInvalid'),
+    },
+    {
       key: 'portalUrlTemplate',
       inputId: 'portal-url-template',
       label: () => t('options.portalUrlTemplate'),
       initial: DEFAULT_PORTAL_TEMPLATE,
-      // Not editable in the page yet: kept as saved (or the default) so a save never drops it.
-      shown: () => false,
+      // Only the token mode builds the link from a template; otherwise kept as saved.
+      shown: (values) => values.linkType === 'token',
       invalid: () => t('options.portalUrlTemplateInvalid', ['{token}']),
     },
   ],

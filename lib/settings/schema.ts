@@ -8,6 +8,13 @@ import { hostClashes, hostOfUrl } from './store-resolution';
 
 export const DEFAULT_PORTAL_TEMPLATE = 'https://{storeDomain}/tools/recurring/customer_portal?token={token}';
 
+/**
+ * How an Appstle store builds its link: `appstle` copies the complete link Appstle returns (the shop's
+ * own domain and portal path); `token` fills **Portal URL template** with a portal token.
+ */
+export const APPSTLE_LINK_TYPES = ['appstle', 'token'] as const;
+export type AppstleLinkType = (typeof APPSTLE_LINK_TYPES)[number];
+
 const hostName = z
   .string()
   .trim()
@@ -39,6 +46,8 @@ export const appstleStoreSchema = z.object({
       (t) => t.startsWith('https://') && t.includes('{token}'),
       'The template must start with https:// and contain {token}',
     ),
+  /** Absent in settings saved (or policies written) before link types existed: see appstleLinkType. */
+  linkType: z.enum(APPSTLE_LINK_TYPES).optional(),
 });
 
 export const gigstackStoreSchema = z.object({
@@ -57,6 +66,17 @@ export type Store = z.infer<typeof storeSchema>;
 export type ProviderId = Store['provider'];
 export type AppstleStore = z.infer<typeof appstleStoreSchema>;
 export type GigstackStore = z.infer<typeof gigstackStoreSchema>;
+
+/**
+ * The link type a store uses. Stores from before link types existed keep the token mode only when
+ * they set their own template (it names their portal); the rest get Appstle's complete link.
+ */
+export function appstleLinkType(store: Pick<AppstleStore, 'linkType' | 'portalUrlTemplate'>): AppstleLinkType {
+  if (store.linkType) return store.linkType;
+  return store.portalUrlTemplate.trim() !== '' && store.portalUrlTemplate.trim() !== DEFAULT_PORTAL_TEMPLATE
+    ? 'token'
+    : 'appstle';
+}
 
 export const settingsSchema = z
   .object({
@@ -161,13 +181,15 @@ export function toView(settings: EffectiveSettings): SettingsView {
     ...(settings.managedPending ? { managedPending: true } : {}),
     ...(settings.relay ? { relay: settings.relay } : {}),
     ...(settings.relayUrlPolicy ? { relayUrlPolicy: settings.relayUrlPolicy } : {}),
-    stores: settings.stores.map(({ apiKey, ...rest }) =>
-      managed.has(rest.id)
+    stores: settings.stores.map(({ apiKey, ...store }) => {
+      // The link type in effect (stores saved before link types existed get theirs derived).
+      const rest = store.provider === 'appstle' ? { ...store, linkType: appstleLinkType(store) } : store;
+      return managed.has(rest.id)
         ? { ...rest, apiKeyMask: '', managed: true }
         : relay.has(rest.id)
           ? { ...rest, apiKeyMask: '', relay: true }
-          : { ...rest, apiKeyMask: maskKey(apiKey) },
-    ),
+          : { ...rest, apiKeyMask: maskKey(apiKey) };
+    }),
   };
 }
 

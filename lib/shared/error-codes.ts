@@ -29,6 +29,14 @@ export type ErrorCode =
   | 'relay-code-invalid'
   | 'relay-url-invalid'
   | 'relay-permission'
+  | 'email-needed'
+  | 'email-unsupported'
+  | 'no-subscriptions'
+  | 'magic-link-off'
+  | 'magic-link-refused'
+  | 'no-composer'
+  | 'composer-read-only'
+  | 'insert-failed'
   | 'internal';
 
 export interface ErrorContext {
@@ -38,6 +46,8 @@ export interface ErrorContext {
   retryAfterS?: number;
   /** A helpdesk host name, for mapping errors. */
   host?: string;
+  /** The customer an action was for (an email or id), so the agent knows whom it concerns. */
+  customer?: string;
 }
 
 export class PortalLinkError extends Error {

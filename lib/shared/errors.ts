@@ -43,6 +43,16 @@ const describe: Record<ErrorCode, (c: Required<Pick<ErrorContext, 'provider'>> &
   'relay-code-invalid': () => t('errors.relayCodeInvalid'),
   'relay-url-invalid': () => t('errors.relayUrlInvalid'),
   'relay-permission': ({ host }) => t('errors.relayPermission', [host ?? t('relay.name')]),
+  'email-needed': () => t('errors.emailNeeded'),
+  'email-unsupported': ({ provider }) => t('errors.emailUnsupported', [provider]),
+  'no-subscriptions': ({ provider, customer }) =>
+    t('errors.noSubscriptions', [provider, customer ?? t('errors.thatAddress')]),
+  'magic-link-off': ({ provider }) => t('errors.magicLinkOff', [provider]),
+  'magic-link-refused': ({ provider, customer }) =>
+    t('errors.magicLinkRefused', [provider, customer ?? t('errors.thatAddress')]),
+  'no-composer': () => t('errors.noComposer'),
+  'composer-read-only': () => t('errors.composerReadOnly'),
+  'insert-failed': () => t('errors.insertFailed'),
   internal: () => t('errors.internal'),
 };
 

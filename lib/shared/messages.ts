@@ -75,6 +75,17 @@ export const requestSchema = z.discriminatedUnion('type', [
     /** The sender writes the clipboard itself (it has the agent's click): the background only issues. */
     copyHere: z.literal(true).optional(),
   }),
+  /** The link itself, for the content script to insert into the ticket's reply (no clipboard write). */
+  z.object({ type: z.literal('get-portal-link'), customer: customerRef }),
+  /** Have the provider email the customer their link (Appstle); the background never retries it. */
+  z.object({
+    type: z.literal('email-portal-link'),
+    customer: z.union([z.string().max(1280), customerRef]),
+    storeId: z.string().max(64).optional(),
+    tabHost: z.string().max(253).optional(),
+  }),
+  /** What the in-page menu may offer for the tab's store. */
+  z.object({ type: z.literal('get-actions') }),
   z.object({ type: z.literal('get-settings') }),
   z.object({ type: z.literal('save-settings'), settings: settingsSchema }),
   /** Check a key: the store as typed in the options page (an empty key means the saved one). */
@@ -88,6 +99,9 @@ export type RequestType = Request['type'];
 
 export const allowedSenders: Record<RequestType, readonly SenderClass[]> = {
   'copy-portal-link': ['extension-page', 'helpdesk-content-script'],
+  'get-portal-link': ['helpdesk-content-script'],
+  'email-portal-link': ['extension-page', 'helpdesk-content-script'],
+  'get-actions': ['helpdesk-content-script'],
   'get-settings': ['extension-page'],
   'save-settings': ['extension-page'],
   'test-connection': ['extension-page'],
@@ -102,4 +116,20 @@ export interface CopyResult {
   expiresAt: number;
   cached: boolean;
   storeName: string;
+  /** Whom the link is for (the email used, else the id): every confirmation names them. */
+  customer: string;
+}
+
+/** A link handed to the content script to insert (same fields; nothing was copied). */
+export type LinkResult = CopyResult;
+
+export interface EmailResult {
+  /** The address Appstle emailed. */
+  to: string;
+  storeName: string;
+}
+
+export interface ActionsResult {
+  /** The tab's store can have the customer emailed their link (Appstle). */
+  canEmail: boolean;
 }

@@ -137,7 +137,9 @@ describe('copy by selection and by mailto link', () => {
     expect(new URL(seen[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe('jane@example.com');
     expect(gigstack.requests()).toHaveLength(0);
 
-    await expect.poll(() => toast(page, 'status').textContent()).toMatch(/^Portal link copied · expires /);
+    await expect
+      .poll(() => toast(page, 'status').textContent())
+      .toMatch(/^Portal link for jane@example\.com copied · expires /);
     // The link itself never enters the page.
     expect(await page.evaluate(() => document.documentElement.outerHTML)).not.toContain('token=');
     await page.close();
@@ -156,7 +158,7 @@ describe('copy by selection and by mailto link', () => {
     expect(seen[0]?.method).toBe('POST');
     expect(seen[0]?.headers.authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
     expect(JSON.parse(seen[0]?.body ?? '{}')).toEqual({ id: 'client_jane01' });
-    await expect.poll(() => toast(page, 'status').textContent()).toMatch(/^Portal link copied/);
+    await expect.poll(() => toast(page, 'status').textContent()).toMatch(/^Portal link for client_jane01 copied/);
     await page.close();
   });
 
@@ -171,7 +173,7 @@ describe('copy by selection and by mailto link', () => {
     expect(link.startsWith(expectedAppstleUrlPrefix())).toBe(true);
     const seen = appstle.requests().slice(before);
     expect(new URL(seen[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe('jane@example.com');
-    await expect.poll(() => toast(page, 'status').textContent()).toMatch(/^Portal link copied/);
+    await expect.poll(() => toast(page, 'status').textContent()).toMatch(/^Portal link for jane@example\.com copied/);
     await page.close();
   });
 

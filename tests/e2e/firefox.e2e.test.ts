@@ -134,7 +134,9 @@ describe('Firefox ESR, production build', () => {
             ?.textContent || undefined,
         { timeout: 10_000 },
       );
-      expect(await toast.jsonValue()).toMatch(/^Portal link copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}$/);
+      expect(await toast.jsonValue()).toMatch(
+        /^Portal link for \S+@\S+ copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}$/,
+      );
       const link = await firefox.readClipboard();
       expect(link.startsWith(expectedAppstleUrlPrefix())).toBe(true);
       const seen = appstle.requests().slice(before);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APPSTLE_KEY, mockAppstle, type ProviderMock, SHOP } from '../fixtures/mock-providers';
+import { APPSTLE_KEY, mockAppstle, type ProviderMock, SHOP, SHOP_PUBLIC_PORTAL } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ChromeGlobal, E2E_BUILD, type Harness, launchExtension } from './support/extension';
 import { finishAfterAll } from './support/secrets';
@@ -64,9 +64,8 @@ describe('options page set-up', () => {
     await popup.getByLabel('Customer email or ID').fill('jane@example.com');
     await popup.getByRole('button', { name: 'Copy portal link' }).click();
     await expect.poll(() => popup.getByRole('status').textContent()).toMatch(/copied/i);
-    expect(await harness.readClipboard()).toMatch(
-      new RegExp(`^https://${SHOP}/tools/recurring/customer_portal\\?token=`),
-    );
+    // A new store gets Appstle's complete link (the shop's own domain and portal page) by default.
+    expect((await harness.readClipboard()).startsWith(`${SHOP_PUBLIC_PORTAL}?token=`)).toBe(true);
     await popup.close();
     await options.close();
   });
@@ -193,7 +192,8 @@ describe('e2e hook', () => {
         ),
       );
       expect(outcome, JSON.stringify(outcome)).toMatchObject({ ok: true });
-      expect(await e2e.readClipboard()).toMatch(new RegExp(`^https://${SHOP}/`));
+      // Saved without a link type or template: Appstle's complete link.
+      expect((await e2e.readClipboard()).startsWith(`${SHOP_PUBLIC_PORTAL}?token=`)).toBe(true);
     } finally {
       await e2e.close();
     }

@@ -300,7 +300,7 @@ describe('clickjacking: a covered or faded button refuses to act', () => {
     await page.mouse.click(centre.x, centre.y);
     await expectNothingCopied(before);
     // The agent tabs to the hidden button and presses Enter: a real activation, but covered.
-    await page.locator(REAL).getByRole('button').focus();
+    await page.locator(REAL).getByRole('button', { name: 'Copy portal link' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => toast(page as Page, 'alert').textContent()).toMatch(COVERED);
     await expectNothingCopied(before);

@@ -6,6 +6,7 @@ import { DETECT_MEASURE, TAB_COPY, TAB_GET_CUSTOMER } from '../../lib/helpdesks/
 import { gorgias } from '../../lib/helpdesks/gorgias';
 import type { GetJson, Helpdesk } from '../../lib/helpdesks/types';
 import { zendesk } from '../../lib/helpdesks/zendesk';
+import { formatExpiry } from '../../lib/shared/expiry';
 import type { CopyResult, Reply, Request } from '../../lib/shared/messages';
 import {
   BOB_G,
@@ -65,6 +66,7 @@ const copied = (expiresAt = Date.now() + 3_600_000): Reply<CopyResult> => ({
   expiresAt,
   cached: false,
   storeName: 'Acme',
+  customer: JANE.email as string,
 });
 
 interface Started {
@@ -153,7 +155,9 @@ describe('content runtime: the button', () => {
     expect(button()?.getAttribute('aria-busy')).toBe('true');
     expect(button()?.disabled).toBe(true);
     release(copied(expiresAt));
-    await vi.waitFor(() => expect(toastText('status')).toMatch(/^Portal link copied · expires 2 Jan 16:42$/));
+    await vi.waitFor(() =>
+      expect(toastText('status')).toBe(`Portal link for ${JANE.email} copied · expires 2 Jan 16:42`),
+    );
     expect(started.send).toHaveBeenCalledWith({
       type: 'copy-portal-link',
       customer: { email: JANE.email, name: JANE.name },
@@ -556,14 +560,22 @@ describe('content runtime: messages from the extension', () => {
   it('copies on the shortcut’s request and says it handled it', async () => {
     started = start();
     await settle();
-    expect(await ask({ type: TAB_COPY })).toEqual({ handled: true, ok: true });
-    expect(toastText('status')).toMatch(/^Portal link copied/);
+    expect(await ask({ type: TAB_COPY })).toEqual({
+      handled: true,
+      ok: true,
+      message: `Portal link for ${JANE.email} copied · ${formatExpiry(Date.now() + 3_600_000)}`,
+    });
+    expect(toastText('status')).toMatch(/^Portal link for jane@example\.com copied/);
   });
 
   it('off a ticket: the shortcut gets the no-customer toast; the popup gets null', async () => {
     setUrl('/agent/dashboard');
     started = start();
-    expect(await ask({ type: TAB_COPY })).toEqual({ handled: true, ok: false });
+    expect(await ask({ type: TAB_COPY })).toMatchObject({
+      handled: true,
+      ok: false,
+      message: expect.stringMatching(/^No customer detected/),
+    });
     expect(toastText('alert')).toMatch(/^No customer detected on this page/);
     expect(await ask({ type: TAB_GET_CUSTOMER })).toBeNull();
   });

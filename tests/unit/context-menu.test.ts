@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   customerFromMenuClick,
   handleMenuClick,
+  MENU_EMAIL,
   MENU_MAILTO,
   MENU_SELECTION,
   type MenuClick,
@@ -29,15 +30,20 @@ const SETTINGS: Settings = { stores: [storeA, storeB, storeC], defaultStoreId: '
 
 function deps(settings: Settings = SETTINGS) {
   const copies: { store: Store | undefined; customer: string }[] = [];
-  const result: CopyResult = { url: 'https://x.example/p', expiresAt: 1, cached: false, storeName: 'n' };
+  const emails: { store: Store | undefined; customer: string }[] = [];
+  const result: CopyResult = { url: 'https://x.example/p', expiresAt: 1, cached: false, storeName: 'n', customer: 'c' };
   const d = {
     loadSettings: vi.fn(async () => settings),
     copy: vi.fn(async (store: Store | undefined, customer: string) => {
       copies.push({ store, customer });
-      return { ...result, storeName: store?.name ?? '' };
+      return { ...result, storeName: store?.name ?? '', customer };
+    }),
+    email: vi.fn(async (store: Store | undefined, customer: string) => {
+      emails.push({ store, customer });
+      return { to: customer, storeName: store?.name ?? '' };
     }),
   } satisfies MenuDeps;
-  return { d, copies };
+  return { d, copies, emails };
 }
 
 describe('menu items', () => {
@@ -45,6 +51,7 @@ describe('menu items', () => {
     expect(menuItems).toEqual([
       { id: MENU_SELECTION, title: 'Copy portal link for “%s”', contexts: ['selection'] },
       { id: MENU_MAILTO, title: 'Copy portal link', contexts: ['link'], targetUrlPatterns: ['mailto:*'] },
+      { id: MENU_EMAIL, title: 'Email portal link to “%s”', contexts: ['selection'] },
     ]);
   });
 });
@@ -207,6 +214,25 @@ describe('handleMenuClick: the store', () => {
     expect(outcome.ok).toBe(true);
     expect(copies).toHaveLength(1);
     expect(copies[0]?.store?.id).toBe(storeId);
+  });
+
+  it('the email item emails (never copies) the selected address, with the tab’s store', async () => {
+    const { d, copies, emails } = deps();
+    const outcome = await handleMenuClick(
+      { menuItemId: MENU_EMAIL, selectionText: ' “jane@example.com”. ', pageUrl: 'https://acme.zendesk.com/agent' },
+      undefined,
+      d,
+    );
+    expect(outcome).toEqual({ ok: true, result: { to: 'jane@example.com', storeName: 'Acme' } });
+    expect(emails).toEqual([{ store: storeA, customer: 'jane@example.com' }]);
+    expect(copies).toEqual([]);
+  });
+
+  it('a mailto: link whose text is another address: the copy is for the address in the link', async () => {
+    const { d, copies } = deps();
+    const outcome = await handleMenuClick(mailto('mailto:victim@example.com'), undefined, d);
+    expect(copies.map((c) => c.customer)).toEqual(['victim@example.com']);
+    expect(outcome).toMatchObject({ ok: true, result: { customer: 'victim@example.com' } });
   });
 
   it('passes the cleaned-up customer text to the copy', async () => {

@@ -6,6 +6,7 @@ const RESULT: CopyResult = {
   url: 'https://shop.example/portal?token=t',
   expiresAt: 1,
   cached: false,
+  customer: 'jane@example.com',
   storeName: 'Acme',
 };
 const REQUEST = { type: 'copy-portal-link', customer: 'jane@example.com' } as const;

@@ -42,7 +42,35 @@ describe('drafts ↔ settings', () => {
     expect(checked.ok && checked.store).toMatchObject({ provider: 'gigstack', team: 'team_mx' });
     expect(checked.ok && 'storeDomain' in checked.store).toBe(false);
     expect(visibleFields(asGigstack).map((f) => f.key)).toEqual(['team']);
-    expect(visibleFields(draft).map((f) => f.key)).toEqual(['storeDomain']);
+    expect(visibleFields(draft).map((f) => f.key)).toEqual(['storeDomain', 'linkType']);
+  });
+
+  it('Link type: a new store starts on Appstle’s link; the template shows (and saves) only in the token mode', () => {
+    const fresh = appstleDraft();
+    expect(fresh.values.linkType).toBe('appstle');
+    const token = {
+      ...fresh,
+      values: { ...fresh.values, linkType: 'token', portalUrlTemplate: 'https://acme.com/p?t={token}' },
+    };
+    expect(visibleFields(token).map((f) => f.key)).toEqual(['storeDomain', 'linkType', 'portalUrlTemplate']);
+    const checked = checkDraft(token);
+    expect(checked.ok && checked.store).toMatchObject({
+      linkType: 'token',
+      portalUrlTemplate: 'https://acme.com/p?t={token}',
+    });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['saved before link types, default template', { linkType: undefined }, 'appstle'],
+    [
+      'saved before link types, own template',
+      { linkType: undefined, portalUrlTemplate: 'https://acme.com/p?t={token}' },
+      'token',
+    ],
+    ['saved in the token mode', { linkType: 'token' }, 'token'],
+  ])('a store %s shows Link type %s', (_l, overrides, expected) => {
+    const view = toView({ stores: [appstleStore(overrides)] }).stores[0] as StoreView;
+    expect(fromView(view).values.linkType).toBe(expected);
   });
 
   it('a store saved without a template gets the default one; a saved template is kept', () => {

@@ -36,6 +36,19 @@ const expectedMessages: Record<ErrorCode, string> = {
     'That enrollment code is not valid (already used, expired or mistyped). Ask your administrator for a new one.',
   'relay-url-invalid': "Enter the relay's address, starting with https://.",
   'relay-permission': 'Portal Link needs your permission to reach Team relay to sign in.',
+  'email-needed':
+    'Emailing the link needs the customer’s email address, and this customer is known only by ID. Type their email in the popup.',
+  'email-unsupported': 'Appstle can’t email the portal link. Copy it or insert it into the reply instead.',
+  'no-subscriptions':
+    'Appstle found no subscriptions for that address, so no email was sent. Check the address (the customer may use another one), or copy the link instead.',
+  'magic-link-off':
+    'Appstle’s magic-link email is turned off for this shop, so no email was sent. Turn on the customer portal magic-link email template in Appstle, or copy the link instead.',
+  'magic-link-refused':
+    'Appstle refused to email that address (no subscriptions for that address, or the shop’s magic-link email template is off). Check both in Appstle, or copy the link instead.',
+  'no-composer': 'No reply box is open on this ticket. Click Reply on the ticket, then try again.',
+  'composer-read-only':
+    'The reply box can’t be edited right now (a message may be sending). Wait a moment and try again.',
+  'insert-failed': 'The reply box didn’t take the link. Copy the link instead and paste it with Ctrl+V (⌘V on a Mac).',
   internal: 'Something went wrong in Portal Link. Try again.',
 };
 
@@ -51,6 +64,8 @@ const providerCodes: ErrorCode[] = [
   'offline',
   'bad-response',
   'unsafe-link',
+  'email-unsupported',
+  'no-subscriptions',
 ];
 
 describe('PortalLinkError', () => {

@@ -135,7 +135,7 @@ describe('getPortalLink: cache', () => {
 
     http.clock.now += 30_000;
     const second = await getPortalLink(store, '12345', { http, cache });
-    expect(second).toEqual({ url: first.url, expiresAt: first.expiresAt, cached: true });
+    expect(second).toEqual({ url: first.url, expiresAt: first.expiresAt, cached: true, customer: '12345' });
     expect(http.calls).toHaveLength(1);
   });
 

@@ -108,14 +108,20 @@ describe('classifySender', () => {
 });
 
 describe('allowedSenders', () => {
-  it('only copy-portal-link is open to content scripts, and nothing to untrusted senders', () => {
+  it('only the link actions are open to content scripts, and nothing to untrusted senders', () => {
     const open = (cls: SenderClass) =>
       Object.entries(allowedSenders)
         .filter(([, senders]) => senders.includes(cls))
         .map(([type]) => type);
-    expect(open('helpdesk-content-script')).toEqual(['copy-portal-link']);
+    const contentOnly = ['get-portal-link', 'get-actions'];
+    expect(open('helpdesk-content-script')).toEqual([
+      'copy-portal-link',
+      'get-portal-link',
+      'email-portal-link',
+      'get-actions',
+    ]);
     expect(open('untrusted')).toEqual([]);
-    expect(open('extension-page')).toEqual(Object.keys(allowedSenders));
+    expect(open('extension-page')).toEqual(Object.keys(allowedSenders).filter((type) => !contentOnly.includes(type)));
   });
 });
 

@@ -182,6 +182,7 @@ describe('router: copy-portal-link', () => {
       expiresAt: NOW + 2 * 3600_000,
       cached: false,
       storeName: 'Acme',
+      customer: '12345',
     });
     expect(h.copied).toEqual([reply.ok ? reply.url : '']);
   });
@@ -516,8 +517,12 @@ describe('router: several stores and the administrator’s policy', () => {
     helpdeskHosts: ['hq.zendesk.com', 'acme.zendesk.com'],
   };
   const policy = parseManaged({ stores: [hqRaw] });
+  // The policy sets no template, so its store gets Appstle's complete link (the migration rule).
   const hqToken: Step = (_call, http) =>
-    json({ customerId: 12345, token: appstleToken({ shop: 'hq.myshopify.com' }, http.clock.now) });
+    json({
+      manageSubscriptionLink: 'https://hq-brand.com/pages/manage-subscriptions?token=t1',
+      tokenExpirationTime: new Date(http.clock.now + 2 * 3600_000).toISOString(),
+    });
 
   it('the popup picks a store by id; an unknown id is no store', async () => {
     const h = harness({ script: [gigstackReply()] });
@@ -555,6 +560,8 @@ describe('router: several stores and the administrator’s policy', () => {
     const reply = await h.handle(copyMsg('12345'), ZENDESK); // acme.zendesk.com: the policy took it from store a
     expect(reply).toMatchObject({ ok: true, storeName: 'HQ brand' });
     expect(headersOf(h.http.calls[0])['x-api-key']).toBe(MANAGED_KEY);
+    expect(h.http.calls[0]?.url).toContain('/api/external/v2/manage-subscription-link?customerId=12345');
+    expect(reply).toMatchObject({ url: 'https://hq-brand.com/pages/manage-subscriptions?token=t1' });
     expect(JSON.stringify(reply)).not.toContain(MANAGED_KEY);
   });
 

@@ -320,6 +320,7 @@ describe('toView', () => {
         helpdeskHosts: a.helpdeskHosts,
         storeDomain: 'acme.myshopify.com',
         portalUrlTemplate: DEFAULT_PORTAL_TEMPLATE,
+        linkType: 'token',
         apiKeyMask: maskKey(APPSTLE_KEY),
       },
       { id: 'b', name: b.name, provider: 'gigstack', helpdeskHosts: b.helpdeskHosts, team: 'team1', apiKeyMask: '' },

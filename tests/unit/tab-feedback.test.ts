@@ -19,6 +19,7 @@ const copied: Outcome = {
     expiresAt: NOW + 2 * 3600_000,
     cached: false,
     storeName: 'Acme',
+    customer: 'jane@example.com',
   },
 };
 const error: ErrorInfo = { code: 'key-rejected', message: 'Appstle rejected the API key. Check the key in Settings.' };
@@ -48,10 +49,15 @@ function fakeDeps(toast: 'shows' | 'rejects' | 'false') {
 describe('toastFor / badgeFor', () => {
   it('success: the contract wording with the real expiry, never the link', () => {
     const toast = toastFor(copied, NOW);
-    expect(toast).toEqual({ role: 'status', text: `Portal link copied · ${formatExpiry(NOW + 2 * 3600_000, NOW)}` });
-    expect(toast.text).toMatch(/^Portal link copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}$/);
+    expect(toast).toEqual({
+      role: 'status',
+      text: `Portal link for jane@example.com copied · ${formatExpiry(NOW + 2 * 3600_000, NOW)}`,
+    });
+    expect(toast.text).toMatch(
+      /^Portal link for jane@example\.com copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}$/,
+    );
     expect(toast.text).not.toContain('https://');
-    expect(badgeFor(copied)).toEqual({ text: '✓', color: '#2b8a3e', title: 'Portal link copied (Acme)' });
+    expect(badgeFor(copied, NOW)).toEqual({ text: '✓', color: '#2b8a3e', title: toast.text });
   });
 
   it('failure: the error message as an alert', () => {
@@ -75,7 +81,7 @@ describe('reportOutcome', () => {
   it.each(['rejects', 'false'] as const)('success where the toast %s → the ✓ badge on that tab only', async (mode) => {
     const { deps, badges, notes } = fakeDeps(mode);
     expect(await reportOutcome(copied, 7, deps)).toBe('badge');
-    expect(badges).toEqual([{ tabId: 7, badge: badgeFor(copied) }]);
+    expect(badges).toEqual([{ tabId: 7, badge: badgeFor(copied, NOW) }]);
     expect(notes).toEqual([]);
   });
 

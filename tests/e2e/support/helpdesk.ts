@@ -3,8 +3,11 @@ import type { Locator, Page } from 'playwright-core';
 import type { RecordedRequest } from '../../fixtures/mock-server';
 import type { ChromeGlobal, Harness } from './extension';
 
-/** The in-page toast after a copy: the expiry's time, with the date when it is not today (late in the day). */
-export const COPIED_TOAST = /^Portal link copied · expires (\d{1,2} [A-Za-z]{3} )?\d{2}:\d{2}$/;
+/**
+ * The in-page toast after a copy: whom the link is for, then the expiry's time, with the date when it
+ * is not today (late in the day).
+ */
+export const COPIED_TOAST = /^Portal link for \S+ copied · expires (\d{1,2} [A-Za-z]{3} )?\d{2}:\d{2}$/;
 
 export async function openHelpdeskPage(harness: Harness, url: string): Promise<Page> {
   const page = await harness.context.newPage();
@@ -20,11 +23,12 @@ export function toast(page: Page, role: 'status' | 'alert'): Locator {
   return page.locator('[data-portal-link="toast"]').getByRole(role);
 }
 
-/** Which customer a provider request asked for (Appstle query string). */
+/** Which customer a provider request asked for (Appstle query string; `emailId` on manage-subscription-link). */
 export function appstleLookup(request: RecordedRequest | undefined): { email?: string; customerId?: string } {
   const params = new URL(request?.path ?? '/', 'https://x').searchParams;
+  const email = params.get('email') ?? params.get('emailId');
   return {
-    ...(params.get('email') ? { email: params.get('email') as string } : {}),
+    ...(email ? { email } : {}),
     ...(params.get('customerId') ? { customerId: params.get('customerId') as string } : {}),
   };
 }

@@ -10,6 +10,8 @@ export function appstleStore(overrides: Record<string, unknown> = {}) {
     apiKey: APPSTLE_KEY,
     storeDomain: SHOP,
     portalUrlTemplate: DEFAULT_TEMPLATE,
+    // Most suites test the token mode; tests/e2e/deliver*.e2e.test.ts cover Appstle's own link (the default).
+    linkType: 'token',
     helpdeskHosts: [],
     ...overrides,
   };

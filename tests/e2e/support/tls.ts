@@ -13,6 +13,7 @@ export const TEST_HOSTS = [
   '*.myshopify.com',
   '*.gigstack.io',
   'clipboard.portal-link.test',
+  'composer.portal-link.test',
 ];
 
 let cached: { key: string; cert: string } | undefined;

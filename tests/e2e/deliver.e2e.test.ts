@@ -1,0 +1,414 @@
+/**
+ * Delivering the link, in real Chromium with the production build: Appstle's two link types, Insert
+ * into reply (in-page menu, popup, shortcut) into a real CKEditor 5 (Zendesk) and a real Draft.js
+ * editor (Gorgias), Email portal link (menu, popup, context menu) with its refusals, and
+ * confirmations that name the customer. Editors are read back from their own state.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  GORGIAS_COMPOSER,
+  GORGIAS_COMPOSER_SLOT,
+  serveComposers,
+  ZENDESK_COMPOSER,
+  ZENDESK_COMPOSER_SLOT,
+} from '../fixtures/composers';
+import { GORGIAS_HOST, JANE_G, mockGorgias } from '../fixtures/helpdesk/gorgias';
+import { JANE, mockZendesk, OPEN_TABS, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
+import {
+  APPSTLE_KEY,
+  expectedAppstleUrlPrefix,
+  mockAppstle,
+  type ProviderMock,
+  SHOP_PUBLIC_PORTAL,
+} from '../fixtures/mock-providers';
+import { type MockServer, startMockServer } from '../fixtures/mock-server';
+import { clickAction } from './support/action';
+import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
+import { pressShortcut, toast } from './support/helpdesk';
+import { finishAfterAll } from './support/secrets';
+import { appstleStore, gigstackStore } from './support/settings';
+
+let server: MockServer;
+let appstle: ProviderMock;
+let harness: Harness;
+let page: Page | undefined;
+let serial = 0;
+
+const SENTINEL = 'clipboard before the test';
+const HOSTS = { zendesk: ZENDESK_HOST, gorgias: GORGIAS_HOST } as const;
+type HelpdeskName = keyof typeof HOSTS;
+/** The open ticket on each helpdesk (Zendesk keeps the other open tabs' tickets, and their composers, mounted). */
+const TICKET = { zendesk: 101, gorgias: 202 } as const;
+const REQUESTER = { email: JANE.email as string };
+expect(JANE_G.email).toBe(REQUESTER.email);
+const LINK_PREFIX = `${SHOP_PUBLIC_PORTAL}?token=`;
+/** Click → link shown in the editor's state, per path and helpdesk (reported at the end). */
+const timings: { path: string; helpdesk: string; ms: number }[] = [];
+
+beforeAll(async () => {
+  server = await startMockServer();
+  appstle = mockAppstle(server);
+  serveComposers(server);
+  mockZendesk(server, { composer: ZENDESK_COMPOSER_SLOT });
+  mockGorgias(server, { composer: GORGIAS_COMPOSER_SLOT });
+  harness = await launchExtension(server);
+});
+
+finishAfterAll(() => ({ harness, server }));
+
+afterAll(() => {
+  if (timings.length)
+    console.info(
+      `click → inserted (ms)\n${timings.map((t) => `${t.path}\t${t.helpdesk}\t${t.ms.toFixed(0)}`).join('\n')}`,
+    );
+});
+
+beforeEach(async () => {
+  appstle.reset();
+  // No link type and the default template: Appstle's complete link (the default for new and old stores).
+  const { linkType: _token, ...store } = appstleStore({ helpdeskHosts: [ZENDESK_HOST, GORGIAS_HOST] });
+  await harness.setSettings({ stores: [store], defaultStoreId: 'store-a' });
+  await harness.clearLinkCache();
+  await harness.writeClipboard(SENTINEL);
+});
+
+afterEach(async () => {
+  await page?.close();
+  page = undefined;
+});
+
+function ticketUrl(helpdesk: HelpdeskName, query = ''): string {
+  const path = helpdesk === 'zendesk' ? `/agent/tickets/${TICKET.zendesk}` : `/app/ticket/${TICKET.gorgias}`;
+  return `https://${HOSTS[helpdesk]}${path}?t=${++serial}${query}`;
+}
+
+const composerSelector = (helpdesk: HelpdeskName, ticket: number = TICKET[helpdesk]) =>
+  helpdesk === 'zendesk'
+    ? `[data-test-id="ticket-${ticket}-custom-layout"] .ck-editor__editable${ZENDESK_COMPOSER}`
+    : GORGIAS_COMPOSER;
+
+/** The reply as the editor holds it: CKEditor's getData(), or the text and links of Draft's content state. */
+async function reply(
+  p: Page,
+  helpdesk: HelpdeskName,
+  ticket: number = TICKET[helpdesk],
+): Promise<{ text: string; links: string[] }> {
+  return p.evaluate(
+    ({ helpdesk, selector }) => {
+      if (helpdesk === 'zendesk') {
+        const el = document.querySelector(selector) as HTMLElement & { ckeditorInstance: { getData(): string } };
+        const data = el.ckeditorInstance.getData();
+        const doc = new DOMParser().parseFromString(data, 'text/html');
+        return {
+          text: data,
+          links: [...doc.querySelectorAll('a')].map((a) => `${a.getAttribute('href')}|${a.textContent}`),
+        };
+      }
+      const raw = JSON.parse((window as unknown as { __draftContent(): string }).__draftContent()) as {
+        blocks: { text: string; entityRanges: { offset: number; length: number; key: number }[] }[];
+        entityMap: Record<string, { type: string; data: { url: string } }>;
+      };
+      const links = raw.blocks.flatMap((b) =>
+        b.entityRanges.map((r) => `${raw.entityMap[r.key]?.data.url}|${b.text.slice(r.offset, r.offset + r.length)}`),
+      );
+      return { text: raw.blocks.map((b) => b.text).join('\n'), links };
+    },
+    { helpdesk, selector: composerSelector(helpdesk, ticket) },
+  );
+}
+
+/** Opens the ticket, waits for its editor and the button, then types a reply with the caret mid-sentence. */
+async function openAndType(helpdesk: HelpdeskName, query = ''): Promise<Page> {
+  const p = await harness.context.newPage();
+  await p.goto(ticketUrl(helpdesk, query));
+  await p.locator(composerSelector(helpdesk)).waitFor();
+  await expect.poll(() => p.getByRole('button', { name: 'Copy portal link' }).count()).toBe(1);
+  if (query.includes('readonly')) return p;
+  await p.locator(composerSelector(helpdesk)).click();
+  await p.keyboard.type('Hello thanks');
+  for (let i = 0; i < 'thanks'.length; i++) await p.keyboard.press('ArrowLeft');
+  return p;
+}
+
+function moreButton(p: Page) {
+  return p.getByRole('button', { name: 'More portal link actions' });
+}
+
+async function openMenu(p: Page) {
+  await moreButton(p).click();
+  const menu = p.getByRole('menu');
+  await menu.waitFor();
+  return menu;
+}
+
+/** Waits until the editor's state holds a link; returns it and the time since `since`. */
+async function insertedLink(p: Page, helpdesk: HelpdeskName, since: number) {
+  let links: string[] = [];
+  await expect
+    .poll(
+      async () => {
+        links = (await reply(p, helpdesk)).links;
+        return links.length;
+      },
+      { interval: 10, timeout: 10_000 },
+    )
+    .toBe(1);
+  return { link: (links[0] ?? '').split('|')[0] ?? '', ms: performance.now() - since };
+}
+
+/** The link is an <a> whose text is its URL, at the caret (between "Hello " and "thanks"), exactly once. */
+async function expectAtCaret(p: Page, helpdesk: HelpdeskName, link: string) {
+  const { text, links } = await reply(p, helpdesk);
+  expect(links).toEqual([`${link}|${link}`]);
+  if (helpdesk === 'zendesk') expect(text).toBe(`<p>Hello <a href="${link}">${link}</a>thanks</p>`);
+  else expect(text).toBe(`Hello ${link}thanks`);
+}
+
+describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpdesk) => {
+  it('in-page menu: the link lands at the caret of the open ticket’s composer, once; focus kept; nothing copied', async () => {
+    page = await openAndType(helpdesk);
+    const before = appstle.requests().length;
+    const menu = await openMenu(page);
+    expect(await moreButton(page).getAttribute('aria-haspopup')).toBe('menu');
+    await expect
+      .poll(() => menu.getByRole('menuitem').allTextContents())
+      .toEqual(['Insert into reply', 'Email portal link']);
+    const started = performance.now();
+    await menu.getByRole('menuitem', { name: 'Insert into reply' }).click();
+    const { link, ms } = await insertedLink(page, helpdesk, started);
+    timings.push({ path: 'in-page menu', helpdesk, ms });
+
+    expect(link.startsWith(LINK_PREFIX)).toBe(true);
+    await expectAtCaret(page, helpdesk, link);
+    await expect
+      .poll(() => toast(page as Page, 'status').textContent())
+      .toBe(`Portal link for ${REQUESTER.email} inserted into the reply`);
+    // The composer kept focus (the menu never took it), and the clipboard was left alone.
+    expect(
+      await page.evaluate((s) => document.activeElement === document.querySelector(s), composerSelector(helpdesk)),
+    ).toBe(true);
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+    // One lookup, of Appstle's complete link, for the requester.
+    const seen = appstle.requests().slice(before);
+    expect(seen.map((r) => new URL(r.path, 'https://x').pathname)).toEqual([
+      '/api/external/v2/manage-subscription-link',
+    ]);
+    // Zendesk knows the requester's email; Gorgias also their Shopify id in the store's shop, which
+    // wins (the confirmation still names them by email).
+    const lookup = Object.fromEntries(new URL(seen[0]?.path ?? '', 'https://x').searchParams);
+    expect(lookup).toEqual(
+      helpdesk === 'zendesk' ? { emailId: REQUESTER.email } : { customerId: String(JANE_G.shopify?.['11']) },
+    );
+    if (helpdesk === 'zendesk') {
+      // The other open tickets' composers (mounted, hidden) got nothing.
+      for (const id of OPEN_TABS.filter((t) => t !== TICKET.zendesk))
+        expect((await reply(page, helpdesk, id)).text).toBe('');
+    }
+  });
+
+  it('popup: Insert into reply inserts on the ticket tab and says so', async () => {
+    page = await openAndType(helpdesk);
+    const popup = await harness.open('popup.html');
+    await popup.getByRole('button', { name: 'Insert into reply' }).waitFor();
+    const started = performance.now();
+    await popup.getByRole('button', { name: 'Insert into reply' }).click();
+    const { link, ms } = await insertedLink(page, helpdesk, started);
+    timings.push({ path: 'popup', helpdesk, ms });
+    await expect
+      .poll(() => popup.getByRole('status').textContent())
+      .toBe(`Portal link for ${REQUESTER.email} inserted into the reply`);
+    await expectAtCaret(page, helpdesk, link);
+    await popup.close();
+  });
+
+  it('shortcut insert-portal-link: inserts with the toast', async () => {
+    page = await openAndType(helpdesk);
+    const started = performance.now();
+    await pressShortcut(harness, page, 'insert-portal-link');
+    const { link, ms } = await insertedLink(page, helpdesk, started);
+    timings.push({ path: 'shortcut', helpdesk, ms });
+    await expectAtCaret(page, helpdesk, link);
+    await expect.poll(() => toast(page as Page, 'status').textContent()).toMatch(/inserted into the reply$/);
+  });
+
+  it.each([
+    ['read-only', '&readonly', /can’t be edited right now/],
+    ['missing', '&nocomposer', /No reply box is open on this ticket/],
+  ])('a %s composer: a clear alert, no link minted', async (_kind, query, message) => {
+    page = await harness.context.newPage();
+    await page.goto(ticketUrl(helpdesk, query));
+    await expect.poll(() => page?.getByRole('button', { name: 'Copy portal link' }).count()).toBe(1);
+    if (query === '&readonly') await page.locator(composerSelector(helpdesk)).waitFor();
+    else await new Promise((resolve) => setTimeout(resolve, 1_000)); // the fixture's editors would have mounted
+    const before = appstle.requests().length;
+    const menu = await openMenu(page);
+    await menu.getByRole('menuitem', { name: 'Insert into reply' }).click();
+    await expect.poll(() => toast(page as Page, 'alert').textContent()).toMatch(message);
+    expect(appstle.requests().length).toBe(before);
+    if (query === '&readonly') expect((await reply(page, helpdesk)).links).toEqual([]);
+  });
+});
+
+const magicLinkCalls = (from: number) =>
+  appstle
+    .requests()
+    .slice(from)
+    .filter((r) => r.path.startsWith('/api/external/v2/subscription-contracts-email-magic-link'));
+
+describe('Email portal link', () => {
+  it('in-page menu: Appstle emails the requester; one request; nothing copied', async () => {
+    page = await openAndType('zendesk');
+    const before = appstle.requests().length;
+    const menu = await openMenu(page);
+    await menu.getByRole('menuitem', { name: 'Email portal link' }).click();
+    await expect
+      .poll(() => toast(page as Page, 'status').textContent())
+      .toBe(`Portal link emailed to ${REQUESTER.email}`);
+    const calls = appstle.requests().slice(before);
+    expect(calls).toHaveLength(1);
+    expect(new URL(calls[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe(REQUESTER.email);
+    expect(calls[0]?.headers['x-api-key']).toBe(APPSTLE_KEY);
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+  });
+
+  it.each([
+    [
+      'template off (400)',
+      { status: 400, body: { title: 'Bad Request', detail: 'Magic link email template is disabled for this shop' } },
+      /magic-link email is turned off/,
+    ],
+    ['no subscriptions (400)', undefined, /found no subscriptions for bob\.nobody@example\.net/],
+    ['Appstle down (500)', { status: 500, body: { title: 'Internal Server Error' } }, /having trouble/],
+  ])('popup, %s: an actionable alert, exactly one request (never retried)', async (_l, fault, message) => {
+    const before = appstle.requests().length;
+    if (fault) appstle.fail(fault);
+    const popup = await harness.open('popup.html');
+    await popup.getByLabel('Customer email or ID').fill(fault ? REQUESTER.email : 'bob.nobody@example.net');
+    await popup.getByRole('button', { name: 'Email portal link' }).click();
+    await expect.poll(() => popup.getByRole('alert').textContent()).toMatch(message);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // room for a retry that must not come
+    expect(magicLinkCalls(before)).toHaveLength(1);
+    expect(appstle.requests().length - before).toBe(1);
+    await popup.close();
+  });
+
+  it('popup: emails a typed address and names it', async () => {
+    const before = appstle.requests().length;
+    const popup = await harness.open('popup.html');
+    await popup.getByLabel('Customer email or ID').fill(REQUESTER.email);
+    await popup.getByRole('button', { name: 'Email portal link' }).click();
+    await expect.poll(() => popup.getByRole('status').textContent()).toBe(`Portal link emailed to ${REQUESTER.email}`);
+    expect(magicLinkCalls(before)).toHaveLength(1);
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+    await popup.close();
+  });
+
+  it('a gigstack store offers no Email portal link', async () => {
+    await harness.setSettings({ stores: [gigstackStore()] });
+    const popup = await harness.open('popup.html');
+    await popup.getByRole('button', { name: 'Copy portal link' }).waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await popup.getByRole('button', { name: 'Email portal link' }).count()).toBe(0);
+    await popup.close();
+  });
+});
+
+/** Fires the extension's real context-menu listener for a click in `p` (after the real action grants activeTab). */
+async function menuClick(p: Page, info: Record<string, unknown>) {
+  await clickAction(harness, p);
+  await p.bringToFront();
+  const worker = await harness.currentWorker();
+  await worker.evaluate(
+    async ({ info, url }) => {
+      const { chrome } = globalThis as unknown as ChromeGlobal;
+      const [tab] = await chrome.tabs.query({ url });
+      chrome.contextMenus.onClicked.dispatch(info, tab);
+    },
+    { info: { editable: false, frameId: 0, pageUrl: p.url(), ...info }, url: p.url() },
+  );
+}
+const menuToast = (p: Page, role: 'status' | 'alert') => p.locator('#portal-link-menu-toast').getByRole(role);
+
+describe('context menu', () => {
+  it('Email portal link to “%s”: emails the selected address and says to whom', async () => {
+    page = await openAndType('zendesk');
+    const before = appstle.requests().length;
+    await menuClick(page, { menuItemId: 'email-portal-link-selection', selectionText: ` ${REQUESTER.email} ` });
+    await expect
+      .poll(() => menuToast(page as Page, 'status').textContent())
+      .toBe(`Portal link emailed to ${REQUESTER.email}`);
+    expect(magicLinkCalls(before)).toHaveLength(1);
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+  });
+
+  it('a mailto: whose text is another address: the confirmation names the address actually used', async () => {
+    page = await openAndType('zendesk');
+    // A comment's <a href="mailto:victim">attacker</a>: the menu gives the link URL, not the text.
+    await menuClick(page, { menuItemId: 'copy-portal-link-mailto', linkUrl: 'mailto:bob.requester@example.org' });
+    await expect
+      .poll(() => menuToast(page as Page, 'status').textContent())
+      .toMatch(/^Portal link for bob\.requester@example\.org copied · expires /);
+    expect((await harness.readClipboard()).startsWith(LINK_PREFIX)).toBe(true);
+  });
+});
+
+describe('Link type', () => {
+  async function copyFromPopup(customer: string) {
+    const popup = await harness.open('popup.html');
+    await popup.getByLabel('Customer email or ID').fill(customer);
+    await popup.getByRole('button', { name: 'Copy portal link' }).click();
+    await expect.poll(() => popup.getByRole('status').textContent()).toMatch(/copied/);
+    const status = await popup.getByRole('status').textContent();
+    await popup.close();
+    return status ?? '';
+  }
+
+  it('Appstle’s portal link (default): copied verbatim, on the shop’s own domain and portal page', async () => {
+    const before = appstle.requests().length;
+    const status = await copyFromPopup('12345');
+    expect(status).toMatch(/^Portal link for 12345 copied · expires /);
+    expect((await harness.readClipboard()).startsWith(LINK_PREFIX)).toBe(true);
+    expect(
+      appstle
+        .requests()
+        .slice(before)
+        .map((r) => r.path),
+    ).toEqual(['/api/external/v2/manage-subscription-link?customerId=12345']);
+  });
+
+  it('Token in my portal URL: the token endpoint and the template', async () => {
+    await harness.setSettings({ stores: [appstleStore({ linkType: 'token' })] });
+    const before = appstle.requests().length;
+    await copyFromPopup(REQUESTER.email);
+    expect((await harness.readClipboard()).startsWith(expectedAppstleUrlPrefix())).toBe(true);
+    expect(
+      appstle
+        .requests()
+        .slice(before)
+        .map((r) => new URL(r.path, 'https://x').pathname),
+    ).toEqual(['/api/external/v2/customer-portal-token']);
+  });
+
+  it.each(['appstle', 'token'] as const)(
+    'Test connection works in the %s mode (the probe hits that mode’s endpoint)',
+    async (linkType) => {
+      const before = appstle.requests().length;
+      const options = await harness.open('options.html');
+      const reply = await options.evaluate(
+        (store) =>
+          (globalThis as unknown as ChromeGlobal).chrome.runtime.sendMessage({ type: 'test-connection', store }),
+        appstleStore({ linkType }),
+      );
+      expect(reply).toMatchObject({ ok: true, provider: 'Appstle' });
+      const endpoint = linkType === 'appstle' ? 'manage-subscription-link' : 'customer-portal-token';
+      expect(
+        appstle
+          .requests()
+          .slice(before)
+          .map((r) => r.path),
+      ).toEqual([`/api/external/v2/${endpoint}?customerId=1`]);
+      await options.close();
+    },
+  );
+});
