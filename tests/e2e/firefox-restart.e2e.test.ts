@@ -60,5 +60,5 @@ describe('Firefox ESR: context menus after a browser restart', () => {
 
     firefox = await launchFirefox(server, { profile });
     await expect.poll(() => existingMenus(firefox as FirefoxHarness, MENU_IDS), { timeout: 10_000 }).toEqual(MENU_IDS);
-  });
+  }, 120_000); // two Firefox starts: about 25 s alone, far more next to other e2e files
 });
