@@ -56,12 +56,9 @@ export function issueLink(store: Store, query: CustomerQuery, http: HttpDeps): P
   return providerFor(store).issueLink(store, query, http);
 }
 
-type Emailing = { emailLink?: (store: Store, email: string, http: HttpDeps) => Promise<void> };
-
 /** Asks the provider to email the customer their link (sends mail: asked once, never retried). */
 export async function sendPortalEmail(store: Store, email: string, http: HttpDeps): Promise<void> {
   const provider = providerFor(store);
-  const emailing = provider as unknown as Emailing;
-  if (!emailing.emailLink) throw new PortalLinkError('bad-request', { provider: provider.shortName });
-  await emailing.emailLink(store, email, http);
+  if (!provider.emailLink) throw new PortalLinkError('bad-request', { provider: provider.shortName });
+  await provider.emailLink(store, email, http);
 }

@@ -191,7 +191,23 @@ describe('POST /v1/links', () => {
     expect(await audit()).toHaveLength(1);
   });
 
-  it('emails the customer through Appstle once, never retried, and audits it', async () => {
+  it('emails the customer through Appstle: one request, the answer names the address, audited', async () => {
+    const { seen } = mockProvider((url) =>
+      url.pathname.endsWith('/subscription-contracts-email-magic-link')
+        ? { status: 200, body: 'Email triggered successfully.' }
+        : { status: 500, body: {} },
+    );
+    await setStore('acme');
+    const ana = await signIn('ana@acme.test');
+    const r = await call('/v1/links', { token: ana.accessToken, body: { ...copy(), action: 'email' } });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({ emailed: true, to: 'carla@example.com' });
+    const mails = seen.filter((s) => s.url.pathname.endsWith('/subscription-contracts-email-magic-link'));
+    expect(mails.map((s) => s.url.searchParams.get('email'))).toEqual(['carla@example.com']);
+    expect(await audit()).toMatchObject([{ action: 'email', outcome: 'emailed' }]);
+  });
+
+  it('a failed email is asked once, never retried (it sends mail), and audited as refused', async () => {
     const { seen } = mockProvider((url) =>
       url.pathname.endsWith('/subscription-contracts-email-magic-link')
         ? { status: 503, body: {} }
@@ -199,14 +215,11 @@ describe('POST /v1/links', () => {
     );
     await setStore('acme');
     const ana = await signIn('ana@acme.test');
-    const r = await call('/v1/links', {
-      token: ana.accessToken,
-      body: { ...copy(), action: 'email' },
-    });
-    expect(r.status).toBeGreaterThanOrEqual(400);
-    expect(
-      seen.filter((s) => s.url.pathname.endsWith('/subscription-contracts-email-magic-link')).length,
-    ).toBeLessThanOrEqual(1);
-    expect((await audit())[0]?.action).toBe('email');
+    const r = await call('/v1/links', { token: ana.accessToken, body: { ...copy(), action: 'email' } });
+    expect(r.status).toBeGreaterThanOrEqual(500);
+    expect(seen.filter((s) => s.url.pathname.endsWith('/subscription-contracts-email-magic-link'))).toHaveLength(1);
+    const [row] = await audit();
+    expect(row?.action).toBe('email');
+    expect(row?.outcome).not.toBe('emailed');
   });
 });
