@@ -34,7 +34,8 @@ function useCanEmail(storeId: string | undefined, tabHost: Promise<string | unde
   }, [tabHost]);
   if (!settings) return false;
   const store = storeId ? settings.stores.find((s) => s.id === storeId) : resolveStore(settings, host);
-  return store?.provider === 'appstle';
+  // A relay store only mints links (the background refuses to email for one): no button that can only fail.
+  return store?.provider === 'appstle' && !store.relay;
 }
 
 /** Errors whose next step is in Settings get a button that goes there. */

@@ -215,6 +215,20 @@ describe('relay client through the router', () => {
     ]);
   });
 
+  it('gives a ticket the link to insert (nothing copied) but never emails: a relay store has no key here', async () => {
+    const { handle, relay, copied } = setup();
+    await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
+    const inserted = await handle({ type: 'get-portal-link', customer: { email: 'carla@example.com' } }, ZENDESK);
+    expect(inserted).toMatchObject({ ok: true, cached: false, storeName: 'Acme', customer: 'carla@example.com' });
+    expect(copied).toEqual([]);
+    expect(relay.state.links).toHaveLength(1);
+    expect(await handle({ type: 'get-actions' }, ZENDESK)).toEqual({ ok: true, canEmail: false });
+    const calls = relay.calls.length;
+    const emailed = await handle({ type: 'email-portal-link', customer: { email: 'carla@example.com' } }, ZENDESK);
+    expect(emailed).toMatchObject({ ok: false, error: { code: 'email-unsupported' } });
+    expect(relay.calls.length).toBe(calls);
+  });
+
   it('refreshes an expired access token once (rotating the refresh token) and goes on', async () => {
     const { handle, relay, clock, local } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
