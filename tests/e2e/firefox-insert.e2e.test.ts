@@ -1,0 +1,169 @@
+/**
+ * Insert into reply in Firefox ESR with the production build (MV2): the in-page "More portal link
+ * actions" menu puts Appstle's link into a real CKEditor 5 composer (Zendesk fixture) and a real
+ * Draft.js composer (Gorgias fixture), at the caret, once, read back from the editor's own state. In
+ * Firefox the page-world half is a web-accessible script injected by the content script, and Draft.js
+ * gets a paste built in the page (Firefox empties an isolated-world paste's DataTransfer).
+ */
+import type { Page } from 'puppeteer-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  GORGIAS_COMPOSER,
+  GORGIAS_COMPOSER_SLOT,
+  serveComposers,
+  ZENDESK_COMPOSER,
+  ZENDESK_COMPOSER_SLOT,
+} from '../fixtures/composers';
+import { GORGIAS_HOST, JANE_G, mockGorgias } from '../fixtures/helpdesk/gorgias';
+import { JANE, mockZendesk, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
+import { mockAppstle, type ProviderMock, SHOP_PUBLIC_PORTAL } from '../fixtures/mock-providers';
+import { type MockServer, startMockServer } from '../fixtures/mock-server';
+import { type FirefoxHarness, launchFirefox } from './support/firefox';
+import { appstleStore } from './support/settings';
+
+let server: MockServer;
+let appstle: ProviderMock;
+let firefox: FirefoxHarness;
+let page: Page | undefined;
+let serial = 0;
+
+const SENTINEL = 'clipboard before the test';
+const HOSTS = { zendesk: ZENDESK_HOST, gorgias: GORGIAS_HOST } as const;
+type HelpdeskName = keyof typeof HOSTS;
+const TICKET = { zendesk: 101, gorgias: 202 } as const;
+const REQUESTER_EMAIL = JANE.email as string;
+const LINK_PREFIX = `${SHOP_PUBLIC_PORTAL}?token=`;
+const WAIT = { timeout: 20_000 };
+
+beforeAll(async () => {
+  expect(JANE_G.email).toBe(REQUESTER_EMAIL);
+  server = await startMockServer();
+  appstle = mockAppstle(server);
+  serveComposers(server);
+  mockZendesk(server, { composer: ZENDESK_COMPOSER_SLOT });
+  mockGorgias(server, { composer: GORGIAS_COMPOSER_SLOT });
+  firefox = await launchFirefox(server);
+}, 120_000);
+
+afterAll(async () => {
+  await firefox?.close();
+  await server?.close();
+});
+
+beforeEach(async () => {
+  appstle.reset();
+  // No link type: Appstle's complete link, the default.
+  const { linkType: _token, ...store } = appstleStore({ helpdeskHosts: [ZENDESK_HOST, GORGIAS_HOST] });
+  await firefox.setSettings({ stores: [store], defaultStoreId: 'store-a' });
+  await firefox.clearLinkCache();
+  await firefox.writeClipboard(SENTINEL);
+});
+
+afterEach(async () => {
+  await page?.close();
+  page = undefined;
+});
+
+const composerSelector = (helpdesk: HelpdeskName) =>
+  helpdesk === 'zendesk'
+    ? `[data-test-id="ticket-${TICKET.zendesk}-custom-layout"] .ck-editor__editable${ZENDESK_COMPOSER}`
+    : GORGIAS_COMPOSER;
+
+function ticketUrl(helpdesk: HelpdeskName): string {
+  const path = helpdesk === 'zendesk' ? `/agent/tickets/${TICKET.zendesk}` : `/app/ticket/${TICKET.gorgias}`;
+  return `https://${HOSTS[helpdesk]}${path}?t=${++serial}`;
+}
+
+/** The reply as the editor holds it: CKEditor's getData(), or the text and links of Draft's content state. */
+function reply(p: Page, helpdesk: HelpdeskName): Promise<{ text: string; links: string[] }> {
+  return p.evaluate(
+    (helpdesk, selector) => {
+      if (helpdesk === 'zendesk') {
+        const el = document.querySelector(selector) as HTMLElement & { ckeditorInstance: { getData(): string } };
+        const data = el.ckeditorInstance.getData();
+        const doc = new DOMParser().parseFromString(data, 'text/html');
+        return {
+          text: data,
+          links: [...doc.querySelectorAll('a')].map((a) => `${a.getAttribute('href')}|${a.textContent}`),
+        };
+      }
+      const raw = JSON.parse((window as unknown as { __draftContent(): string }).__draftContent()) as {
+        blocks: { text: string; entityRanges: { offset: number; length: number; key: number }[] }[];
+        entityMap: Record<string, { type: string; data: { url: string } }>;
+      };
+      const links = raw.blocks.flatMap((b) =>
+        b.entityRanges.map((r) => `${raw.entityMap[r.key]?.data.url}|${b.text.slice(r.offset, r.offset + r.length)}`),
+      );
+      return { text: raw.blocks.map((b) => b.text).join('\n'), links };
+    },
+    helpdesk,
+    composerSelector(helpdesk),
+  );
+}
+
+/** The in-page toast's text for `role`, once it says something. */
+async function toastText(p: Page, role: 'status' | 'alert'): Promise<string> {
+  const handle = await p.waitForFunction(
+    (role) =>
+      document.querySelector('[data-portal-link="toast"]')?.shadowRoot?.querySelector(`[role="${role}"]`)
+        ?.textContent || undefined,
+    WAIT,
+    role,
+  );
+  return (await handle.jsonValue()) as string;
+}
+
+/** Opens the ticket, waits for its editor and the button, types a reply and leaves the caret mid-sentence. */
+async function openAndType(helpdesk: HelpdeskName): Promise<Page> {
+  const p = await firefox.driver.newPage();
+  await p.goto(ticketUrl(helpdesk));
+  const composer = await p.waitForSelector(composerSelector(helpdesk), WAIT);
+  await p.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT);
+  await composer?.click();
+  await p.keyboard.type('Hello thanks');
+  for (let i = 0; i < 'thanks'.length; i++) await p.keyboard.press('ArrowLeft');
+  return p;
+}
+
+describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply on %s', (helpdesk) => {
+  it(`in-page menu on ${helpdesk}: the link lands once at the caret, the toast names the customer, nothing copied`, async () => {
+    page = await openAndType(helpdesk);
+    expect((await reply(page, helpdesk)).text).toBe(helpdesk === 'zendesk' ? '<p>Hello thanks</p>' : 'Hello thanks');
+    const before = appstle.requests().length;
+
+    // Real clicks (WebDriver BiDi input actions) on the menu button and its item, in the open shadow root.
+    const more = await page.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT);
+    expect(await more?.evaluate((b) => b.getAttribute('aria-label'))).toBe('More portal link actions');
+    await more?.click();
+    const item = await page.waitForSelector('[data-portal-link="button"] >>> [role="menu"] [role="menuitem"]', {
+      ...WAIT,
+      visible: true,
+    });
+    expect(await item?.evaluate((el) => el.textContent)).toBe('Insert into reply');
+    await item?.click();
+
+    const status = await toastText(page, 'status');
+    expect(status).toBe(`Portal link for ${REQUESTER_EMAIL} inserted into the reply`);
+    // Draft.js applies the paste through React state: read the editor until it holds the link.
+    await expect
+      .poll(async () => (await reply(page as Page, helpdesk)).links.length, { interval: 50, timeout: 20_000 })
+      .toBe(1);
+    const { text, links } = await reply(page, helpdesk);
+    const link = links[0]?.split('|')[0] ?? '';
+    expect(link.startsWith(LINK_PREFIX)).toBe(true);
+    expect(links).toEqual([`${link}|${link}`]);
+    expect(text).toBe(
+      helpdesk === 'zendesk' ? `<p>Hello <a href="${link}">${link}</a>thanks</p>` : `Hello ${link}thanks`,
+    );
+    // The composer kept focus (the menu never took it) and the clipboard was left alone.
+    expect(
+      await page.evaluate((s) => document.activeElement === document.querySelector(s), composerSelector(helpdesk)),
+    ).toBe(true);
+    expect(await firefox.readClipboard()).toBe(SENTINEL);
+    // One Appstle lookup, of the complete link.
+    const seen = appstle.requests().slice(before);
+    expect(seen.map((r) => new URL(r.path, 'https://x').pathname)).toEqual([
+      '/api/external/v2/manage-subscription-link',
+    ]);
+  });
+});
