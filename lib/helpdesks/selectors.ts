@@ -8,13 +8,6 @@
  * into attribute selectors.
  */
 
-/** A selector (or a selector for a ticket id) and where it comes from. */
-export interface Evidenced<T = string> {
-  css: T;
-  /** `owner/repo path[, path…]` (several sources separated by `; `), or `guess: why`. */
-  evidence: string;
-}
-
 const SUPPORT_TOOLKIT = 'Automattic/support-toolkit extension/zendesk-selectors.js';
 const TOGGL_ZENDESK = 'toggl/track-extension src/scripts/content/zendesk.js';
 const EMAIL_REPLACER = 'bryanvillarin/zendesk-requester-email-replacer zendesk-requester-email-replacer.user.js';
@@ -25,43 +18,37 @@ export const zendeskSelectors = {
   /** One ticket's grid layout; Zendesk keeps one mounted per open tab and hides the others. */
   ticketLayout: {
     css: (ticketId: string) => `[data-test-id="ticket-${ticketId}-custom-layout"]`,
-    evidence: 'Automattic/support-toolkit docs/superpowers/specs/2026-06-22-zendesk-customizer-design.md',
   },
   /** Any ticket's grid layout (to climb to from the side-conversations element). */
-  gridLayout: { css: '.ticket-panes-grid-layout', evidence: `${SUPPORT_TOOLKIT}; ${TOGGL_ZENDESK}` },
+  gridLayout: { css: '.ticket-panes-grid-layout' },
   /** Inside the conversation column of the ticket with this id: a second way to the layout. */
   conversationAnchor: {
     css: (ticketId: string) => `[data-side-conversations-anchor-id="${ticketId}"]`,
-    evidence: `holatuwol/liferay-zendesk-userscript src/main.ts; ${TOGGL_ZENDESK}`,
   },
   /** The layout's columns (properties, conversation, context panel; admins may re-arrange them). */
-  column: { css: '[data-test-id^="column-"]', evidence: SUPPORT_TOOLKIT },
+  column: { css: '[data-test-id^="column-"]' },
   /** A column's pane. */
   pane: {
     css: '[data-garden-id="pane"]',
-    evidence: `${TOGGL_ZENDESK}; Automattic/support-toolkit docs/superpowers/specs/2026-06-22-zendesk-customizer-design.md`,
   },
   /** The requester field (a name, never the email); the button goes right after it. */
-  requesterField: { css: '[data-test-id="ticket-system-field-requester-select"]', evidence: EMAIL_REPLACER },
+  requesterField: { css: '[data-test-id="ticket-system-field-requester-select"]' },
   /** The requester's name inside the field. */
-  requesterName: { css: 'div[data-garden-id="typography.ellipsis"]', evidence: EMAIL_REPLACER },
+  requesterName: { css: 'div[data-garden-id="typography.ellipsis"]' },
   /** The customer tab of the context panel: rendered only while that tab is open. */
-  customerContext: { css: '[data-test-id="customer-context-tab-navigation"]', evidence: TOGGL_ZENDESK },
+  customerContext: { css: '[data-test-id="customer-context-tab-navigation"]' },
   /** A `mailto:` link in the customer panel (its email may also be plain text). */
   mailto: {
     css: 'a[href^="mailto:" i]',
-    evidence:
-      'guess: no public script names a stable element for the email in the customer panel; they take a mailto: link or email-shaped text from it',
   },
   /** The conversation: never read (a comment may quote anyone's email or imitate the page). */
-  conversation: { css: '[data-test-id="omni-log-container"]', evidence: SUPPORT_TOOLKIT },
+  conversation: { css: '[data-test-id="omni-log-container"]' },
   /**
    * The reply editor (CKEditor 5's editable; the editor object is its `ckeditorInstance`), looked up
    * inside the open ticket's layout only: background tickets keep theirs mounted.
    */
   composer: {
     css: '.ck-editor__editable[data-test-id="omnicomposer-rich-text-ckeditor"]',
-    evidence: 'holatuwol/liferay-zendesk-userscript src/reply.ts; JPInert/userscripts canned-responses.user.js',
   },
 } as const;
 
@@ -69,29 +56,51 @@ export const gorgiasSelectors = {
   /** The conversation (messages and audit events, which link other customers): never read. */
   thread: {
     css: '[aria-label="Ticket thread"]',
-    evidence: 'ines-parreira/prototypes packages/ticket-thread/src/layout/TicketThreadContainer.tsx',
   },
   /** The customer's name as a link: in the ticket's breadcrumbs, the infobar header and the profile. */
   customerLink: {
     css: 'a[href^="/app/customer/"]',
-    evidence: `ines-parreira/prototypes packages/tickets/src/components/TicketHeader/TicketTitle/CurrentTicketTitle.tsx, packages/tickets/src/components/InfobarTicketCustomerHeader/InfobarTicketCustomerHeader.tsx; ${GORGIAS_INFOBAR}`,
   },
   /** An email channel in the infobar's profile block (absent with the newer ticket UI). */
   customerEmail: {
     css: 'a[id^="address-copied-"][href^="mailto:" i]',
-    evidence:
-      'ines-parreira/prototypes apps/helpdesk/src/pages/common/components/infobar/Infobar/InfobarCustomerInfo/CustomerChannels.tsx',
   },
   /** The reply editor: Draft.js's editable inside the reply form (one per page). */
   composer: {
     css: 'form#ticket-reply-editor .public-DraftEditor-content',
-    evidence:
-      'ines-parreira/prototypes apps/helpdesk/src/pages/common/editor/Editor.tsx; Briskine/briskine src/content/editors/editor-paste.js; pixiebrix/pixiebrix-extension src/contrib/draftjs/draftJsDom.ts',
   },
 } as const;
 
-/** Every entry above, by helpdesk and name (for the evidence test). */
-export const ALL_SELECTORS: Record<string, Record<string, Evidenced<string | ((id: string) => string)>>> = {
-  zendesk: zendeskSelectors,
-  gorgias: gorgiasSelectors,
+/**
+ * Where each selector comes from: `owner/repo path[, path…]` (several sources separated by `; `), or
+ * `guess: why`. Kept apart from the selectors so content scripts do not ship these strings.
+ */
+export const zendeskEvidence = {
+  ticketLayout: 'Automattic/support-toolkit docs/superpowers/specs/2026-06-22-zendesk-customizer-design.md',
+  gridLayout: `${SUPPORT_TOOLKIT}; ${TOGGL_ZENDESK}`,
+  conversationAnchor: `holatuwol/liferay-zendesk-userscript src/main.ts; ${TOGGL_ZENDESK}`,
+  column: SUPPORT_TOOLKIT,
+  pane: `${TOGGL_ZENDESK}; Automattic/support-toolkit docs/superpowers/specs/2026-06-22-zendesk-customizer-design.md`,
+  requesterField: EMAIL_REPLACER,
+  requesterName: EMAIL_REPLACER,
+  customerContext: TOGGL_ZENDESK,
+  mailto:
+    'guess: no public script names a stable element for the email in the customer panel; they take a mailto: link or email-shaped text from it',
+  conversation: SUPPORT_TOOLKIT,
+  composer: 'holatuwol/liferay-zendesk-userscript src/reply.ts; JPInert/userscripts canned-responses.user.js',
+} satisfies Record<keyof typeof zendeskSelectors, string>;
+
+export const gorgiasEvidence = {
+  thread: 'ines-parreira/prototypes packages/ticket-thread/src/layout/TicketThreadContainer.tsx',
+  customerLink: `ines-parreira/prototypes packages/tickets/src/components/TicketHeader/TicketTitle/CurrentTicketTitle.tsx, packages/tickets/src/components/InfobarTicketCustomerHeader/InfobarTicketCustomerHeader.tsx; ${GORGIAS_INFOBAR}`,
+  customerEmail:
+    'ines-parreira/prototypes apps/helpdesk/src/pages/common/components/infobar/Infobar/InfobarCustomerInfo/CustomerChannels.tsx',
+  composer:
+    'ines-parreira/prototypes apps/helpdesk/src/pages/common/editor/Editor.tsx; Briskine/briskine src/content/editors/editor-paste.js; pixiebrix/pixiebrix-extension src/contrib/draftjs/draftJsDom.ts',
+} satisfies Record<keyof typeof gorgiasSelectors, string>;
+
+/** Every selector with its evidence, by helpdesk (for the evidence test). */
+export const ALL_SELECTORS = {
+  zendesk: { selectors: zendeskSelectors, evidence: zendeskEvidence },
+  gorgias: { selectors: gorgiasSelectors, evidence: gorgiasEvidence },
 };

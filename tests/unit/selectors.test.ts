@@ -6,8 +6,14 @@ import { ALL_SELECTORS } from '../../lib/helpdesks/selectors';
 const SOURCE = /^[\w.-]+\/[\w.-]+ [\w./-]+(, [\w./-]+)*$/;
 const GUESS = /^guess: \S.{20,}$/;
 
-const entries = Object.entries(ALL_SELECTORS).flatMap(([helpdesk, selectors]) =>
-  Object.entries(selectors).map(([name, entry]) => [`${helpdesk}.${name}`, entry] as const),
+const entries = Object.entries(ALL_SELECTORS).flatMap(([helpdesk, { selectors, evidence }]) =>
+  Object.entries(selectors).map(
+    ([name, entry]) =>
+      [
+        `${helpdesk}.${name}`,
+        { css: entry.css as string | ((id: string) => string), evidence: (evidence as Record<string, string>)[name] },
+      ] as const,
+  ),
 );
 
 describe('every helpdesk selector names its evidence', () => {
@@ -16,7 +22,7 @@ describe('every helpdesk selector names its evidence', () => {
   });
 
   it.each(entries)('%s', (_name, entry) => {
-    const evidence = entry.evidence;
+    const evidence = entry.evidence ?? '';
     const honest = GUESS.test(evidence) || evidence.split('; ').every((source) => SOURCE.test(source));
     expect(honest, `evidence "${evidence}" is neither "owner/repo path" nor "guess: why"`).toBe(true);
     const css = typeof entry.css === 'function' ? entry.css('123') : entry.css;
