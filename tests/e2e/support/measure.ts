@@ -251,7 +251,10 @@ export async function timeInlineCopy(page: Page, timeoutMs = 15_000): Promise<nu
     },
     { timeoutMs, key },
   );
-  await page.locator('[data-portal-link="button"]').locator('button').click();
+  await page
+    .locator('[data-portal-link="button"]')
+    .getByRole('button', { name: 'Copy portal link', exact: true })
+    .click();
   return page.evaluate(
     (key) => (globalThis as unknown as Record<string, Promise<number>>)[key] as Promise<number>,
     key,
