@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { browser } from 'wxt/browser';
 import { parseRelayUrl, relayOriginPattern } from '@/lib/settings/relay';
 import type { SettingsView } from '@/lib/settings/schema';
-import { errorInfo, PortalLinkError } from '@/lib/shared/errors';
+import { PortalLinkError } from '@/lib/shared/error-codes';
+import { errorInfo } from '@/lib/shared/errors';
 import { t } from '@/lib/shared/i18n';
 import { sendRequest } from '@/lib/shared/messaging-client';
 

@@ -3,7 +3,7 @@
  * offscreen document (reason CLIPBOARD) does it; Firefox's background page can write directly.
  */
 
-import { PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
 import { z } from '../shared/zod';
 
 export const OFFSCREEN_PATH = '/offscreen.html';

@@ -5,7 +5,8 @@
  */
 
 import { TAB_COPY, TAB_INSERT, type TabCopyReply, type TabMessage } from '../helpdesks/detected';
-import { type ErrorInfo, errorInfo, PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
+import { type ErrorInfo, errorInfo } from '../shared/errors';
 
 export const COMMAND_COPY = 'copy-portal-link';
 export const COMMAND_INSERT = 'insert-portal-link';

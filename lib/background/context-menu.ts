@@ -7,7 +7,8 @@
 import { parseAnyProviderId } from '../providers';
 import { hostOfUrl, resolveStore, type Settings, type Store } from '../settings/schema';
 import { mailtoAddress, parseCustomerInput } from '../shared/customer';
-import { type ErrorInfo, errorInfo, PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
+import { type ErrorInfo, errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
 import type { CopyResult, EmailResult } from '../shared/messages';
 

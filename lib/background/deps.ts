@@ -2,7 +2,7 @@
 import { type Browser, browser } from 'wxt/browser';
 import { managedReader } from '../settings/managed';
 import { cachedSettings } from '../settings/storage';
-import { PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
 import { t } from '../shared/i18n';
 import { copyInDocument, OFFSCREEN_PATH, offscreenClipboard } from './clipboard';
 import { defaultHttpDeps } from './http';

@@ -15,7 +15,7 @@ import {
   preferredQuery,
   queryKey,
 } from '../shared/customer';
-import { PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
 import { z } from '../shared/zod';
 import type { HttpDeps } from './http';
 

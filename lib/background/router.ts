@@ -17,7 +17,8 @@ import {
   storeSchema,
   toView,
 } from '../settings/schema';
-import { errorInfo, PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
+import { errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
 import {
   allowedSenders,

@@ -28,7 +28,8 @@ import {
 } from '../helpdesks/detected';
 import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
 import { requestCopy } from '../shared/copy-here';
-import { errorInfo, PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
+import { errorInfo } from '../shared/errors';
 import { formatExpiry } from '../shared/expiry';
 import { t } from '../shared/i18n';
 import type { ActionsResult, CopyResult, EmailResult, Reply, Request } from '../shared/messages';

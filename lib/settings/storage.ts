@@ -1,6 +1,6 @@
 /** Settings in `storage.local` (never `sync`: keys must not leave the device), validated both ways. */
 import { storage } from 'wxt/utils/storage';
-import { PortalLinkError } from '../shared/errors';
+import { PortalLinkError } from '../shared/error-codes';
 import { EMPTY_SETTINGS, type Settings, settingsSchema } from './schema';
 
 const settingsItem = storage.defineItem<unknown>('local:settings', { fallback: EMPTY_SETTINGS });

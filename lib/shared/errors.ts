@@ -6,8 +6,6 @@
 import { type ErrorCode, type ErrorContext, PortalLinkError } from './error-codes';
 import { t } from './i18n';
 
-export { type ErrorCode, type ErrorContext, PortalLinkError } from './error-codes';
-
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;

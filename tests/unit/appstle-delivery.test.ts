@@ -4,7 +4,7 @@ import { sendPortalLinkEmail } from '../../lib/background/router';
 import { APPSTLE_EMAIL_ENDPOINT, APPSTLE_LINK_ENDPOINT, appstle, magicLinkRefusal } from '../../lib/providers/appstle';
 import { gigstack } from '../../lib/providers/gigstack';
 import { appstleLinkType, appstleStoreSchema, DEFAULT_PORTAL_TEMPLATE } from '../../lib/settings/schema';
-import { PortalLinkError } from '../../lib/shared/errors';
+import { PortalLinkError } from '../../lib/shared/error-codes';
 import {
   APPSTLE_KEY,
   appstleStore,

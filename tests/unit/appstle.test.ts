@@ -4,7 +4,8 @@ import { APPSTLE_ENDPOINT, appstle, buildPortalUrl } from '../../lib/providers/a
 import { providerFor } from '../../lib/providers/index';
 import { DEFAULT_PORTAL_TEMPLATE } from '../../lib/settings/schema';
 import type { CustomerQuery } from '../../lib/shared/customer';
-import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/shared/errors';
+import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
+import { errorInfo } from '../../lib/shared/errors';
 import {
   APPSTLE_KEY,
   appstleStore,

@@ -7,7 +7,7 @@ import {
   offscreenClipboard,
   offscreenCopySchema,
 } from '../../lib/background/clipboard';
-import { PortalLinkError } from '../../lib/shared/errors';
+import { PortalLinkError } from '../../lib/shared/error-codes';
 import { rejectionOf } from './helpers';
 
 const LINK = 'https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=abc';

@@ -12,7 +12,7 @@ import {
   selectionCustomer,
 } from '../../lib/background/context-menu';
 import type { Settings, Store } from '../../lib/settings/schema';
-import { PortalLinkError } from '../../lib/shared/errors';
+import { PortalLinkError } from '../../lib/shared/error-codes';
 import type { CopyResult } from '../../lib/shared/messages';
 import { appstleStore, gigstackStore } from './helpers';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/shared/errors';
+import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
+import { errorInfo } from '../../lib/shared/errors';
 import { APPSTLE_KEY } from './helpers';
 
 /** Every code, with the words an agent must see (what happened + the next step). Exhaustive by type. */

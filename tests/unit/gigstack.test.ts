@@ -3,7 +3,8 @@ import { getPortalLink } from '../../lib/background/link-service';
 import { GIGSTACK_ENDPOINT, gigstack, isGigstackPortalUrl } from '../../lib/providers/gigstack';
 import { providerFor } from '../../lib/providers/index';
 import type { CustomerQuery } from '../../lib/shared/customer';
-import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/shared/errors';
+import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
+import { errorInfo } from '../../lib/shared/errors';
 import {
   everyTextOf,
   fakeHttp,

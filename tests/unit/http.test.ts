@@ -13,7 +13,8 @@ import {
   problemMessages,
   request,
 } from '../../lib/background/http';
-import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/shared/errors';
+import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
+import { errorInfo } from '../../lib/shared/errors';
 import { APPSTLE_KEY, everyTextOf, fakeHttp, json, NOW, rejectionOf, type Step, status, text } from './helpers';
 
 const GET: HttpRequest = {

@@ -11,7 +11,8 @@ import {
 } from '../../lib/background/link-service';
 import type { Store } from '../../lib/settings/schema';
 import type { CustomerQuery, CustomerRef } from '../../lib/shared/customer';
-import { type ErrorCode, errorInfo, PortalLinkError } from '../../lib/shared/errors';
+import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
+import { errorInfo } from '../../lib/shared/errors';
 import {
   APPSTLE_KEY,
   appstleStore,

@@ -4,7 +4,8 @@ import { createRouter, type RouterDeps } from '../../lib/background/router';
 import { parseManaged } from '../../lib/settings/managed';
 import { mergeRelay, parseRelayUrl, type RelaySession } from '../../lib/settings/relay';
 import { type Settings, toView } from '../../lib/settings/schema';
-import { errorInfo, PortalLinkError } from '../../lib/shared/errors';
+import { PortalLinkError } from '../../lib/shared/error-codes';
+import { errorInfo } from '../../lib/shared/errors';
 import type { SenderLike } from '../../lib/shared/messages';
 import { appstleStore, memoryCache, NOW } from './helpers';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { copyPortalLink, createRouter, policyChanged, type RouterDeps } from '../../lib/background/router';
 import { MANAGED_CHANGED, type ManagedState, managedReader, parseManaged } from '../../lib/settings/managed';
 import { maskKey, type Settings, settingsSchema } from '../../lib/settings/schema';
-import { type ErrorCode, PortalLinkError } from '../../lib/shared/errors';
+import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
 import type { SenderLike } from '../../lib/shared/messages';
 import {
   APPSTLE_KEY,

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Settings } from '../../lib/settings/schema';
 import { cachedSettings, loadSettings, saveSettings } from '../../lib/settings/storage';
-import { PortalLinkError } from '../../lib/shared/errors';
+import { PortalLinkError } from '../../lib/shared/error-codes';
 import { APPSTLE_KEY, appstleStore, gigstackStore, rejectionOf } from './helpers';
 
 const valid: Settings = {
