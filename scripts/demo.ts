@@ -35,7 +35,9 @@ async function main() {
     const ticket = await harness.context.newPage();
     await ticket.setViewportSize(SIZE);
     await ticket.goto(`https://${ZENDESK_HOST}/agent/tickets/101`);
-    const button = ticket.locator('[data-portal-link="button"]').getByRole('button');
+    const button = ticket
+      .locator('[data-portal-link="button"]')
+      .getByRole('button', { name: 'Copy portal link', exact: true });
     await button.waitFor();
     console.log(`\n1. Zendesk ticket #101: clicking "${await button.textContent()}"`);
     await button.click();
