@@ -3,11 +3,12 @@ import { offscreenCopySchema } from '@/lib/background/clipboard';
 import { handleCommand } from '@/lib/background/command';
 import { handleMenuClick, type MenuClick, menuInstaller } from '@/lib/background/context-menu';
 import { backgroundDeps, feedbackDeps } from '@/lib/background/deps';
+import { LINK_KEY_PREFIX } from '@/lib/background/link-service';
 import { linkContext } from '@/lib/background/relay';
 import {
   copyPortalLink,
   createRouter,
-  loadEffectiveSettings,
+  currentSettings,
   policyChanged,
   sendPortalLinkEmail,
 } from '@/lib/background/router';
@@ -23,7 +24,7 @@ export default defineBackground(() => {
   const handlers = {
     async contextMenuClick(info: MenuClick, tab?: { id?: number; url?: string }) {
       const outcome = await handleMenuClick(info, tab?.url, {
-        loadSettings: () => loadEffectiveSettings(deps),
+        loadSettings: () => currentSettings(deps),
         copy: (store, customer) =>
           copyPortalLink(deps, store, customer, { context: linkContext(info.pageUrl ?? tab?.url) }),
         email: (store, customer) => sendPortalLinkEmail(deps, store, customer),
@@ -52,8 +53,10 @@ export default defineBackground(() => {
     if (reason === 'install') void browser.runtime.openOptionsPage();
   });
   void installMenus();
-  browser.storage.onChanged.addListener((_changes, area) => {
+  browser.storage.onChanged.addListener((changes, area) => {
     if (area === 'managed') void policyChanged(deps);
+    // Any change but the link cache's own writes may change which store or key a copy uses.
+    else if (Object.keys(changes).some((key) => !key.startsWith(LINK_KEY_PREFIX))) deps.settingsMemo?.forget();
   });
 
   // e2e builds only (WXT_E2E=1): the same handlers, reachable by the test driver.

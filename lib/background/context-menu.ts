@@ -5,7 +5,8 @@
  */
 
 import { parseAnyProviderId } from '../providers';
-import { hostOfUrl, resolveStore, type Settings, type Store } from '../settings/schema';
+import type { Settings, Store } from '../settings/schema';
+import { hostOfUrl, resolveStore } from '../settings/store-resolution';
 import { mailtoAddress, parseCustomerInput } from '../shared/customer';
 import { PortalLinkError } from '../shared/error-codes';
 import { type ErrorInfo, errorInfo } from '../shared/errors';

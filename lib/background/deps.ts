@@ -10,6 +10,7 @@ import { sessionLinkCache } from './link-service';
 import { showPageToast } from './page-toast';
 import { relayClient } from './relay';
 import type { RouterDeps } from './router';
+import { memo } from './settings-memo';
 import type { FeedbackDeps } from './tab-feedback';
 
 /** Chrome: the offscreen document writes (one per worker life); Firefox: the background page itself. */
@@ -56,6 +57,8 @@ export function backgroundDeps(): RouterDeps {
       ),
     http: defaultHttpDeps(),
     cache: sessionLinkCache(browser.storage.session),
+    // Not kept while the browser has not answered for the policy: the next copy asks again.
+    settingsMemo: memo((settings) => !settings.managedPending),
     copy: clipboardWriter(),
     relay: relayClient({
       fetch: (...args) => globalThis.fetch(...args),

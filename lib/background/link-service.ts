@@ -70,8 +70,11 @@ export function settingsDigest(store: Store): string {
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
 }
 
+/** The link cache's keys in `storage.session` start with this (nothing else there does). */
+export const LINK_KEY_PREFIX = 'link:';
+
 export function cacheKey(store: Store, query: CustomerQuery): string {
-  return `link:${settingsDigest(store)}:${queryKey(query)}`;
+  return `${LINK_KEY_PREFIX}${settingsDigest(store)}:${queryKey(query)}`;
 }
 
 /** Typed text wins; otherwise the detected customer's id, then email. */
@@ -184,7 +187,7 @@ export function sessionLinkCache(area: {
     invalidate: async () => {
       generation += 1;
       const all = await area.get(null);
-      await area.remove(Object.keys(all).filter((k) => k.startsWith('link:')));
+      await area.remove(Object.keys(all).filter((k) => k.startsWith(LINK_KEY_PREFIX)));
     },
   };
 }

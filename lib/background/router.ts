@@ -10,13 +10,13 @@ import {
   type EffectiveSettings,
   EMPTY_SETTINGS,
   mergeKeys,
-  resolveStore,
   type Settings,
   type SettingsView,
   type Store,
   storeSchema,
   toView,
 } from '../settings/schema';
+import { resolveStore } from '../settings/store-resolution';
 import { PortalLinkError } from '../shared/error-codes';
 import { errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
@@ -39,6 +39,7 @@ import {
   testConnection,
 } from './link-service';
 import { type LinkContext, linkContext, type RelayClient } from './relay';
+import type { Memo } from './settings-memo';
 
 export interface RouterDeps {
   runtimeId: string;
@@ -57,6 +58,8 @@ export interface RouterDeps {
   copy(text: string): Promise<void>;
   /** The team relay (lib/background/relay.ts); absent in tests that do not use it. */
   relay?: RelayClient;
+  /** The effective settings kept between copies (settings-memo.ts); without it every copy reads storage. */
+  settingsMemo?: Memo<EffectiveSettings>;
 }
 
 function hostOf(sender: SenderLike): string | undefined {
@@ -134,12 +137,22 @@ export async function loadEffectiveSettings(
   return mergeRelay(mergeManaged(local, managed), relay);
 }
 
+/** The settings a copy, email or insert uses: kept in memory between clicks when the memo is there. */
+export function currentSettings(
+  deps: Pick<RouterDeps, 'loadSettings' | 'loadManaged' | 'relay' | 'settingsMemo'>,
+): Promise<EffectiveSettings> {
+  return deps.settingsMemo ? deps.settingsMemo.get(() => loadEffectiveSettings(deps)) : loadEffectiveSettings(deps);
+}
+
 /**
  * `storage.onChanged` said the administrator's policy changed: read it afresh, serve no link minted
  * before, and have open settings pages show the new managed stores. The only reaction to a change.
  */
-export async function policyChanged(deps: Pick<RouterDeps, 'forgetManaged' | 'cache' | 'announce'>): Promise<void> {
+export async function policyChanged(
+  deps: Pick<RouterDeps, 'forgetManaged' | 'cache' | 'announce' | 'settingsMemo'>,
+): Promise<void> {
   deps.forgetManaged?.();
+  deps.settingsMemo?.forget();
   await deps.cache.invalidate();
   await deps.announce?.({ type: MANAGED_CHANGED });
 }
@@ -157,7 +170,7 @@ export function createRouter(deps: RouterDeps) {
       // A content script never picks the store: its helpdesk host does. A page picks one, or names
       // the tab it was opened on.
       const storeFor = async (storeId?: string, tabHost?: string) => {
-        const settings = await loadEffectiveSettings(deps);
+        const settings = await currentSettings(deps);
         if (senderClass !== 'extension-page') return resolveStore(settings, hostOf(sender));
         return storeId ? settings.stores.find((s) => s.id === storeId) : resolveStore(settings, tabHost);
       };
@@ -202,10 +215,12 @@ export function createRouter(deps: RouterDeps) {
           const origin = parseRelayUrl(settings.relayUrlPolicy ?? request.url);
           if (!origin) throw new PortalLinkError('relay-url-invalid');
           await deps.relay.signIn(origin, request.code);
+          deps.settingsMemo?.forget();
           return { ok: true, settings: toView(await loadEffectiveSettings(deps)) };
         }
         case 'relay-sign-out': {
           await deps.relay?.signOut();
+          deps.settingsMemo?.forget();
           return { ok: true, settings: toView(await loadEffectiveSettings(deps)) };
         }
         case 'save-settings': {
@@ -214,6 +229,7 @@ export function createRouter(deps: RouterDeps) {
           const local = localPart(request.settings, managed);
           if (!local.ok) throw new PortalLinkError('host-taken', { host: local.host });
           const next = await deps.saveSettings(mergeKeys(local.settings, saved));
+          deps.settingsMemo?.forget();
           // New keys or templates mint different links: no link from before is served again.
           await deps.cache.invalidate();
           return { ok: true, settings: toView(mergeManaged(next, managed)) };

@@ -7,7 +7,6 @@
 import { t } from '../shared/i18n';
 import {
   DEFAULT_PORTAL_TEMPLATE,
-  hostClashes,
   normaliseHost,
   type ProviderId,
   parseHelpdeskHosts,
@@ -15,6 +14,7 @@ import {
   type StoreView,
   storeSchema,
 } from './schema';
+import { hostClashes } from './store-resolution';
 
 /** One provider-specific input of the store form. Adding a provider field is one entry here. */
 export interface ProviderField {

@@ -7,7 +7,8 @@
 
 import { z } from '../shared/zod';
 import { parseRelayUrl } from './relay';
-import { type EffectiveSettings, hostClashes, type Settings, storeSchema } from './schema';
+import { type EffectiveSettings, type Settings, storeSchema } from './schema';
+import { hostClashes } from './store-resolution';
 
 /** A managed store must carry its key: the agent can't add one. */
 const managedStoreSchema = storeSchema.refine((store) => store.apiKey !== '', {

@@ -95,16 +95,6 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 export const EMPTY_SETTINGS: Settings = { stores: [] };
 
-export {
-  defaultStore,
-  type HostClash,
-  hostClashes,
-  hostOfUrl,
-  resolveStore,
-  type StoreLike,
-  type StoresLike,
-} from './store-resolution';
-
 /** A host as typed or pasted: `https://Shop.example/path` and `shop.example/` both become `shop.example`. */
 export function normaliseHost(text: string): string {
   const entry = text.trim();

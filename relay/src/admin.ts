@@ -1,6 +1,7 @@
 /** Admin API (Bearer ADMIN_TOKEN), used by `npm run relay:admin`: agents, stores (keys write-only), audit. */
 import { Hono } from 'hono';
-import { hostClashes, storeSchema } from '../../lib/settings/schema';
+import { storeSchema } from '../../lib/settings/schema';
+import { hostClashes } from '../../lib/settings/store-resolution';
 import { normalizeEmail } from '../../lib/shared/customer';
 import { z } from '../../lib/shared/zod';
 import { endSessions } from './agent';

@@ -24,3 +24,26 @@ describe('locales', async () => {
     expect(esKeys.get('expires')).toMatchObject({ message: 'caduca $1' });
   });
 });
+
+describe('locales: no message without a use', async () => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? sources(join(dir, entry.name)) : /\.tsx?$/.test(entry.name) ? [join(dir, entry.name)] : [],
+    );
+  const code = [...['lib', 'components', 'entrypoints'].flatMap(sources), 'wxt.config.ts']
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
+  const keys = (await parseMessagesFile('locales/en.yml')).map((m) => m.key.join('.'));
+
+  it('every English key is looked up by the code (t("key") or the manifest’s __MSG_key__)', () => {
+    const unused = keys.filter(
+      (key) =>
+        !key.startsWith('@@') && // the browser's predefined messages
+        !code.includes(`'${key}'`) &&
+        !code.includes(`__MSG_${key.replaceAll('.', '_')}__`),
+    );
+    expect(unused).toEqual([]);
+  });
+});

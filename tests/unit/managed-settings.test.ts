@@ -10,7 +10,8 @@ import {
   parseManaged,
   readManaged,
 } from '../../lib/settings/managed';
-import { maskKey, resolveStore, type Settings, storeSchema, toView } from '../../lib/settings/schema';
+import { maskKey, type Settings, storeSchema, toView } from '../../lib/settings/schema';
+import { resolveStore } from '../../lib/settings/store-resolution';
 import { APPSTLE_KEY, appstleStore, GIGSTACK_KEY, gigstackStore } from './helpers';
 
 const MANAGED_KEY = 'apst_live_MANAGED_SECRET_99f1';

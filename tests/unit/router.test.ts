@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { copyPortalLink, createRouter, policyChanged, type RouterDeps } from '../../lib/background/router';
+import { memo } from '../../lib/background/settings-memo';
 import { MANAGED_CHANGED, type ManagedState, managedReader, parseManaged } from '../../lib/settings/managed';
 import { maskKey, type Settings, settingsSchema } from '../../lib/settings/schema';
 import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
@@ -637,5 +638,72 @@ describe('router: several stores and the administrator’s policy', () => {
     expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true, cached: false });
     expect(headersOf(h.http.calls[1])['x-api-key']).toBe('apst_live_ROTATED_SECRET_1234');
     expect(announced).toEqual([{ type: MANAGED_CHANGED }]);
+  });
+});
+
+describe('router: settings kept between copies (settings-memo)', () => {
+  /** The harness with the memo the background uses, and a count of storage reads. */
+  function memoHarness(options: Parameters<typeof harness>[0] = {}) {
+    const h = harness({ ...options, script: [freshAppstle, freshAppstle, freshAppstle] });
+    let reads = 0;
+    const deps: RouterDeps = {
+      ...h.deps,
+      loadSettings: (...args) => {
+        reads += 1;
+        return h.deps.loadSettings(...args);
+      },
+      settingsMemo: memo((settings) => !settings.managedPending),
+    };
+    return { ...h, deps, handle: createRouter(deps), reads: () => reads };
+  }
+
+  it('a copy after the first reads no settings from storage', async () => {
+    const h = memoHarness();
+    await h.handle(copyMsg('12345'), POPUP);
+    await h.handle(copyMsg('67890'), ZENDESK);
+    expect(h.reads()).toBe(1);
+    expect(h.http.calls).toHaveLength(2);
+  });
+
+  it('settings saved by the options page: the next copy uses the new key at once', async () => {
+    const h = memoHarness();
+    await h.handle(copyMsg('12345'), POPUP);
+    const rotated = { stores: [{ ...appstleA, apiKey: 'apst_live_ROTATED_key_777' }, gigstackB], defaultStoreId: 'a' };
+    await h.handle({ type: 'save-settings', settings: rotated }, OPTIONS);
+    expect(await h.handle(copyMsg('67890'), POPUP)).toMatchObject({ ok: true, cached: false });
+    expect(headersOf(h.http.calls[1])['x-api-key']).toBe('apst_live_ROTATED_key_777');
+  });
+
+  it('a change while settings are being read: that read serves its copy but is not kept', async () => {
+    const h = memoHarness();
+    const settingsMemo = h.deps.settingsMemo as NonNullable<RouterDeps['settingsMemo']>;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = settingsMemo.get(async () => {
+      await gate;
+      return TWO_STORES;
+    });
+    settingsMemo.forget(); // storage changed under the read
+    release();
+    await slow;
+    await h.handle(copyMsg('12345'), POPUP);
+    expect(h.reads()).toBe(1); // the copy read storage: the slow read was not kept
+  });
+
+  it('a policy the browser has not answered for yet is asked again on the next copy', async () => {
+    const h = memoHarness({ managed: { kind: 'pending' } });
+    await h.handle(copyMsg('12345'), POPUP);
+    await h.handle(copyMsg('67890'), POPUP);
+    expect(h.reads()).toBe(2);
+  });
+
+  it('a policy change forgets them: the next copy reads storage and the new policy', async () => {
+    const h = memoHarness();
+    await h.handle(copyMsg('12345'), POPUP);
+    await policyChanged(h.deps);
+    await h.handle(copyMsg('12345'), POPUP);
+    expect(h.reads()).toBe(2);
   });
 });

@@ -2,21 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   appstleStoreSchema,
   DEFAULT_PORTAL_TEMPLATE,
-  defaultStore,
   EMPTY_SETTINGS,
   gigstackStoreSchema,
-  hostClashes,
-  hostOfUrl,
   maskKey,
   mergeKeys,
   parseHelpdeskHosts,
-  resolveStore,
   type Settings,
   type Store,
   settingsSchema,
   storeSchema,
   toView,
 } from '../../lib/settings/schema';
+import { defaultStore, hostClashes, hostOfUrl, resolveStore } from '../../lib/settings/store-resolution';
 import { APPSTLE_KEY, appstleStore, GIGSTACK_KEY, gigstackStore } from './helpers';
 
 const rawAppstle = (overrides: Record<string, unknown> = {}) => ({
