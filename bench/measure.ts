@@ -8,6 +8,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { COPY_MEASURE } from '../lib/helpdesks/detected';
 import { type ChromeGlobal, type Harness, launchExtension, PRODUCTION_BUILD } from '../tests/e2e/support/extension';
 import { COPIED_TOAST, inlineButton, toast } from '../tests/e2e/support/helpdesk';
 import {
@@ -471,7 +472,8 @@ async function breakdown(): Promise<Record<string, number>> {
       'storage.local.get settings': await time(() => chrome.storage.local.get('settings')),
       'storage.managed.get': await time(() => chrome.storage.managed.get(null).catch(() => undefined)),
       'storage.session.get': await time(() => chrome.storage.session.get(null)),
-      'storage.session.set': await time(() => chrome.storage.session.set({ 'bench:probe': Date.now() })),
+      // A link-cache key, as the copy's own write is: any other key would make the worker forget its settings.
+      'storage.session.set': await time(() => chrome.storage.session.set({ 'link:bench-probe': Date.now() })),
       'offscreen copy round trip': await time(() =>
         chrome.runtime.sendMessage({ target: 'offscreen', type: 'copy', text: 'bench' }),
       ),
@@ -520,6 +522,19 @@ async function messaging(page: Page): Promise<Record<string, number>> {
   });
 }
 
+/**
+ * The content script's record of the copy just made (COPY_MEASURE): click handled → "copied", and the
+ * provider's share of it as the background timed it, around the request itself, in the same click.
+ */
+async function lastCopy(page: Page): Promise<{ ms: number; providerMs: number }> {
+  return page.evaluate((name) => {
+    const entry = performance.getEntriesByName(name).at(-1) as PerformanceMeasure | undefined;
+    const detail = entry?.detail as { providerMs?: number } | undefined;
+    if (!entry || typeof detail?.providerMs !== 'number') throw new Error(`no ${name} entry`);
+    return { ms: entry.duration, providerMs: detail.providerMs };
+  }, COPY_MEASURE);
+}
+
 it('4. inline click → clipboard (uncached next to the raw round trip; cached)', async () => {
   await timed('click → clipboard', async () => {
     const page = await harness.context.newPage();
@@ -537,17 +552,26 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
     await page.bringToFront();
     await rawRoundTrip();
 
-    // Interleaved: each uncached copy next to a raw round trip, so both see the same machine load;
-    // the overhead is the median of those pairs' differences.
+    // The overhead is the click's time minus the provider's share of that same click (the gate); and,
+    // for comparison, minus a raw round trip made just before it (info: that request ran on a calmer
+    // machine than the one inside the click, so the difference also holds the click's own contention).
     const parts: Record<string, number[]> = {};
     const measureRound = async () => {
-      const round = { raw: [] as number[], uncached: [] as number[], diffs: [] as number[], cached: [] as number[] };
+      const round = {
+        raw: [] as number[],
+        uncached: [] as number[],
+        own: [] as number[],
+        diffs: [] as number[],
+        cached: [] as number[],
+      };
       for (let i = 0; i < RUNS; i++) {
         const raw = await rawRoundTrip();
         await harness.clearLinkCache();
         const uncached = await timeInlineCopy(page);
+        const copy = await lastCopy(page);
         round.raw.push(raw);
         round.uncached.push(uncached);
+        round.own.push(copy.ms - copy.providerMs);
         round.diffs.push(uncached - raw);
         const pieces = { ...(await breakdown()), ...(await messaging(sender)) };
         for (const [name, ms] of Object.entries(pieces)) parts[name] = [...(parts[name] ?? []), ms];
@@ -557,7 +581,7 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
       return round;
     };
     type Round = Awaited<ReturnType<typeof measureRound>>;
-    const overheadOf = (r: Round) => median(r.diffs);
+    const overheadOf = (r: Round) => median(r.own);
     const { best, all } = await rounds(
       measureRound,
       (r) => overheadOf(r) <= BUDGET.uncachedOverheadQuietMs && median(r.cached) <= BUDGET.cachedMs,
@@ -573,7 +597,7 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
     rows.push({ section, metric: 'inline click → clipboard, uncached', unit: 'ms', stats: sUncached });
     rows.push({
       section,
-      metric: 'uncached overhead over the round trip (median of paired diffs)',
+      metric: 'uncached overhead: the click minus its own provider request (median)',
       unit: 'ms',
       value: overhead,
       budget: `≤ ${BUDGET.uncachedOverheadMs}`,
@@ -596,6 +620,12 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
       unit: 'count',
       value: all.length,
       budget: all.map((r) => r2(overheadOf(r))).join(' / '),
+    });
+    rows.push({
+      section,
+      metric: 'uncached minus a raw round trip made just before (median of paired diffs, info)',
+      unit: 'ms',
+      value: r2(median(best.diffs)),
     });
     rows.push({
       section,

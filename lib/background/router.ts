@@ -95,9 +95,10 @@ export async function issuePortalLink(
   // A relay store's link comes from the relay every time (never cached): each copy is audited there,
   // and an agent removed by the administrator gets nothing more.
   const query = resolveQuery(store, customer);
+  const asked = performance.now();
   const link =
     isRelayStoreId(store.id) && deps.relay
-      ? { ...(await deps.relay.issueLink(store.id, query, context)), cached: false }
+      ? { ...(await deps.relay.issueLink(store.id, query, context)), cached: false, providerMs: undefined }
       : await getPortalLink(store, customer, deps);
   return {
     url: link.url,
@@ -105,6 +106,8 @@ export async function issuePortalLink(
     cached: link.cached,
     storeName: store.name,
     customer: customerLabel(query, customer),
+    // The relay is this extension's provider: its whole round trip counts as the provider's.
+    providerMs: Math.round((link.providerMs ?? performance.now() - asked) * 10) / 10,
   };
 }
 

@@ -17,6 +17,7 @@
 import { browser } from 'wxt/browser';
 import { findComposer } from '../helpdesks/composers';
 import {
+  COPY_MEASURE,
   DETECT_MEASURE,
   hasLookup,
   TAB_COPY,
@@ -407,6 +408,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   }
 
   function copy(): Promise<boolean> {
+    const started = performance.now();
     return run(async (found) => {
       const reply = await requestCopy(
         (request) => send(request) as Promise<Reply<CopyResult>>,
@@ -416,7 +418,13 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       if (signal.aborted) return false;
       if (!reply.ok) return alert(reply.error.message);
       const result = reply as CopyResult;
-      return status(t('copiedToast', [result.customer, formatExpiry(result.expiresAt)]));
+      const shown = status(t('copiedToast', [result.customer, formatExpiry(result.expiresAt)]));
+      performance.clearMeasures(COPY_MEASURE);
+      performance.measure(COPY_MEASURE, {
+        start: started,
+        detail: { cached: result.cached === true, providerMs: Number(result.providerMs) || 0 },
+      });
+      return shown;
     });
   }
 

@@ -8,6 +8,11 @@ import type { DetectedCustomer, HelpdeskId, ShopifyRef } from './types';
 
 /** The Performance-timeline entry where the content script records its last detection's cost (for benchmarks). */
 export const DETECT_MEASURE = 'portal-link:detect';
+/**
+ * The last copy's entry: from the agent's click to "copied", with the provider's share in its detail
+ * (`providerMs`), so a benchmark can tell the extension's own cost from the provider's.
+ */
+export const COPY_MEASURE = 'portal-link:copy';
 
 /** Extension → content script of a tab. */
 export const TAB_GET_CUSTOMER = 'portal-link:get-detected-customer';

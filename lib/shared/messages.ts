@@ -118,6 +118,8 @@ export interface CopyResult {
   storeName: string;
   /** Whom the link is for (the email used, else the id): every confirmation names them. */
   customer: string;
+  /** How long the provider (or the team relay) took, 0 when cached: benchmarks subtract it (ms, 0.1). */
+  providerMs?: number;
 }
 
 /** A link handed to the content script to insert (same fields; nothing was copied). */

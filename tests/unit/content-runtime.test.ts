@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { guardClick, type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } from '../../lib/content/runtime';
-import { DETECT_MEASURE, TAB_COPY, TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
+import { COPY_MEASURE, DETECT_MEASURE, TAB_COPY, TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
 import { gorgias } from '../../lib/helpdesks/gorgias';
 import type { GetJson, Helpdesk } from '../../lib/helpdesks/types';
 import { zendesk } from '../../lib/helpdesks/zendesk';
@@ -60,7 +60,7 @@ const fixtureApi: GetJson = async (path) => {
   return { status: 200, body: zendeskTicketJson(t, saved.get(id)) };
 };
 
-const copied = (expiresAt = Date.now() + 3_600_000): Reply<CopyResult> => ({
+const copied = (expiresAt = Date.now() + 3_600_000): Reply<CopyResult> & { ok: true } => ({
   ok: true,
   url: 'https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=t',
   expiresAt,
@@ -240,6 +240,19 @@ describe('content runtime: the button', () => {
     const entries = performance.getEntriesByName(DETECT_MEASURE);
     expect(entries).toHaveLength(1);
     expect((entries[0] as PerformanceMeasure).detail).toEqual({ helpdesk: 'zendesk', ticketId: '102', source: 'api' });
+  });
+
+  it('records each copy (click → copied) with the provider’s share, for the benchmark’s overhead figure', async () => {
+    performance.clearMeasures(COPY_MEASURE);
+    started = start();
+    await settle();
+    started.send.mockResolvedValue({ ...copied(), providerMs: 6.4 });
+    expect(await started.runtime.copy()).toBe(true);
+    started.send.mockResolvedValue({ ...copied(), cached: true, providerMs: 0 });
+    expect(await started.runtime.copy()).toBe(true);
+    const entries = performance.getEntriesByName(COPY_MEASURE) as PerformanceMeasure[];
+    expect(entries.map((e) => e.detail)).toEqual([{ cached: true, providerMs: 0 }]); // the latest only
+    expect(entries[0]?.duration).toBeGreaterThanOrEqual(0);
   });
 });
 

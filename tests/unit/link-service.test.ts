@@ -136,7 +136,14 @@ describe('getPortalLink: cache', () => {
 
     http.clock.now += 30_000;
     const second = await getPortalLink(store, '12345', { http, cache });
-    expect(second).toEqual({ url: first.url, expiresAt: first.expiresAt, cached: true, customer: '12345' });
+    expect(second).toEqual({
+      url: first.url,
+      expiresAt: first.expiresAt,
+      cached: true,
+      providerMs: 0, // nothing was asked
+      customer: '12345',
+    });
+    expect(first.providerMs).toBeGreaterThanOrEqual(0);
     expect(http.calls).toHaveLength(1);
   });
 
@@ -386,7 +393,7 @@ describe('sessionLinkCache (storage.session)', () => {
       http,
       cache: sessionLinkCache(fakeBrowser.storage.session),
     });
-    expect(again).toEqual({ ...first, cached: true });
+    expect(again).toEqual({ ...first, cached: true, providerMs: 0 });
     expect(http.calls).toHaveLength(1);
   });
 });

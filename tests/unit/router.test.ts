@@ -184,6 +184,7 @@ describe('router: copy-portal-link', () => {
       cached: false,
       storeName: 'Acme',
       customer: '12345',
+      providerMs: expect.any(Number),
     });
     expect(h.copied).toEqual([reply.ok ? reply.url : '']);
   });
