@@ -597,7 +597,7 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
     rows.push({ section, metric: 'inline click → clipboard, uncached', unit: 'ms', stats: sUncached });
     rows.push({
       section,
-      metric: 'uncached overhead: the click minus its own provider request (median)',
+      metric: 'uncached overhead: click − its own provider request',
       unit: 'ms',
       value: overhead,
       budget: `≤ ${BUDGET.uncachedOverheadMs}`,
@@ -609,21 +609,21 @@ it('4. inline click → clipboard (uncached next to the raw round trip; cached)'
     });
     rows.push({
       section,
-      metric: `quiet-machine target: overhead ≤ ${BUDGET.uncachedOverheadQuietMs} ms (info)`,
+      metric: `quiet target: overhead ≤ ${BUDGET.uncachedOverheadQuietMs} ms`,
       unit: 'ms',
       value: overhead,
       budget: overhead <= BUDGET.uncachedOverheadQuietMs ? 'met' : 'not met',
     });
     rows.push({
       section,
-      metric: `rounds measured (overhead of each, ms; the best counts)`,
+      metric: 'rounds (overhead of each; best counts)',
       unit: 'count',
       value: all.length,
       budget: all.map((r) => r2(overheadOf(r))).join(' / '),
     });
     rows.push({
       section,
-      metric: 'uncached minus a raw round trip made just before (median of paired diffs, info)',
+      metric: 'uncached − a raw round trip just before (paired, info)',
       unit: 'ms',
       value: r2(median(best.diffs)),
     });
@@ -699,20 +699,20 @@ it('5. popup open → interactive; worker cold start → first link', async () =
     const interactive = summarize(best.popup);
     rows.push({
       section: 'popup & worker',
-      metric: `popup open → interactive (quiet-machine target ≤ ${BUDGET.popupInteractiveMs} ms, info)`,
+      metric: `popup open → interactive (quiet target ${BUDGET.popupInteractiveMs} ms)`,
       unit: 'ms',
       stats: interactive,
       budget: popupOk(best) ? 'met' : 'not met',
     });
     rows.push({
       section: 'popup & worker',
-      metric: 'bare React page open → interactive (same-run reference)',
+      metric: 'bare React page open → interactive (reference)',
       unit: 'ms',
       stats: summarize(best.reference),
     });
     rows.push({
       section: 'popup & worker',
-      metric: "popup's own cost over the bare React page (median diff)",
+      metric: "popup's own cost over the bare React page",
       unit: 'ms',
       value: best.own,
       budget: `≤ ${BUDGET.popupOwnMs}`,
@@ -724,7 +724,7 @@ it('5. popup open → interactive; worker cold start → first link', async () =
     });
     rows.push({
       section: 'popup & worker',
-      metric: 'rounds measured (popup / reference medians, ms; the best counts)',
+      metric: 'rounds (popup / reference medians; best counts)',
       unit: 'count',
       value: all.length,
       budget: all.map((r) => `${median(r.popup)} / ${median(r.reference)}`).join(', '),

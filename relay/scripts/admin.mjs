@@ -4,7 +4,9 @@
 import { parseArgs } from 'node:util';
 
 const USAGE = `Usage: npm run relay:admin -- <command>
-  agent add <email> [--stores <id1,id2>]   prints a one-time enrollment code (last line)
+  agent add <email> [--stores <id1,id2> | --all-stores]
+                                           prints a one-time enrollment code (last line); without
+                                           either flag an existing agent keeps their stores
   agent remove <email>
   store set <id> --name <name> --provider appstle|gigstack --helpdesk-hosts <h1,h2>
             [--store-domain <d>] [--team <t>] [--portal-url-template <url>]   (API key on stdin)
@@ -26,6 +28,7 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
     stores: { type: 'string' },
+    'all-stores': { type: 'boolean' },
     name: { type: 'string' },
     provider: { type: 'string' },
     'helpdesk-hosts': { type: 'string' },
@@ -75,7 +78,9 @@ const list = (v) =>
 const [group, verb, subject] = positionals;
 
 if (group === 'agent' && verb === 'add' && subject) {
-  const reply = JSON.parse(await api('POST', '/admin/agents', { email: subject, stores: list(values.stores) }));
+  // --stores limits the agent; --all-stores lifts a limit; neither keeps an existing agent's stores.
+  const stores = values['all-stores'] ? null : list(values.stores);
+  const reply = JSON.parse(await api('POST', '/admin/agents', { email: subject, stores }));
   console.log(`Agent ${reply.email} can sign in once with this code before ${reply.expiresAt}:`);
   console.log(reply.enrollmentCode);
 } else if (group === 'agent' && verb === 'remove' && subject) {

@@ -26,20 +26,24 @@ const nowS = () => Math.floor(Date.now() / 1000);
 
 admin.post('/agents', async (c) => {
   const body = z
-    .object({ email: z.string(), stores: z.array(z.string().min(1).max(64)).max(50).optional() })
+    // stores: a list limits the agent; null lifts a limit; absent leaves an existing agent's as it is.
+    .object({ email: z.string(), stores: z.array(z.string().min(1).max(64)).max(50).nullable().optional() })
     .safeParse(await jsonOf(c));
   const email = body.success ? normalizeEmail(body.data.email)?.toLowerCase() : undefined;
   if (!body.success || !email) return refuse(c, 400, 'invalid-request');
   const code = enrollmentCode();
   const expiresAt = nowS() + ENROLLMENT_TTL_S;
   const db = c.env.DB;
+  const { stores } = body.data;
+  // Re-adding an agent (a new code) never widens what they may use unless asked to.
+  const onConflict = stores === undefined ? 'removed_at = NULL' : 'stores = excluded.stores, removed_at = NULL';
   await db.batch([
     db
       .prepare(
         `INSERT INTO agents (email, stores, created_at) VALUES (?, ?, ?)
-         ON CONFLICT(email) DO UPDATE SET stores = excluded.stores, removed_at = NULL`,
+         ON CONFLICT(email) DO UPDATE SET ${onConflict}`,
       )
-      .bind(email, body.data.stores ? JSON.stringify(body.data.stores) : null, new Date().toISOString()),
+      .bind(email, stores ? JSON.stringify(stores) : null, new Date().toISOString()),
     // A new code replaces any unused one.
     db.prepare('UPDATE enrollment_codes SET used_at = ? WHERE email = ? AND used_at IS NULL').bind(nowS(), email),
     db

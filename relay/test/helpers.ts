@@ -39,7 +39,7 @@ export async function call(path: string, { method, body, token, headers = {}, ip
   return { status: response.status, headers: response.headers, text, json };
 }
 
-export async function addAgent(email: string, stores?: string[]): Promise<string> {
+export async function addAgent(email: string, stores?: string[] | null): Promise<string> {
   const r = await call('/admin/agents', { body: { email, stores }, headers: ADMIN });
   if (r.status !== 200) throw new Error(`agent add: ${r.status} ${r.text}`);
   return r.json.enrollmentCode;
@@ -62,7 +62,7 @@ export async function setStore(id: string, store: Record<string, unknown> = {}) 
   return r;
 }
 
-export async function signIn(email: string, stores?: string[]) {
+export async function signIn(email: string, stores?: string[] | null) {
   const code = await addAgent(email, stores);
   const r = await call('/v1/enroll', { body: { code } });
   if (r.status !== 200) throw new Error(`enroll: ${r.status} ${r.text}`);

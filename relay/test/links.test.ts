@@ -108,6 +108,20 @@ describe('POST /v1/links', () => {
     ]);
   });
 
+  it('a new code for a restricted agent keeps their stores; only --all-stores (null) lifts the limit', async () => {
+    mockProvider();
+    await setStore('acme');
+    await setStore('other', { name: 'Other' });
+    const storesOf = async (token: string) =>
+      (await call('/v1/stores', { token })).json.stores.map((s: { id: string }) => s.id);
+    await signIn('ana@acme.test', ['acme']);
+    const again = await signIn('ana@acme.test'); // `agent add ana@acme.test` with no flag
+    expect(await storesOf(again.accessToken)).toEqual(['acme']);
+    expect((await call('/v1/links', { token: again.accessToken, body: copy('other') })).status).toBe(403);
+    const lifted = await signIn('ana@acme.test', null); // `--all-stores`
+    expect(await storesOf(lifted.accessToken)).toEqual(['acme', 'other']);
+  });
+
   it('refuses malformed requests and customers before any provider call, audited', async () => {
     const { spy } = mockProvider();
     await setStore('acme');

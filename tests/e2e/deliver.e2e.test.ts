@@ -257,20 +257,23 @@ const magicLinkCalls = (from: number) =>
     .filter((r) => r.path.startsWith('/api/external/v2/subscription-contracts-email-magic-link'));
 
 describe('Email portal link', () => {
-  it('in-page menu: Appstle emails the requester; one request; nothing copied', async () => {
-    page = await openAndType('zendesk');
-    const before = appstle.requests().length;
-    const menu = await openMenu(page);
-    await menu.getByRole('menuitem', { name: 'Email portal link' }).click();
-    await expect
-      .poll(() => toast(page as Page, 'status').textContent())
-      .toBe(`Portal link emailed to ${REQUESTER.email}`);
-    const calls = appstle.requests().slice(before);
-    expect(calls).toHaveLength(1);
-    expect(new URL(calls[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe(REQUESTER.email);
-    expect(calls[0]?.headers['x-api-key']).toBe(APPSTLE_KEY);
-    expect(await harness.readClipboard()).toBe(SENTINEL);
-  });
+  it.each(['zendesk', 'gorgias'] as const)(
+    'in-page menu on %s: Appstle emails the requester; one request; nothing copied',
+    async (helpdesk) => {
+      page = await openAndType(helpdesk);
+      const before = appstle.requests().length;
+      const menu = await openMenu(page);
+      await menu.getByRole('menuitem', { name: 'Email portal link' }).click();
+      await expect
+        .poll(() => toast(page as Page, 'status').textContent())
+        .toBe(`Portal link emailed to ${REQUESTER.email}`);
+      const calls = appstle.requests().slice(before);
+      expect(calls).toHaveLength(1);
+      expect(new URL(calls[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe(REQUESTER.email);
+      expect(calls[0]?.headers['x-api-key']).toBe(APPSTLE_KEY);
+      expect(await harness.readClipboard()).toBe(SENTINEL);
+    },
+  );
 
   it.each([
     [
@@ -292,6 +295,25 @@ describe('Email portal link', () => {
     expect(appstle.requests().length - before).toBe(1);
     await popup.close();
   });
+
+  it.each(['zendesk', 'gorgias'] as const)(
+    'popup on a %s ticket, field left empty: emails the detected requester',
+    async (helpdesk) => {
+      page = await openAndType(helpdesk);
+      const before = appstle.requests().length;
+      const popup = await harness.open('popup.html');
+      await popup.getByText(REQUESTER.email).first().waitFor(); // the detected customer's card
+      await popup.getByRole('button', { name: 'Email portal link' }).click();
+      await expect
+        .poll(() => popup.getByRole('status').textContent())
+        .toBe(`Portal link emailed to ${REQUESTER.email}`);
+      const calls = magicLinkCalls(before);
+      expect(calls).toHaveLength(1);
+      expect(new URL(calls[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe(REQUESTER.email);
+      expect(await harness.readClipboard()).toBe(SENTINEL);
+      await popup.close();
+    },
+  );
 
   it('popup: emails a typed address and names it', async () => {
     const before = appstle.requests().length;
@@ -331,16 +353,19 @@ async function menuClick(p: Page, info: Record<string, unknown>) {
 const menuToast = (p: Page, role: 'status' | 'alert') => p.locator('#portal-link-menu-toast').getByRole(role);
 
 describe('context menu', () => {
-  it('Email portal link to “%s”: emails the selected address and says to whom', async () => {
-    page = await openAndType('zendesk');
-    const before = appstle.requests().length;
-    await menuClick(page, { menuItemId: 'email-portal-link-selection', selectionText: ` ${REQUESTER.email} ` });
-    await expect
-      .poll(() => menuToast(page as Page, 'status').textContent())
-      .toBe(`Portal link emailed to ${REQUESTER.email}`);
-    expect(magicLinkCalls(before)).toHaveLength(1);
-    expect(await harness.readClipboard()).toBe(SENTINEL);
-  });
+  it.each(['zendesk', 'gorgias'] as const)(
+    'menu item “Email portal link to …” on %s: emails the selected address and says to whom',
+    async (helpdesk) => {
+      page = await openAndType(helpdesk);
+      const before = appstle.requests().length;
+      await menuClick(page, { menuItemId: 'email-portal-link-selection', selectionText: ` ${REQUESTER.email} ` });
+      await expect
+        .poll(() => menuToast(page as Page, 'status').textContent())
+        .toBe(`Portal link emailed to ${REQUESTER.email}`);
+      expect(magicLinkCalls(before)).toHaveLength(1);
+      expect(await harness.readClipboard()).toBe(SENTINEL);
+    },
+  );
 
   it('a mailto: whose text is another address: the confirmation names the address actually used', async () => {
     page = await openAndType('zendesk');
