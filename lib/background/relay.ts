@@ -15,7 +15,7 @@ import {
   relayStoreSchema,
 } from '../settings/relay';
 import type { CustomerQuery } from '../shared/customer';
-import { type ErrorCode, PortalLinkError } from '../shared/error-codes';
+import { type ErrorCode, PortalLinkError, PROVIDER_ERROR_CODES } from '../shared/error-codes';
 import { t } from '../shared/i18n';
 import { z } from '../shared/zod';
 
@@ -77,18 +77,7 @@ const refusal = z.object({
 const linkReply = z.object({ url: z.string().url().max(8192), expiresAt: z.number() });
 
 /** Provider errors the relay passes on by code: they keep their meaning (and words) here. */
-const PROVIDER_CODES = new Set<ErrorCode>([
-  'key-missing',
-  'invalid-customer',
-  'key-rejected',
-  'customer-not-found',
-  'bad-request',
-  'rate-limited',
-  'provider-down',
-  'timeout',
-  'bad-response',
-  'unsafe-link',
-]);
+const PROVIDER_CODES = new Set<ErrorCode>(PROVIDER_ERROR_CODES);
 
 export function relayClient(deps: RelayDeps) {
   let refreshing: Promise<string> | undefined;

@@ -39,6 +39,27 @@ export type ErrorCode =
   | 'insert-failed'
   | 'internal';
 
+/**
+ * The codes a provider call can end with (lib/providers: a link or an email). The team relay runs the
+ * same calls and passes these on by code, so the extension shows the same words for them.
+ */
+export const PROVIDER_ERROR_CODES: readonly ErrorCode[] = [
+  'key-missing',
+  'invalid-customer',
+  'key-rejected',
+  'customer-not-found',
+  'bad-request',
+  'rate-limited',
+  'provider-down',
+  'timeout',
+  'bad-response',
+  'unsafe-link',
+  'email-needed',
+  'no-subscriptions',
+  'magic-link-off',
+  'magic-link-refused',
+];
+
 export interface ErrorContext {
   /** Provider's short name, e.g. "Appstle". */
   provider?: string;

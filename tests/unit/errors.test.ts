@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
+import { type ErrorCode, PortalLinkError, PROVIDER_ERROR_CODES } from '../../lib/shared/error-codes';
 import { errorInfo } from '../../lib/shared/errors';
 import { APPSTLE_KEY } from './helpers';
 
@@ -153,5 +153,17 @@ describe('host-taken', () => {
     expect(errorInfo(new PortalLinkError('host-taken', { host: 'acme.zendesk.com' })).message).toBe(
       'acme.zendesk.com is already used by another store (maybe one your administrator manages). A helpdesk account can use only one store.',
     );
+  });
+});
+
+describe('PROVIDER_ERROR_CODES (what the team relay passes on by code)', () => {
+  it('holds every code the provider modules throw', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const thrown = readdirSync('lib/providers').flatMap((file) => [
+      ...readFileSync(`lib/providers/${file}`, 'utf8').matchAll(/new PortalLinkError\('([a-z-]+)'/g),
+    ]);
+    const codes = new Set(thrown.map((m) => m[1]));
+    expect(codes.size).toBeGreaterThan(5); // the scan found the providers' errors
+    expect([...codes].filter((code) => !PROVIDER_ERROR_CODES.includes(code as ErrorCode))).toEqual([]);
   });
 });
