@@ -6,13 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  GORGIAS_COMPOSER,
-  GORGIAS_COMPOSER_SLOT,
-  serveComposers,
-  ZENDESK_COMPOSER,
-  ZENDESK_COMPOSER_SLOT,
-} from '../fixtures/composers';
+import { GORGIAS_COMPOSER_SLOT, serveComposers, ZENDESK_COMPOSER_SLOT } from '../fixtures/composers';
 import { GORGIAS_HOST, JANE_G, mockGorgias } from '../fixtures/helpdesk/gorgias';
 import { JANE, mockZendesk, OPEN_TABS, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
 import {
@@ -24,6 +18,15 @@ import {
 } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { clickAction } from './support/action';
+import {
+  composerSelector,
+  type EditorReply,
+  type HelpdeskName,
+  readReplyInPage,
+  TICKET,
+  ticketUrl,
+  typedReply,
+} from './support/composers';
 import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
 import { pressShortcut, toast } from './support/helpdesk';
 import { finishAfterAll } from './support/secrets';
@@ -33,13 +36,8 @@ let server: MockServer;
 let appstle: ProviderMock;
 let harness: Harness;
 let page: Page | undefined;
-let serial = 0;
 
 const SENTINEL = 'clipboard before the test';
-const HOSTS = { zendesk: ZENDESK_HOST, gorgias: GORGIAS_HOST } as const;
-type HelpdeskName = keyof typeof HOSTS;
-/** The open ticket on each helpdesk (Zendesk keeps the other open tabs' tickets, and their composers, mounted). */
-const TICKET = { zendesk: 101, gorgias: 202 } as const;
 const REQUESTER = { email: JANE.email as string };
 expect(JANE_G.email).toBe(REQUESTER.email);
 const LINK_PREFIX = `${SHOP_PUBLIC_PORTAL}?token=`;
@@ -78,44 +76,9 @@ afterEach(async () => {
   page = undefined;
 });
 
-function ticketUrl(helpdesk: HelpdeskName, query = ''): string {
-  const path = helpdesk === 'zendesk' ? `/agent/tickets/${TICKET.zendesk}` : `/app/ticket/${TICKET.gorgias}`;
-  return `https://${HOSTS[helpdesk]}${path}?t=${++serial}${query}`;
-}
-
-const composerSelector = (helpdesk: HelpdeskName, ticket: number = TICKET[helpdesk]) =>
-  helpdesk === 'zendesk'
-    ? `[data-test-id="ticket-${ticket}-custom-layout"] .ck-editor__editable${ZENDESK_COMPOSER}`
-    : GORGIAS_COMPOSER;
-
-/** The reply as the editor holds it: CKEditor's getData(), or the text and links of Draft's content state. */
-async function reply(
-  p: Page,
-  helpdesk: HelpdeskName,
-  ticket: number = TICKET[helpdesk],
-): Promise<{ text: string; links: string[] }> {
-  return p.evaluate(
-    ({ helpdesk, selector }) => {
-      if (helpdesk === 'zendesk') {
-        const el = document.querySelector(selector) as HTMLElement & { ckeditorInstance: { getData(): string } };
-        const data = el.ckeditorInstance.getData();
-        const doc = new DOMParser().parseFromString(data, 'text/html');
-        return {
-          text: data,
-          links: [...doc.querySelectorAll('a')].map((a) => `${a.getAttribute('href')}|${a.textContent}`),
-        };
-      }
-      const raw = JSON.parse((window as unknown as { __draftContent(): string }).__draftContent()) as {
-        blocks: { text: string; entityRanges: { offset: number; length: number; key: number }[] }[];
-        entityMap: Record<string, { type: string; data: { url: string } }>;
-      };
-      const links = raw.blocks.flatMap((b) =>
-        b.entityRanges.map((r) => `${raw.entityMap[r.key]?.data.url}|${b.text.slice(r.offset, r.offset + r.length)}`),
-      );
-      return { text: raw.blocks.map((b) => b.text).join('\n'), links };
-    },
-    { helpdesk, selector: composerSelector(helpdesk, ticket) },
-  );
+/** The reply as the editor holds it (support/composers.ts). */
+function reply(p: Page, helpdesk: HelpdeskName, ticket: number = TICKET[helpdesk]): Promise<EditorReply> {
+  return p.evaluate(readReplyInPage, { helpdesk, selector: composerSelector(helpdesk, ticket) });
 }
 
 /** Opens the ticket, waits for its editor and the button, then types a reply with the caret mid-sentence. */
@@ -161,8 +124,7 @@ async function insertedLink(p: Page, helpdesk: HelpdeskName, since: number) {
 async function expectAtCaret(p: Page, helpdesk: HelpdeskName, link: string) {
   const { text, links } = await reply(p, helpdesk);
   expect(links).toEqual([`${link}|${link}`]);
-  if (helpdesk === 'zendesk') expect(text).toBe(`<p>Hello <a href="${link}">${link}</a>thanks</p>`);
-  else expect(text).toBe(`Hello ${link}thanks`);
+  expect(text).toBe(typedReply(helpdesk, link));
 }
 
 describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpdesk) => {

@@ -7,17 +7,19 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  GORGIAS_COMPOSER,
-  GORGIAS_COMPOSER_SLOT,
-  serveComposers,
-  ZENDESK_COMPOSER,
-  ZENDESK_COMPOSER_SLOT,
-} from '../fixtures/composers';
+import { GORGIAS_COMPOSER_SLOT, serveComposers, ZENDESK_COMPOSER_SLOT } from '../fixtures/composers';
 import { GORGIAS_HOST, JANE_G, mockGorgias } from '../fixtures/helpdesk/gorgias';
 import { JANE, mockZendesk, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
 import { mockAppstle, type ProviderMock, SHOP_PUBLIC_PORTAL } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
+import {
+  composerSelector,
+  type EditorReply,
+  type HelpdeskName,
+  readReplyInPage,
+  ticketUrl,
+  typedReply,
+} from './support/composers';
 import { type FirefoxHarness, launchFirefox } from './support/firefox';
 import { appstleStore } from './support/settings';
 
@@ -25,12 +27,8 @@ let server: MockServer;
 let appstle: ProviderMock;
 let firefox: FirefoxHarness;
 let page: Page | undefined;
-let serial = 0;
 
 const SENTINEL = 'clipboard before the test';
-const HOSTS = { zendesk: ZENDESK_HOST, gorgias: GORGIAS_HOST } as const;
-type HelpdeskName = keyof typeof HOSTS;
-const TICKET = { zendesk: 101, gorgias: 202 } as const;
 const REQUESTER_EMAIL = JANE.email as string;
 const LINK_PREFIX = `${SHOP_PUBLIC_PORTAL}?token=`;
 const WAIT = { timeout: 20_000 };
@@ -64,41 +62,9 @@ afterEach(async () => {
   page = undefined;
 });
 
-const composerSelector = (helpdesk: HelpdeskName) =>
-  helpdesk === 'zendesk'
-    ? `[data-test-id="ticket-${TICKET.zendesk}-custom-layout"] .ck-editor__editable${ZENDESK_COMPOSER}`
-    : GORGIAS_COMPOSER;
-
-function ticketUrl(helpdesk: HelpdeskName): string {
-  const path = helpdesk === 'zendesk' ? `/agent/tickets/${TICKET.zendesk}` : `/app/ticket/${TICKET.gorgias}`;
-  return `https://${HOSTS[helpdesk]}${path}?t=${++serial}`;
-}
-
-/** The reply as the editor holds it: CKEditor's getData(), or the text and links of Draft's content state. */
-function reply(p: Page, helpdesk: HelpdeskName): Promise<{ text: string; links: string[] }> {
-  return p.evaluate(
-    (helpdesk, selector) => {
-      if (helpdesk === 'zendesk') {
-        const el = document.querySelector(selector) as HTMLElement & { ckeditorInstance: { getData(): string } };
-        const data = el.ckeditorInstance.getData();
-        const doc = new DOMParser().parseFromString(data, 'text/html');
-        return {
-          text: data,
-          links: [...doc.querySelectorAll('a')].map((a) => `${a.getAttribute('href')}|${a.textContent}`),
-        };
-      }
-      const raw = JSON.parse((window as unknown as { __draftContent(): string }).__draftContent()) as {
-        blocks: { text: string; entityRanges: { offset: number; length: number; key: number }[] }[];
-        entityMap: Record<string, { type: string; data: { url: string } }>;
-      };
-      const links = raw.blocks.flatMap((b) =>
-        b.entityRanges.map((r) => `${raw.entityMap[r.key]?.data.url}|${b.text.slice(r.offset, r.offset + r.length)}`),
-      );
-      return { text: raw.blocks.map((b) => b.text).join('\n'), links };
-    },
-    helpdesk,
-    composerSelector(helpdesk),
-  );
+/** The reply as the editor holds it (support/composers.ts). */
+function reply(p: Page, helpdesk: HelpdeskName): Promise<EditorReply> {
+  return p.evaluate(readReplyInPage, { helpdesk, selector: composerSelector(helpdesk) });
 }
 
 /** The in-page toast's text for `role`, once it says something. */
@@ -128,7 +94,7 @@ async function openAndType(helpdesk: HelpdeskName): Promise<Page> {
 describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply on %s', (helpdesk) => {
   it(`in-page menu on ${helpdesk}: the link lands once at the caret, the toast names the customer, nothing copied`, async () => {
     page = await openAndType(helpdesk);
-    expect((await reply(page, helpdesk)).text).toBe(helpdesk === 'zendesk' ? '<p>Hello thanks</p>' : 'Hello thanks');
+    expect((await reply(page, helpdesk)).text).toBe(typedReply(helpdesk));
     const before = appstle.requests().length;
 
     // Real clicks (WebDriver BiDi input actions) on the menu button and its item, in the open shadow root.
@@ -152,9 +118,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
     const link = links[0]?.split('|')[0] ?? '';
     expect(link.startsWith(LINK_PREFIX)).toBe(true);
     expect(links).toEqual([`${link}|${link}`]);
-    expect(text).toBe(
-      helpdesk === 'zendesk' ? `<p>Hello <a href="${link}">${link}</a>thanks</p>` : `Hello ${link}thanks`,
-    );
+    expect(text).toBe(typedReply(helpdesk, link));
     // The composer kept focus (the menu never took it) and the clipboard was left alone.
     expect(
       await page.evaluate((s) => document.activeElement === document.querySelector(s), composerSelector(helpdesk)),
