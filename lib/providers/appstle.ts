@@ -119,38 +119,47 @@ function get(url: URL, store: AppstleStore) {
   };
 }
 
-async function tokenLink(store: AppstleStore, query: CustomerQuery, http: HttpDeps): Promise<PortalLink> {
-  const url = new URL(APPSTLE_ENDPOINT);
+/**
+ * One of Appstle's per-customer GETs: by `customerId`, or by the email under the endpoint's own
+ * parameter name (`email`, or `emailId` on manage-subscription-link; never both); the reply's body
+ * checked against `reply`.
+ */
+async function lookup<T>(
+  endpoint: string,
+  emailParam: 'email' | 'emailId',
+  reply: z.ZodType<T>,
+  store: AppstleStore,
+  query: CustomerQuery,
+  http: HttpDeps,
+): Promise<T> {
+  const url = new URL(endpoint);
   if (query.kind === 'id') url.searchParams.set('customerId', query.id);
-  else url.searchParams.set('email', query.email);
+  else url.searchParams.set(emailParam, query.email);
   const response = await request(get(url, store), http);
   if (response.status < 200 || response.status > 299) throw errorForStatus(response, SHORT_NAME);
-  const reply = tokenReply.safeParse(jsonBody(response, SHORT_NAME));
-  if (!reply.success) throw new PortalLinkError('bad-response', { provider: SHORT_NAME });
+  const parsed = reply.safeParse(jsonBody(response, SHORT_NAME));
+  if (!parsed.success) throw new PortalLinkError('bad-response', { provider: SHORT_NAME });
+  return parsed.data;
+}
 
-  const payload = decodeJwtPayload(reply.data.token);
+async function tokenLink(store: AppstleStore, query: CustomerQuery, http: HttpDeps): Promise<PortalLink> {
+  const { token } = await lookup(APPSTLE_ENDPOINT, 'email', tokenReply, store, query, http);
+  const payload = decodeJwtPayload(token);
   const storeDomain = store.storeDomain || shopFromToken(payload);
   if (!storeDomain && store.portalUrlTemplate.includes('{storeDomain}')) {
     throw new PortalLinkError('bad-response', { provider: SHORT_NAME });
   }
   return {
-    url: buildPortalUrl(store.portalUrlTemplate, storeDomain ?? '', reply.data.token),
+    url: buildPortalUrl(store.portalUrlTemplate, storeDomain ?? '', token),
     expiresAt: expiryOf(payload, http.now()),
   };
 }
 
-/** `customerId` or `emailId` (Appstle's name for it on this endpoint), never both. */
 async function completeLink(store: AppstleStore, query: CustomerQuery, http: HttpDeps): Promise<PortalLink> {
-  const url = new URL(APPSTLE_LINK_ENDPOINT);
-  if (query.kind === 'id') url.searchParams.set('customerId', query.id);
-  else url.searchParams.set('emailId', query.email);
-  const response = await request(get(url, store), http);
-  if (response.status < 200 || response.status > 299) throw errorForStatus(response, SHORT_NAME);
-  const reply = linkReply.safeParse(jsonBody(response, SHORT_NAME));
-  if (!reply.success) throw new PortalLinkError('bad-response', { provider: SHORT_NAME });
+  const reply = await lookup(APPSTLE_LINK_ENDPOINT, 'emailId', linkReply, store, query, http);
   return {
-    url: checkAppstleLink(reply.data.manageSubscriptionLink),
-    expiresAt: linkExpiry(reply.data.tokenExpirationTime, http.now()),
+    url: checkAppstleLink(reply.manageSubscriptionLink),
+    expiresAt: linkExpiry(reply.tokenExpirationTime, http.now()),
   };
 }
 
