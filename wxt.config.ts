@@ -66,7 +66,16 @@ export default defineConfig({
       : {}),
   }),
   zip: {
-    // The Firefox sources zip: what a reviewer needs to rebuild (`npm install && npm run build:firefox`).
-    excludeSources: ['tests/**', 'bench/**', 'docs/**', 'scripts/demo.ts', 'coverage/**', 'vitest*.config.ts', '*.log'],
+    // The Firefox sources zip: what a reviewer needs to rebuild (`npm install && npm run build:firefox`),
+    // and the docs that explain it (architecture, security); not the tests, benchmarks or screenshots.
+    excludeSources: [
+      'tests/**',
+      'bench/**',
+      'docs/screenshots/**',
+      'scripts/demo.ts',
+      'coverage/**',
+      'vitest*.config.ts',
+      '*.log',
+    ],
   },
 });
