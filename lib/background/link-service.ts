@@ -105,8 +105,8 @@ export async function getPortalLink(
   const generation = deps.cache.generation();
   const hit = cachedLink.safeParse(await deps.cache.get(key));
   const now = deps.http.now();
+  const label = customerLabel(query, customer);
   if (hit.success && now - hit.data.issuedAt < REUSE_WINDOW_MS && hit.data.expiresAt - now > REUSE_WINDOW_MS) {
-    const label = customerLabel(query, customer);
     return { url: hit.data.url, expiresAt: hit.data.expiresAt, cached: true, providerMs: 0, customer: label };
   }
   const asked = performance.now();
@@ -116,7 +116,7 @@ export async function getPortalLink(
   deps.cache
     .set(key, { url: link.url, expiresAt: link.expiresAt, issuedAt: deps.http.now() }, generation)
     .catch(() => undefined);
-  return { ...link, cached: false, providerMs, customer: customerLabel(query, customer) };
+  return { ...link, cached: false, providerMs, customer: label };
 }
 
 /**

@@ -422,7 +422,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       performance.clearMeasures(COPY_MEASURE);
       performance.measure(COPY_MEASURE, {
         start: started,
-        detail: { cached: result.cached === true, providerMs: Number(result.providerMs) || 0 },
+        detail: { cached: result.cached, providerMs: result.providerMs ?? 0 },
       });
       return shown;
     });
