@@ -7,10 +7,12 @@ const USAGE = `Usage: npm run relay:admin -- <command>
   agent add <email> [--stores <id1,id2> | --all-stores]
                                            prints a one-time enrollment code (last line); without
                                            either flag an existing agent keeps their stores
-  agent remove <email>
+  agent remove <email>                     ends their sessions; their next request is refused
+  agent list                               email, stores, last seen, active sessions
   store set <id> --name <name> --provider appstle|gigstack --helpdesk-hosts <h1,h2>
             [--store-domain <d>] [--team <t>] [--portal-url-template <url>]   (API key on stdin)
   store list
+  store remove <id>                        deletes the store and its encrypted key
   store reseal                             re-encrypts every key under the current KEYS_SECRET
   audit [--since <ISO time>] [--format csv|json]
 Environment: RELAY_URL, RELAY_ADMIN_TOKEN`;
@@ -86,6 +88,17 @@ if (group === 'agent' && verb === 'add' && subject) {
 } else if (group === 'agent' && verb === 'remove' && subject) {
   await api('DELETE', `/admin/agents/${encodeURIComponent(subject)}`);
   console.log(`Removed ${subject}: their next request is refused.`);
+} else if (group === 'agent' && verb === 'list') {
+  const { agents } = JSON.parse(await api('GET', '/admin/agents'));
+  console.log('email\tstores\tlast seen\tactive sessions');
+  for (const a of agents) {
+    const stores = a.stores ? a.stores.join(',') : 'all';
+    const seen = a.lastSeen ?? 'never';
+    console.log(`${a.email}${a.removed ? ' (removed)' : ''}\t${stores}\t${seen}\t${a.activeSessions}`);
+  }
+} else if (group === 'store' && verb === 'remove' && subject) {
+  await api('DELETE', `/admin/stores/${encodeURIComponent(subject)}`);
+  console.log(`Removed store ${subject}: its links are refused from now on.`);
 } else if (group === 'store' && verb === 'set' && subject) {
   if (!values.name || !values.provider || !values['helpdesk-hosts']) fail(USAGE);
   const apiKey = await readStdin();

@@ -1,4 +1,7 @@
-/** Admin API (Bearer ADMIN_TOKEN), used by `npm run relay:admin`: agents, stores (keys write-only), audit. */
+/**
+ * Admin API (Bearer ADMIN_TOKEN), used by `npm run relay:admin`: agents (and their sessions), stores
+ * (keys write-only), audit.
+ */
 import { Hono } from 'hono';
 import { storeSchema } from '../../lib/settings/schema';
 import { hostClashes } from '../../lib/settings/store-resolution';
@@ -8,7 +11,7 @@ import { endSessions } from './agent';
 import { auditCsv, readAudit } from './audit';
 import { enrollmentCode, normaliseCode, sameSecret, sha256Hex } from './crypto';
 import type { AppEnv } from './env';
-import { jsonOf, refuse } from './http';
+import { jsonOf, limitIp, refuse } from './http';
 import { listStores, publicStore, resealKeys, saveStore } from './stores';
 import { ENROLLMENT_TTL_S } from './tokens';
 
@@ -17,6 +20,9 @@ export const admin = new Hono<AppEnv>();
 admin.use('*', async (c, next) => {
   const token = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
   if (!token || !c.env.ADMIN_TOKEN || !(await sameSecret(token, c.env.ADMIN_TOKEN))) {
+    // Failures are counted per client IP (the token is 256 random bits: this is about floods).
+    const limit = await limitIp(c, 'unauthenticated');
+    if (!limit.ok) return refuse(c, 429, 'rate-limited', { retryAfterS: limit.retryAfterS });
     return refuse(c, 401, 'unauthenticated');
   }
   await next();
@@ -53,6 +59,33 @@ admin.post('/agents', async (c) => {
   return c.json({ email, enrollmentCode: code, expiresAt: new Date(expiresAt * 1000).toISOString() });
 });
 
+admin.get('/agents', async (c) => {
+  const { results } = await c.env.DB.prepare(
+    `SELECT a.email, a.stores, a.removed_at AS removedAt,
+            (SELECT MAX(s.last_seen_at) FROM sessions s WHERE s.email = a.email) AS lastSeen,
+            (SELECT COUNT(*) FROM sessions s WHERE s.email = a.email AND s.ended_at IS NULL AND s.expires_at > ?)
+              AS activeSessions
+     FROM agents a ORDER BY a.email`,
+  )
+    .bind(nowS())
+    .all<{
+      email: string;
+      stores: string | null;
+      removedAt: string | null;
+      lastSeen: number | null;
+      activeSessions: number;
+    }>();
+  return c.json({
+    agents: results.map((a) => ({
+      email: a.email,
+      stores: a.stores ? (JSON.parse(a.stores) as string[]) : null,
+      removed: a.removedAt !== null,
+      lastSeen: a.lastSeen === null ? null : new Date(a.lastSeen * 1000).toISOString(),
+      activeSessions: a.activeSessions,
+    })),
+  });
+});
+
 admin.delete('/agents/:email', async (c) => {
   const email = c.req.param('email').toLowerCase();
   const result = await c.env.DB.prepare('UPDATE agents SET removed_at = ? WHERE email = ? AND removed_at IS NULL')
@@ -85,6 +118,13 @@ admin.put('/stores/:id', async (c) => {
   if (clash) return c.json({ error: { code: 'host-taken', host: clash.host } }, 409);
   await saveStore(c.env, parsed.data);
   return c.json({ store: publicStore(parsed.data) });
+});
+
+admin.delete('/stores/:id', async (c) => {
+  const id = c.req.param('id');
+  const result = await c.env.DB.prepare('DELETE FROM stores WHERE id = ?').bind(id).run();
+  if (result.meta.changes !== 1) return refuse(c, 404, 'unknown-store');
+  return c.json({ removed: id });
 });
 
 admin.post('/stores/reseal', async (c) => c.json({ resealed: await resealKeys(c.env) }));

@@ -5,15 +5,18 @@ import { PortalLinkError } from '../../lib/shared/error-codes';
 import { z } from '../../lib/shared/zod';
 import { type AuditEntry, AuditError, appendAudit, finaliseAudit } from './audit';
 import { normaliseCode, sha256Hex } from './crypto';
-import { type AgentContext, type AppEnv, intVar } from './env';
-import { clientIp, jsonOf, refuse } from './http';
-import type { Rule } from './limiter';
+import { type AgentContext, type AppEnv, intVar, providerOverridesRefused } from './env';
+import { jsonOf, limitIp, refuse } from './http';
 import { issueLink, relayHttp, sendPortalEmail } from './providers';
 import { listStores, loadStore, publicStore } from './stores';
 import {
   ACCESS_TTL_S,
   newRefreshToken,
+  newSessionId,
+  openGrace,
+  REFRESH_GRACE_S,
   REFRESH_TTL_S,
+  sealForGrace,
   signAccessToken,
   tokenHashPrefix,
   verifyAccessToken,
@@ -22,30 +25,41 @@ import {
 export const agentRoutes = new Hono<AppEnv>();
 
 type Ctx = Context<AppEnv>;
+type Status = 400 | 401 | 403 | 404 | 429 | 500 | 503;
 const nowS = () => Math.floor(Date.now() / 1000);
 
-async function limitIp(c: Ctx, bucket: string) {
-  const rule: Rule = { windowS: 60, max: intVar(c.env.IP_LIMIT_PER_MINUTE, 10) };
-  const limiter = c.env.LIMITER.get(c.env.LIMITER.idFromName(`ip:${bucket}:${clientIp(c)}`));
-  return limiter.take([rule]);
+/** A refusal that is also an audit row; if the row cannot be written, says so rather than pretend. */
+async function refuseAudited(c: Ctx, status: Status, code: string, entry: Omit<AuditEntry, 'outcome'>) {
+  try {
+    await appendAudit(c.env.DB, { ...entry, outcome: code });
+  } catch {
+    return refuse(c, 503, 'audit-unavailable');
+  }
+  return refuse(c, status, code);
 }
 
-async function issueSession(c: Ctx, email: string, epoch: number) {
+/** A new pair for a session; its refresh token is stored by the caller (hashed). */
+async function newPair(c: Ctx, email: string, epoch: number, sid: string) {
   const refreshToken = newRefreshToken();
-  await c.env.DB.prepare(
-    'INSERT INTO refresh_tokens (token_hash, email, session_epoch, expires_at) VALUES (?, ?, ?, ?)',
-  )
-    .bind(await sha256Hex(refreshToken), email, epoch, nowS() + REFRESH_TTL_S)
-    .run();
-  const accessToken = await signAccessToken(c.env.TOKEN_SECRET, { email, epoch }, nowS());
+  const accessToken = await signAccessToken(c.env.TOKEN_SECRET, { email, epoch, sid }, nowS());
   return { agent: { email }, accessToken, refreshToken, expiresIn: ACCESS_TTL_S };
 }
+
+const storeRefresh = async (db: D1Database, token: string, email: string, epoch: number, sid: string) =>
+  db
+    .prepare(
+      'INSERT INTO refresh_tokens (token_hash, email, session_epoch, expires_at, session_id) VALUES (?, ?, ?, ?, ?)',
+    )
+    .bind(await sha256Hex(token), email, epoch, nowS() + REFRESH_TTL_S, sid);
 
 /** Ends every session of an agent: older access tokens fail the epoch check, refresh tokens are spent. */
 export async function endSessions(db: D1Database, email: string) {
   await db.batch([
     db.prepare('UPDATE agents SET session_epoch = session_epoch + 1 WHERE email = ?').bind(email),
-    db.prepare('UPDATE refresh_tokens SET used_at = ? WHERE email = ? AND used_at IS NULL').bind(nowS(), email),
+    db
+      .prepare('UPDATE refresh_tokens SET used_at = COALESCE(used_at, ?), successor_sealed = NULL WHERE email = ?')
+      .bind(nowS(), email),
+    db.prepare('UPDATE sessions SET ended_at = ? WHERE email = ? AND ended_at IS NULL').bind(nowS(), email),
   ]);
 }
 
@@ -53,57 +67,140 @@ agentRoutes.post('/enroll', async (c) => {
   const limit = await limitIp(c, 'enroll');
   if (!limit.ok) return refuse(c, 429, 'rate-limited', { retryAfterS: limit.retryAfterS });
   const body = z.object({ code: z.string().min(1).max(64) }).safeParse(await jsonOf(c));
-  if (!body.success) return refuse(c, 400, 'invalid-request');
+  if (!body.success) return refuseAudited(c, 400, 'invalid-request', { action: 'enroll' });
   // Single use, atomically: the first request to spend the code wins, a replay finds it used.
   const spent = await c.env.DB.prepare(
     `UPDATE enrollment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING email`,
   )
     .bind(nowS(), await sha256Hex(normaliseCode(body.data.code)), nowS())
     .first<{ email: string }>();
-  if (!spent) return refuse(c, 401, 'invalid-code');
+  if (!spent) return refuseAudited(c, 401, 'invalid-code', { action: 'enroll' });
   const agent = await c.env.DB.prepare('SELECT session_epoch, removed_at FROM agents WHERE email = ?')
     .bind(spent.email)
     .first<{ session_epoch: number; removed_at: string | null }>();
-  if (!agent || agent.removed_at) return refuse(c, 401, 'agent-removed');
-  return c.json(await issueSession(c, spent.email, agent.session_epoch));
+  if (!agent || agent.removed_at) {
+    return refuseAudited(c, 401, 'agent-removed', { action: 'enroll', agent: spent.email });
+  }
+  const sid = newSessionId();
+  const pair = await newPair(c, spent.email, agent.session_epoch, sid);
+  try {
+    await appendAudit(c.env.DB, { action: 'enroll', agent: spent.email, sessionId: sid, outcome: 'signed-in' });
+  } catch {
+    return refuse(c, 503, 'audit-unavailable');
+  }
+  const db = c.env.DB;
+  await db.batch([
+    db
+      .prepare('INSERT INTO sessions (id, email, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)')
+      .bind(sid, spent.email, nowS(), nowS(), nowS() + REFRESH_TTL_S),
+    await storeRefresh(db, pair.refreshToken, spent.email, agent.session_epoch, sid),
+  ]);
+  return c.json(pair);
 });
+
+interface RefreshRow {
+  email: string;
+  sessionId: string | null;
+  tokenEpoch: number;
+  expiresAt: number;
+  usedAt: number | null;
+  agentEpoch: number;
+  removedAt: string | null;
+  endedAt: number | null;
+}
 
 agentRoutes.post('/token', async (c) => {
   const limit = await limitIp(c, 'token');
   if (!limit.ok) return refuse(c, 429, 'rate-limited', { retryAfterS: limit.retryAfterS });
   const body = z.object({ refreshToken: z.string().min(1).max(256) }).safeParse(await jsonOf(c));
-  if (!body.success) return refuse(c, 400, 'invalid-request');
-  const hash = await sha256Hex(body.data.refreshToken);
-  const row = await c.env.DB.prepare(
-    `SELECT r.email, r.session_epoch AS tokenEpoch, r.expires_at AS expiresAt, r.used_at AS usedAt,
-            a.session_epoch AS agentEpoch, a.removed_at AS removedAt
-     FROM refresh_tokens r JOIN agents a ON a.email = r.email WHERE r.token_hash = ?`,
-  )
+  if (!body.success) return refuseAudited(c, 400, 'invalid-request', { action: 'refresh' });
+  const token = body.data.refreshToken;
+  const hash = await sha256Hex(token);
+  const db = c.env.DB;
+  const row = await db
+    .prepare(
+      `SELECT r.email, r.session_id AS sessionId, r.session_epoch AS tokenEpoch, r.expires_at AS expiresAt,
+              r.used_at AS usedAt, a.session_epoch AS agentEpoch, a.removed_at AS removedAt, s.ended_at AS endedAt
+       FROM refresh_tokens r JOIN agents a ON a.email = r.email LEFT JOIN sessions s ON s.id = r.session_id
+       WHERE r.token_hash = ?`,
+    )
     .bind(hash)
-    .first<{
-      email: string;
-      tokenEpoch: number;
-      expiresAt: number;
-      usedAt: number | null;
-      agentEpoch: number;
-      removedAt: string | null;
-    }>();
-  if (!row) return refuse(c, 401, 'unauthenticated');
-  if (row.removedAt) return refuse(c, 401, 'agent-removed');
-  if (row.tokenEpoch !== row.agentEpoch) return refuse(c, 401, 'session-revoked');
-  // Spend it; a token already spent is a replay (someone else holds a copy): end every session.
-  const spent = await c.env.DB.prepare('UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL')
-    .bind(nowS(), hash)
-    .run();
-  if (row.usedAt !== null || spent.meta.changes !== 1) {
-    await endSessions(c.env.DB, row.email);
-    return refuse(c, 401, 'session-revoked');
+    .first<RefreshRow>();
+  const entry = { action: 'refresh', tokenHash: hash.slice(0, 12) };
+  if (!row) return refuseAudited(c, 401, 'unauthenticated', entry);
+  const who = { ...entry, agent: row.email, ...(row.sessionId ? { sessionId: row.sessionId } : {}) };
+  if (row.removedAt) return refuseAudited(c, 401, 'agent-removed', who);
+  if (row.tokenEpoch !== row.agentEpoch || row.endedAt !== null || !row.sessionId) {
+    return refuseAudited(c, 401, 'session-revoked', who);
   }
-  if (row.expiresAt <= nowS()) return refuse(c, 401, 'unauthenticated');
-  return c.json(await issueSession(c, row.email, row.agentEpoch));
+  const sid = row.sessionId;
+
+  if (row.usedAt === null) {
+    if (row.expiresAt <= nowS()) return refuseAudited(c, 401, 'unauthenticated', who);
+    const pair = await newPair(c, row.email, row.agentEpoch, sid);
+    const next = await storeRefresh(db, pair.refreshToken, row.email, row.agentEpoch, sid);
+    // The new token is stored first (useless until its holder has it); then the old one is spent,
+    // leaving the new pair sealed for its grace. A concurrent rotation of the same token loses here
+    // and takes the grace below.
+    await next.run();
+    const spent = await db
+      .prepare(
+        'UPDATE refresh_tokens SET used_at = ?, successor_hash = ?, successor_sealed = ? WHERE token_hash = ? AND used_at IS NULL',
+      )
+      .bind(
+        nowS(),
+        await sha256Hex(pair.refreshToken),
+        await sealForGrace(token, { accessToken: pair.accessToken, refreshToken: pair.refreshToken }),
+        hash,
+      )
+      .run();
+    if (spent.meta.changes === 1) {
+      await db
+        .prepare('UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?')
+        .bind(nowS(), nowS() + REFRESH_TTL_S, sid)
+        .run();
+      const written = await appendAudit(db, { ...who, outcome: 'refreshed' }).catch(() => undefined);
+      // Without its row the answer is withheld; the agent's retry within the grace gets the pair.
+      return written === undefined ? refuse(c, 503, 'audit-unavailable') : c.json(pair);
+    }
+    await db
+      .prepare('DELETE FROM refresh_tokens WHERE token_hash = ?')
+      .bind(await sha256Hex(pair.refreshToken))
+      .run();
+  }
+
+  // Presented again. Once, within the grace, and only while the token that replaced it is unused
+  // (it is the immediately previous one), a lost answer is answered again with the same pair.
+  const grace = await db
+    .prepare(
+      `UPDATE refresh_tokens SET grace_used_at = ?
+       WHERE token_hash = ? AND grace_used_at IS NULL AND successor_sealed IS NOT NULL AND used_at >= ?
+         AND NOT EXISTS (SELECT 1 FROM refresh_tokens n
+                         WHERE n.token_hash = refresh_tokens.successor_hash AND n.used_at IS NOT NULL)
+       RETURNING successor_sealed AS sealed, used_at AS usedAt`,
+    )
+    .bind(nowS(), hash, nowS() - REFRESH_GRACE_S)
+    .first<{ sealed: string; usedAt: number }>();
+  if (grace) {
+    await db.batch([
+      db.prepare('UPDATE refresh_tokens SET successor_sealed = NULL WHERE token_hash = ?').bind(hash),
+      db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id = ?').bind(nowS(), sid),
+    ]);
+    const pair = (await openGrace(token, grace.sealed)) as { accessToken: string; refreshToken: string };
+    const written = await appendAudit(db, { ...who, outcome: 'refreshed-again' }).catch(() => undefined);
+    if (written === undefined) return refuse(c, 503, 'audit-unavailable');
+    const expiresIn = Math.max(1, ACCESS_TTL_S - (nowS() - grace.usedAt));
+    return c.json({ agent: { email: row.email }, ...pair, expiresIn });
+  }
+  // Any other reuse means someone else holds a copy: end every session of the agent.
+  await endSessions(db, row.email);
+  await appendAudit(db, { ...who, outcome: 'replay-revoked' }).catch(() => undefined);
+  return refuse(c, 401, 'session-revoked');
 });
 
-type Auth = { ok: true; agent: AgentContext } | { ok: false; code: string; email?: string; tokenHash?: string };
+type Auth =
+  | { ok: true; agent: AgentContext }
+  | { ok: false; code: string; email?: string; tokenHash?: string; sessionId?: string };
 
 async function authenticate(c: Ctx): Promise<Auth> {
   const header = c.req.header('authorization') ?? '';
@@ -113,27 +210,89 @@ async function authenticate(c: Ctx): Promise<Auth> {
   const tokenHash = await tokenHashPrefix(token);
   const claims = await verifyAccessToken(c.env.TOKEN_SECRET, token);
   if (!claims) return { ok: false, code: 'unauthenticated', tokenHash };
-  // Checked on every request, so removing an agent takes effect at once, not when the token expires.
-  const agent = await c.env.DB.prepare('SELECT stores, removed_at, session_epoch FROM agents WHERE email = ?')
-    .bind(claims.email)
-    .first<{ stores: string | null; removed_at: string | null; session_epoch: number }>();
-  if (!agent || agent.removed_at) return { ok: false, code: 'agent-removed', email: claims.email, tokenHash };
-  if (agent.session_epoch !== claims.epoch) {
-    return { ok: false, code: 'session-revoked', email: claims.email, tokenHash };
+  // Checked on every request, so removing an agent or ending a session takes effect at once.
+  const agent = await c.env.DB.prepare(
+    `SELECT a.stores, a.removed_at AS removedAt, a.session_epoch AS epoch, s.id AS sid, s.ended_at AS endedAt,
+            s.last_seen_at AS lastSeen
+     FROM agents a LEFT JOIN sessions s ON s.id = ? AND s.email = a.email WHERE a.email = ?`,
+  )
+    .bind(claims.sid, claims.email)
+    .first<{
+      stores: string | null;
+      removedAt: string | null;
+      epoch: number;
+      sid: string | null;
+      endedAt: number | null;
+      lastSeen: number | null;
+    }>();
+  const failed = { email: claims.email, tokenHash, sessionId: claims.sid };
+  if (!agent || agent.removedAt) return { ok: false, code: 'agent-removed', ...failed };
+  if (agent.epoch !== claims.epoch || !agent.sid || agent.endedAt !== null) {
+    return { ok: false, code: 'session-revoked', ...failed };
+  }
+  // "Last seen" to the minute is enough, and spares a write on most requests.
+  if ((agent.lastSeen ?? 0) < nowS() - 60) {
+    await c.env.DB.prepare('UPDATE sessions SET last_seen_at = ? WHERE id = ?').bind(nowS(), claims.sid).run();
   }
   const stores = agent.stores ? (JSON.parse(agent.stores) as string[]) : undefined;
-  return { ok: true, agent: { email: claims.email, stores, tokenHash } };
+  return { ok: true, agent: { email: claims.email, stores, tokenHash, sessionId: claims.sid } };
 }
+
+/** Who a refused request claimed to be, for its audit row. */
+const claimed = (auth: Exclude<Auth, { ok: true }>) => ({
+  agent: auth.email,
+  tokenHash: auth.tokenHash,
+  sessionId: auth.sessionId,
+});
 
 agentRoutes.get('/stores', async (c) => {
   const auth = await authenticate(c);
-  if (!auth.ok) return refuse(c, 401, auth.code);
+  if (!auth.ok) {
+    // Counted per client IP before the row is written, so a flood of bad tokens writes little.
+    const limit = await limitIp(c, 'unauthenticated');
+    if (!limit.ok) return refuse(c, 429, 'rate-limited', { retryAfterS: limit.retryAfterS });
+    return refuseAudited(c, 401, auth.code, { action: 'stores', ...claimed(auth) });
+  }
   const stores = await listStores(c.env.DB);
   const allowed = auth.agent.stores;
   return c.json({
     agent: { email: auth.agent.email },
     stores: stores.filter((s) => !allowed || allowed.includes(s.id)).map(publicStore),
   });
+});
+
+agentRoutes.post('/signout', async (c) => {
+  const limit = await limitIp(c, 'token');
+  if (!limit.ok) return refuse(c, 429, 'rate-limited', { retryAfterS: limit.retryAfterS });
+  const body = z.object({ refreshToken: z.string().min(1).max(256) }).safeParse(await jsonOf(c));
+  if (!body.success) return refuseAudited(c, 400, 'invalid-request', { action: 'signout' });
+  const hash = await sha256Hex(body.data.refreshToken);
+  const row = await c.env.DB.prepare(
+    'SELECT email, session_id AS sessionId, used_at AS usedAt FROM refresh_tokens WHERE token_hash = ?',
+  )
+    .bind(hash)
+    .first<{ email: string; sessionId: string | null; usedAt: number | null }>();
+  const entry = {
+    action: 'signout',
+    tokenHash: hash.slice(0, 12),
+    agent: row?.email,
+    sessionId: row?.sessionId ?? undefined,
+  };
+  // The refresh token proves the session (the current one, or the one just rotated within its grace),
+  // so an access token that has expired meanwhile does not keep a session alive.
+  if (!row?.sessionId || (row.usedAt !== null && row.usedAt < nowS() - REFRESH_GRACE_S)) {
+    return refuseAudited(c, 401, 'unauthenticated', entry);
+  }
+  const bearer = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+  const claims = bearer ? await verifyAccessToken(c.env.TOKEN_SECRET, bearer) : undefined;
+  if (claims && claims.sid !== row.sessionId) return refuseAudited(c, 400, 'invalid-request', entry);
+  const db = c.env.DB;
+  await db.batch([
+    db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL').bind(nowS(), row.sessionId),
+    db.prepare('UPDATE refresh_tokens SET successor_sealed = NULL WHERE session_id = ?').bind(row.sessionId),
+  ]);
+  await appendAudit(db, { ...entry, outcome: 'signed-out' }).catch(() => undefined);
+  return c.json({ signedOut: true });
 });
 
 const helpdeskHost = z
@@ -156,7 +315,8 @@ function auditFields(body: unknown): Omit<AuditEntry, 'outcome'> {
   return {
     storeId: text(r.storeId, 64),
     customer: text(customer.email, 320) ?? text(customer.id, 80),
-    action: text(r.action, 16),
+    // Only a real link action: a forged one must not pass for a sign-in row.
+    action: r.action === 'copy' || r.action === 'email' ? r.action : undefined,
     helpdeskHost: text(context.helpdeskHost, 253),
     ticketId: text(context.ticketId, 64),
   };
@@ -176,11 +336,12 @@ agentRoutes.post('/links', async (c) => {
   const auth = await authenticate(c);
   const entry: Omit<AuditEntry, 'outcome'> = {
     ...fields,
-    agent: auth.ok ? auth.agent.email : auth.email,
-    tokenHash: auth.ok ? auth.agent.tokenHash : auth.tokenHash,
+    ...(auth.ok
+      ? { agent: auth.agent.email, tokenHash: auth.agent.tokenHash, sessionId: auth.agent.sessionId }
+      : claimed(auth)),
   };
   // Refusals are audited too; if even that row cannot be written, say so rather than pretend.
-  const refused = async (status: 400 | 401 | 403 | 404 | 429 | 500, code: string, retryAfterS?: number) => {
+  const refused = async (status: Status, code: string, retryAfterS?: number) => {
     try {
       await appendAudit(c.env.DB, { ...entry, outcome: code });
     } catch {
@@ -189,7 +350,21 @@ agentRoutes.post('/links', async (c) => {
     return refuse(c, status, code, retryAfterS !== undefined ? { retryAfterS } : {});
   };
 
-  if (!auth.ok) return refused(401, auth.code);
+  if (!auth.ok) {
+    // Counted per client IP before the row is written, so a flood of bad tokens writes little.
+    const limit = await limitIp(c, 'unauthenticated');
+    if (!limit.ok) return refuse(c, 429, 'rate-limited', { retryAfterS: limit.retryAfterS });
+    return refused(401, auth.code);
+  }
+  if (providerOverridesRefused(c.env, c.req.url)) {
+    console.error(
+      JSON.stringify({
+        error: 'provider-override-not-allowed',
+        why: 'APPSTLE_API_BASE/GIGSTACK_API_BASE are set; they are honoured only under `npm run relay:dev` on loopback. Remove them and deploy again.',
+      }),
+    );
+    return refused(503, 'provider-override-not-allowed');
+  }
   const parsed = linkRequest.safeParse(body);
   if (!parsed.success) return refused(400, 'invalid-request');
   const request = parsed.data;

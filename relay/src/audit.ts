@@ -1,5 +1,6 @@
 /**
- * The audit log: one row per link request, allowed or refused. A request that reaches the provider
+ * The audit log: one row per link request, allowed or refused, and one per sign-in, refresh,
+ * sign-out and refused store list (action enroll / refresh / signout / stores). A request that reaches the provider
  * gets its row first (outcome 'pending') and it is finalised after the call; if the first write fails,
  * nothing is called, and if finalising fails, no link leaves the relay.
  */
@@ -13,6 +14,8 @@ export interface AuditEntry {
   helpdeskHost?: string;
   ticketId?: string;
   tokenHash?: string;
+  /** The session (one per sign-in, the same across access tokens). */
+  sessionId?: string;
 }
 
 export interface AuditRow {
@@ -25,6 +28,7 @@ export interface AuditRow {
   helpdeskHost: string | null;
   ticketId: string | null;
   tokenHash: string | null;
+  sessionId: string | null;
 }
 
 export class AuditError extends Error {}
@@ -34,8 +38,9 @@ export async function appendAudit(db: D1Database, entry: AuditEntry, now = new D
   try {
     const row = await db
       .prepare(
-        `INSERT INTO audit (at, agent, store_id, customer, action, outcome, helpdesk_host, ticket_id, token_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        `INSERT INTO audit (at, agent, store_id, customer, action, outcome, helpdesk_host, ticket_id, token_hash,
+                            session_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
       .bind(
         now.toISOString(),
@@ -47,6 +52,7 @@ export async function appendAudit(db: D1Database, entry: AuditEntry, now = new D
         entry.helpdeskHost ?? null,
         entry.ticketId ?? null,
         entry.tokenHash ?? null,
+        entry.sessionId ?? null,
       )
       .first<{ id: number }>();
     if (!row) throw new AuditError('no row');
@@ -72,7 +78,7 @@ export async function readAudit(db: D1Database, since?: string): Promise<AuditRo
   const { results } = await db
     .prepare(
       `SELECT at, agent, store_id AS store, customer, action, outcome, helpdesk_host AS helpdeskHost,
-              ticket_id AS ticketId, token_hash AS tokenHash
+              ticket_id AS ticketId, token_hash AS tokenHash, session_id AS sessionId
        FROM audit WHERE at >= ? ORDER BY id`,
     )
     .bind(since ?? '')
@@ -90,6 +96,7 @@ const COLUMNS: (keyof AuditRow)[] = [
   'helpdeskHost',
   'ticketId',
   'tokenHash',
+  'sessionId',
 ];
 
 /** RFC 4180 CSV; a cell starting with = + - @ is prefixed with ' so spreadsheets don't run it. */

@@ -14,9 +14,11 @@ export interface Env {
   LIMIT_PER_MINUTE?: string;
   LIMIT_PER_DAY?: string;
   IP_LIMIT_PER_MINUTE?: string;
-  /** Local development only: provider calls go to a mock on loopback. */
+  /** Local development only: provider calls go to a mock (see providerOverridesRefused). */
   APPSTLE_API_BASE?: string;
   GIGSTACK_API_BASE?: string;
+  /** "1" only under `npm run relay:dev` (scripts/dev.mjs passes it); never set it in wrangler.toml. */
+  RELAY_DEV?: string;
 }
 
 export type AppEnv = { Bindings: Env; Variables: { agent?: AgentContext } };
@@ -27,9 +29,24 @@ export interface AgentContext {
   stores?: string[];
   /** First 12 hex digits of SHA-256 of the access token, for the audit. */
   tokenHash: string;
+  /** The session the token belongs to (the same across rotations). */
+  sessionId: string;
 }
 
 export function intVar(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Provider base-URL overrides send the stores' keys wherever they point, so they are for local
+ * development only: honoured when the relay runs under `npm run relay:dev` (RELAY_DEV=1) AND was
+ * reached on a loopback address. A deployed Worker is reached on its own hostname (Cloudflare routes
+ * by it), so a stray RELAY_DEV there still does not open the door. True = refuse to serve links.
+ */
+export function providerOverridesRefused(env: Env, requestUrl: string): boolean {
+  if (!env.APPSTLE_API_BASE && !env.GIGSTACK_API_BASE) return false;
+  return env.RELAY_DEV !== '1' || !LOOPBACK.has(new URL(requestUrl).hostname);
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppEnv } from './env';
+import { type AppEnv, intVar } from './env';
+import type { Verdict } from './limiter';
 
 /** Every refusal has this shape: a stable code the extension turns into words, nothing secret. */
 export function refuse(
@@ -26,3 +27,12 @@ export async function jsonOf(c: Context<AppEnv>): Promise<unknown> {
 }
 
 export const clientIp = (c: Context<AppEnv>) => c.req.header('cf-connecting-ip') ?? 'unknown';
+
+/**
+ * Per client IP, one minute: the sign-in endpoints count every request, the others count requests
+ * refused for their credentials (before anything about them is written).
+ */
+export function limitIp(c: Context<AppEnv>, bucket: 'enroll' | 'token' | 'unauthenticated'): Promise<Verdict> {
+  const limiter = c.env.LIMITER.get(c.env.LIMITER.idFromName(`ip:${bucket}:${clientIp(c)}`));
+  return limiter.take([{ windowS: 60, max: intVar(c.env.IP_LIMIT_PER_MINUTE, 10) }]);
+}

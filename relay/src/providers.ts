@@ -28,8 +28,10 @@ export function mockBase(value: string | undefined): URL | undefined {
 
 export function relayFetch(env: Env): typeof fetch {
   const overrides = new Map<string, URL>();
-  const appstle = mockBase(env.APPSTLE_API_BASE);
-  const gigstack = mockBase(env.GIGSTACK_API_BASE);
+  // Only under relay:dev (env.ts providerOverridesRefused, checked before any link is served).
+  const dev = env.RELAY_DEV === '1';
+  const appstle = dev ? mockBase(env.APPSTLE_API_BASE) : undefined;
+  const gigstack = dev ? mockBase(env.GIGSTACK_API_BASE) : undefined;
   if (appstle) overrides.set(new URL(APPSTLE_ENDPOINT).origin, appstle);
   if (gigstack) overrides.set(new URL(GIGSTACK_ENDPOINT).origin, gigstack);
   return async (input, init) => {

@@ -69,8 +69,16 @@ export async function signIn(email: string, stores?: string[] | null) {
   return r.json as { accessToken: string; refreshToken: string; expiresIn: number; agent: { email: string } };
 }
 
-export async function audit(): Promise<Record<string, string | null>[]> {
+/** Every audit row: link requests, sign-ins, refreshes, sign-outs and refused store lists. */
+export async function auditAll(): Promise<Record<string, string | null>[]> {
   return (await call('/admin/audit?format=json', { headers: ADMIN })).json.rows;
+}
+
+const SESSION_ACTIONS = new Set(['enroll', 'refresh', 'signout', 'stores']);
+
+/** The link requests' rows only (the sign-in rows of each test's setup left out). */
+export async function audit(): Promise<Record<string, string | null>[]> {
+  return (await auditAll()).filter((row) => !SESSION_ACTIONS.has(row.action ?? ''));
 }
 
 /** An Appstle token the way Appstle issues them: a JWT whose payload names the shop. */

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { openKey, sealKey } from '../src/crypto';
 import { resealKeys } from '../src/stores';
-import { ADMIN, APPSTLE_KEY, call, mockProvider, setStore, signIn } from './helpers';
+import { ADMIN, APPSTLE_KEY, audit, call, mockProvider, setStore, signIn } from './helpers';
 
 // Times in the future: the limiter's clean-up alarm drops windows that are over by the real clock.
 const TOMORROW = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000;
@@ -84,8 +84,7 @@ describe('provider keys', () => {
       await openKey([env.KEYS_SECRET], 'acme', { iv: row?.key_iv ?? '', ciphertext: row?.key_ciphertext ?? '' }),
     ).toBe(APPSTLE_KEY);
     expect((await call('/v1/links', { token: ana.accessToken, body })).status).toBe(200);
-    const rows = (await call('/admin/audit', { headers: ADMIN })).json.rows as { outcome: string }[];
-    expect(rows.map((r) => r.outcome)).toEqual(['store-key-unreadable', 'allowed']);
+    expect((await audit()).map((r) => r.outcome)).toEqual(['store-key-unreadable', 'allowed']);
   });
 
   it('a store set without a key, with a bad template or with a helpdesk another store has is refused', async () => {
@@ -136,10 +135,11 @@ describe('admin API', () => {
     const csv = await call('/admin/audit?format=csv', { headers: ADMIN });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('at,agent,store,customer,action,outcome,helpdeskHost,ticketId,tokenHash');
-    expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain(`"'=HYPERLINK(""x"")@evil.test"`);
-    expect(lines[2]).toMatch(/,ana@acme\.test,acme,42,copy,allowed,acme\.zendesk\.com,7,[0-9a-f]{12}$/);
+    expect(lines[0]).toBe('at,agent,store,customer,action,outcome,helpdeskHost,ticketId,tokenHash,sessionId');
+    expect(lines).toHaveLength(4); // the sign-in, then the two links
+    expect(lines[1]).toMatch(/,ana@acme\.test,,,enroll,signed-in,,,,[\w-]{16}$/);
+    expect(lines[2]).toContain(`"'=HYPERLINK(""x"")@evil.test"`);
+    expect(lines[3]).toMatch(/,ana@acme\.test,acme,42,copy,allowed,acme\.zendesk\.com,7,[0-9a-f]{12},[\w-]{16}$/);
     const future = await call(`/admin/audit?since=${new Date(Date.now() + 60_000).toISOString()}`, { headers: ADMIN });
     expect(future.json.rows).toEqual([]);
     expect((await call('/admin/audit?since=yesterday', { headers: ADMIN })).status).toBe(400);

@@ -48,12 +48,19 @@ describe('no key, link or token in any response body or log line', () => {
     expect(links.length).toBeGreaterThanOrEqual(2);
     secrets.push(...links, ...links.map((l) => new URL(l).searchParams.get('token') ?? l));
     await keep(call('/v1/stores', { token }));
-    await keep(call('/v1/token', { body: { refreshToken } })); // reuse → every session ends
+    // Presented again at once: the same pair, to the holder of the token it replaced (its lost answer).
+    const again = await call('/v1/token', { body: { refreshToken } });
+    expect(again.json.refreshToken).toBe(rotated.json.refreshToken);
+    await keep(call('/admin/agents', { headers: ADMIN }));
+    await keep(call('/v1/token', { body: { refreshToken } })); // reuse again → every session ends
     await keep(call('/v1/links', { token, body }));
     await keep(call('/admin/audit?format=csv', { headers: ADMIN }));
     await keep(call('/admin/audit', { headers: ADMIN }));
     await keep(call('/admin/stores', { headers: ADMIN }));
-    await signIn('bob@acme.test');
+    const bob = await signIn('bob@acme.test');
+    secrets.push(bob.accessToken, bob.refreshToken);
+    await keep(call('/v1/signout', { token: bob.accessToken, body: { refreshToken: bob.refreshToken } }));
+    await keep(call('/v1/token', { body: { refreshToken: bob.refreshToken } }));
 
     expect(logged.length).toBeGreaterThan(10);
     for (const secret of secrets) {
