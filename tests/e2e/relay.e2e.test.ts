@@ -55,8 +55,10 @@ afterAll(async () => {
   await appstleHttp?.close();
 });
 
+/** The link requests' rows (the audit also has a row per sign-in, refresh and refused store list). */
 async function auditRows(): Promise<Record<string, string | null>[]> {
-  return JSON.parse(await relay.admin(['audit', '--format', 'json']));
+  const rows: Record<string, string | null>[] = JSON.parse(await relay.admin(['audit', '--format', 'json']));
+  return rows.filter((row) => row.action === 'copy' || row.action === 'email');
 }
 
 describe('team relay', () => {
