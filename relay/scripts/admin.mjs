@@ -7,7 +7,8 @@ const USAGE = `Usage: npm run relay:admin -- <command>
   agent add <email> [--stores <id1,id2> | --all-stores]
                                            prints a one-time enrollment code (last line); without
                                            either flag an existing agent keeps their stores
-  agent remove <email>                     ends their sessions; their next request is refused
+  agent remove <email> [--revoke-links]    ends their sessions; their next request is refused; the
+                                           lasting links they sent keep working unless --revoke-links
   agent list                               email, stores, last seen, active sessions
   store set <id> --name <name> --provider appstle|gigstack --helpdesk-hosts <h1,h2>
             [--store-domain <d>] [--team <t>] [--portal-url-template <url>]   (API key on stdin)
@@ -15,6 +16,10 @@ const USAGE = `Usage: npm run relay:admin -- <command>
   store remove <id>                        deletes the store and its encrypted key
   store reseal                             re-encrypts every key under the current KEYS_SECRET
   audit [--since <ISO time>] [--format csv|json]
+  link list [--agent <email>] [--customer <email>]
+  link revoke <id-prefix | link URL>       the id prefix is the one \`link list\` shows
+  link revoke --customer <email>           every lasting link sent to that customer
+  link days <store-id> <1-30>              how long the store's new lasting links work (default 7)
 Environment: RELAY_URL, RELAY_ADMIN_TOKEN`;
 
 function fail(message) {
@@ -39,6 +44,9 @@ const { positionals, values } = parseArgs({
     'portal-url-template': { type: 'string' },
     since: { type: 'string' },
     format: { type: 'string' },
+    agent: { type: 'string' },
+    customer: { type: 'string' },
+    'revoke-links': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -88,6 +96,12 @@ if (group === 'agent' && verb === 'add' && subject) {
 } else if (group === 'agent' && verb === 'remove' && subject) {
   await api('DELETE', `/admin/agents/${encodeURIComponent(subject)}`);
   console.log(`Removed ${subject}: their next request is refused.`);
+  if (values['revoke-links']) {
+    const reply = JSON.parse(await api('POST', '/admin/lasting-links/revoke', { agent: subject }));
+    console.log(`Revoked ${reply.revoked} lasting link(s) they sent.`);
+  } else {
+    console.log('Lasting links they already sent keep working (add --revoke-links to end them).');
+  }
 } else if (group === 'agent' && verb === 'list') {
   const { agents } = JSON.parse(await api('GET', '/admin/agents'));
   console.log('email\tstores\tlast seen\tactive sessions');
@@ -129,6 +143,29 @@ if (group === 'agent' && verb === 'add' && subject) {
   const query = new URLSearchParams({ format, ...(values.since ? { since: values.since } : {}) });
   const text = await api('GET', `/admin/audit?${query}`);
   process.stdout.write(format === 'json' ? `${JSON.stringify(JSON.parse(text).rows, null, 2)}\n` : text);
+} else if (group === 'link' && verb === 'list') {
+  const query = new URLSearchParams({
+    ...(values.agent ? { agent: values.agent } : {}),
+    ...(values.customer ? { customer: values.customer } : {}),
+  });
+  const { links } = JSON.parse(await api('GET', `/admin/lasting-links?${query}`));
+  console.log('id\tstore\tcustomer\tagent\tcreated\texpires\tstate');
+  for (const l of links) {
+    const state = l.revokedAt ? 'revoked' : Date.parse(l.expiresAt) <= Date.now() ? 'expired' : 'active';
+    console.log([l.id, l.store, l.customer, l.agent, l.createdAt, l.expiresAt, state].join('\t'));
+  }
+} else if (group === 'link' && verb === 'revoke' && (subject || values.customer)) {
+  const body = values.customer ? { customer: values.customer } : { id: subject };
+  const reply = JSON.parse(await api('POST', '/admin/lasting-links/revoke', body));
+  if (reply.revoked === 0) fail('No active lasting link matched.');
+  console.log(`Revoked ${reply.revoked} lasting link(s): they now show the "no longer valid" page.`);
+} else if (group === 'link' && verb === 'days' && subject && positionals[3]) {
+  const reply = JSON.parse(
+    await api('PUT', `/admin/lasting-links/stores/${encodeURIComponent(subject)}`, {
+      lastingLinkDays: Number(positionals[3]),
+    }),
+  );
+  console.log(`New lasting links for ${reply.store} work for ${reply.lastingLinkDays} day(s).`);
 } else {
   fail(USAGE);
 }

@@ -12,6 +12,7 @@ import { auditCsv, readAudit } from './audit';
 import { enrollmentCode, normaliseCode, sameSecret, sha256Hex } from './crypto';
 import type { AppEnv } from './env';
 import { jsonOf, limitIp, refuse } from './http';
+import { lastingAdmin } from './lasting';
 import { listStores, publicStore, resealKeys, saveStore } from './stores';
 import { ENROLLMENT_TTL_S } from './tokens';
 
@@ -140,3 +141,5 @@ admin.get('/audit', async (c) => {
   }
   return c.json({ rows });
 });
+
+admin.route('/lasting-links', lastingAdmin);

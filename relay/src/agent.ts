@@ -202,7 +202,7 @@ type Auth =
   | { ok: true; agent: AgentContext }
   | { ok: false; code: string; email?: string; tokenHash?: string; sessionId?: string };
 
-async function authenticate(c: Ctx): Promise<Auth> {
+export async function authenticate(c: Ctx): Promise<Auth> {
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer ([A-Za-z0-9._-]{1,2048})$/.exec(header);
   if (!match?.[1]) return { ok: false, code: 'unauthenticated' };

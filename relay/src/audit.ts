@@ -16,6 +16,8 @@ export interface AuditEntry {
   tokenHash?: string;
   /** The session (one per sign-in, the same across access tokens). */
   sessionId?: string;
+  /** A lasting link's view or open: a coarse client hint (lasting-pages.ts), never the IP. */
+  client?: string;
 }
 
 export interface AuditRow {
@@ -29,6 +31,7 @@ export interface AuditRow {
   ticketId: string | null;
   tokenHash: string | null;
   sessionId: string | null;
+  client: string | null;
 }
 
 export class AuditError extends Error {}
@@ -39,8 +42,8 @@ export async function appendAudit(db: D1Database, entry: AuditEntry, now = new D
     const row = await db
       .prepare(
         `INSERT INTO audit (at, agent, store_id, customer, action, outcome, helpdesk_host, ticket_id, token_hash,
-                            session_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+                            session_id, client)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       )
       .bind(
         now.toISOString(),
@@ -53,6 +56,7 @@ export async function appendAudit(db: D1Database, entry: AuditEntry, now = new D
         entry.ticketId ?? null,
         entry.tokenHash ?? null,
         entry.sessionId ?? null,
+        entry.client ?? null,
       )
       .first<{ id: number }>();
     if (!row) throw new AuditError('no row');
@@ -78,7 +82,7 @@ export async function readAudit(db: D1Database, since?: string): Promise<AuditRo
   const { results } = await db
     .prepare(
       `SELECT at, agent, store_id AS store, customer, action, outcome, helpdesk_host AS helpdeskHost,
-              ticket_id AS ticketId, token_hash AS tokenHash, session_id AS sessionId
+              ticket_id AS ticketId, token_hash AS tokenHash, session_id AS sessionId, client
        FROM audit WHERE at >= ? ORDER BY id`,
     )
     .bind(since ?? '')
@@ -97,6 +101,7 @@ const COLUMNS: (keyof AuditRow)[] = [
   'ticketId',
   'tokenHash',
   'sessionId',
+  'client',
 ];
 
 /** RFC 4180 CSV; a cell starting with = + - @ is prefixed with ' so spreadsheets don't run it. */

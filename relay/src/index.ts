@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { admin } from './admin';
 import { agentRoutes } from './agent';
 import type { AppEnv } from './env';
+import { lastingAgent, lastingPublic } from './lasting';
 
 export { Limiter } from './limiter';
 
@@ -25,6 +26,8 @@ app.use('*', async (c, next) => {
 });
 
 app.route('/v1', agentRoutes);
+app.route('/v1', lastingAgent);
+app.route('/', lastingPublic);
 app.route('/admin', admin);
 
 app.notFound((c) => c.json({ error: { code: 'not-found' } }, 404));

@@ -135,11 +135,11 @@ describe('admin API', () => {
     const csv = await call('/admin/audit?format=csv', { headers: ADMIN });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('at,agent,store,customer,action,outcome,helpdeskHost,ticketId,tokenHash,sessionId');
+    expect(lines[0]).toBe('at,agent,store,customer,action,outcome,helpdeskHost,ticketId,tokenHash,sessionId,client');
     expect(lines).toHaveLength(4); // the sign-in, then the two links
-    expect(lines[1]).toMatch(/,ana@acme\.test,,,enroll,signed-in,,,,[\w-]{16}$/);
+    expect(lines[1]).toMatch(/,ana@acme\.test,,,enroll,signed-in,,,,[\w-]{16},$/);
     expect(lines[2]).toContain(`"'=HYPERLINK(""x"")@evil.test"`);
-    expect(lines[3]).toMatch(/,ana@acme\.test,acme,42,copy,allowed,acme\.zendesk\.com,7,[0-9a-f]{12},[\w-]{16}$/);
+    expect(lines[3]).toMatch(/,ana@acme\.test,acme,42,copy,allowed,acme\.zendesk\.com,7,[0-9a-f]{12},[\w-]{16},$/);
     const future = await call(`/admin/audit?since=${new Date(Date.now() + 60_000).toISOString()}`, { headers: ADMIN });
     expect(future.json.rows).toEqual([]);
     expect((await call('/admin/audit?since=yesterday', { headers: ADMIN })).status).toBe(400);
