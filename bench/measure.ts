@@ -478,7 +478,7 @@ async function breakdown(): Promise<Record<string, number>> {
       // A link-cache key, as the copy's own write is: any other key would make the worker forget its settings.
       'storage.session.set': await time(() => chrome.storage.session.set({ 'link:bench-probe': Date.now() })),
       'offscreen copy round trip': await time(() =>
-        chrome.runtime.sendMessage({ target: 'offscreen', type: 'copy', text: 'bench' }),
+        chrome.runtime.sendMessage({ target: 'offscreen', type: 'write-clipboard', text: 'bench' }),
       ),
       // The provider request as lib/background/http.ts makes it (timeout signal, streamed body), vs the raw fetch.
       'provider fetch as lib/background/http.ts does it': await time(async () => {

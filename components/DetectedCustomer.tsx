@@ -4,6 +4,7 @@ import { HELPDESK_LABELS } from '@/lib/helpdesks/detected';
 import type { DetectedCustomer } from '@/lib/helpdesks/types';
 import { customerOnActiveTab } from '@/lib/shared/active-ticket';
 import { t } from '@/lib/shared/i18n';
+import { sendToTab } from '@/lib/shared/messaging-client';
 
 /** The customer on the active ticket tab, once its content script answers (undefined elsewhere). */
 export function useDetectedCustomer(): DetectedCustomer | undefined {
@@ -13,7 +14,7 @@ export function useDetectedCustomer(): DetectedCustomer | undefined {
     void customerOnActiveTab({
       currentTab: () => browser.tabs.getCurrent(),
       tabsOfCurrentWindow: () => browser.tabs.query({ currentWindow: true }),
-      sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
+      sendToTab,
     }).then((customer) => {
       if (live) setDetected(customer);
     });

@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { DetectedCustomerCard, useDetectedCustomer } from '@/components/DetectedCustomer';
-import { hasLookup, TAB_INSERT, type TabCopyReply, toCustomerRef } from '@/lib/helpdesks/detected';
+import { hasLookup, parseActionReply, toCustomerRef } from '@/lib/helpdesks/detected';
 import type { SettingsView } from '@/lib/settings/schema';
 import { resolveStore } from '@/lib/settings/store-resolution';
 import { ticketTabId } from '@/lib/shared/active-ticket';
@@ -9,8 +9,8 @@ import { requestCopy } from '@/lib/shared/copy-here';
 import type { ErrorInfo } from '@/lib/shared/errors';
 import { formatExpiry } from '@/lib/shared/expiry';
 import { t } from '@/lib/shared/i18n';
-import type { CopyResult, EmailResult } from '@/lib/shared/messages';
-import { sendRequest } from '@/lib/shared/messaging-client';
+import { send, sendToTab } from '@/lib/shared/messaging-client';
+import type { CopyResult } from '@/lib/shared/protocol';
 import { activeTabHost, StorePicker } from './StorePicker';
 
 type Outcome =
@@ -29,7 +29,7 @@ function useCanEmail(storeId: string | undefined, tabHost: Promise<string | unde
   const [settings, setSettings] = useState<SettingsView>();
   const [host, setHost] = useState<string>();
   useEffect(() => {
-    void sendRequest<{ settings: SettingsView }>({ type: 'get-settings' }).then((r) => r.ok && setSettings(r.settings));
+    void send('get-settings').then((r) => r.ok && setSettings(r.settings));
     void tabHost.then(setHost);
   }, [tabHost]);
   if (!settings) return false;
@@ -64,8 +64,7 @@ export function Popup() {
   function copy(event: FormEvent) {
     event.preventDefault();
     void act(async () => {
-      const reply = await requestCopy((request) => sendRequest<CopyResult>(request), {
-        type: 'copy-portal-link',
+      const reply = await requestCopy(send, {
         customer: target(),
         storeId,
         tabHost: await tabHost,
@@ -76,8 +75,7 @@ export function Popup() {
 
   function email() {
     void act(async () => {
-      const reply = await sendRequest<EmailResult>({
-        type: 'email-portal-link',
+      const reply = await send('email-link', {
         customer: target(),
         storeId,
         tabHost: await tabHost,
@@ -90,14 +88,11 @@ export function Popup() {
   function insert() {
     void act(async () => {
       const tabId = await ticketTabId(tabDeps).catch(() => undefined);
-      const reply = (
-        tabId === undefined
-          ? undefined
-          : await browser.tabs.sendMessage(tabId, { type: TAB_INSERT }, { frameId: 0 }).catch(() => undefined)
-      ) as TabCopyReply | undefined;
-      if (reply?.handled !== true)
-        return { kind: 'error', error: { code: 'no-customer', message: t('errors.noCustomer') } };
-      const text = typeof reply.message === 'string' ? reply.message : '';
+      const reply = parseActionReply(
+        tabId === undefined ? undefined : await sendToTab(tabId, 'insert-detected-link').catch(() => undefined),
+      );
+      if (!reply) return { kind: 'error', error: { code: 'no-customer', message: t('errors.noCustomer') } };
+      const text = reply.message ?? '';
       return reply.ok ? { kind: 'done', text } : { kind: 'error', error: { code: 'internal', message: text } };
     });
   }

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
-import type { SettingsView, StoreView } from '@/lib/settings/schema';
+import type { StoreView } from '@/lib/settings/schema';
 import { hostOfUrl, resolveStore } from '@/lib/settings/store-resolution';
 import { t } from '@/lib/shared/i18n';
-import { sendRequest } from '@/lib/shared/messaging-client';
+import { send } from '@/lib/shared/messaging-client';
 
 /** The active tab's host: opening the popup grants activeTab, so its URL is readable without `tabs`. */
 export async function activeTabHost(): Promise<string | undefined> {
@@ -32,13 +32,11 @@ export function StorePicker({
 
   useEffect(() => {
     let live = true;
-    void Promise.all([sendRequest<{ settings: SettingsView }>({ type: 'get-settings' }), tabHost]).then(
-      ([reply, host]) => {
-        if (!live || !reply.ok || reply.settings.stores.length < 2) return;
-        setStores(reply.settings.stores);
-        onChange(resolveStore(reply.settings, host)?.id);
-      },
-    );
+    void Promise.all([send('get-settings'), tabHost]).then(([reply, host]) => {
+      if (!live || !reply.ok || reply.settings.stores.length < 2) return;
+      setStores(reply.settings.stores);
+      onChange(resolveStore(reply.settings, host)?.id);
+    });
     return () => {
       live = false;
     };

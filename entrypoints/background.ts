@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
-import { offscreenCopySchema } from '@/lib/background/clipboard';
 import { handleCommand } from '@/lib/background/command';
 import { handleMenuClick, type MenuClick, menuInstaller } from '@/lib/background/context-menu';
 import { backgroundDeps, feedbackDeps } from '@/lib/background/deps';
 import { LINK_KEY_PREFIX } from '@/lib/background/link-service';
 import { linkContext } from '@/lib/background/relay';
 import {
+  answerOnPort,
   copyPortalLink,
   createRouter,
   currentSettings,
@@ -13,6 +13,8 @@ import {
   sendPortalLinkEmail,
 } from '@/lib/background/router';
 import { reportOutcome } from '@/lib/background/tab-feedback';
+import { sendToTab } from '@/lib/shared/messaging-client';
+import { offscreenProtocol } from '@/lib/shared/protocol';
 
 export default defineBackground(() => {
   const deps = backgroundDeps();
@@ -35,7 +37,7 @@ export default defineBackground(() => {
     command(name: string, tab?: { id?: number }) {
       return handleCommand(name, tab, {
         activeTab: async () => (await browser.tabs.query({ active: true, lastFocusedWindow: true }))[0],
-        sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
+        sendToTab,
         report: async (tabId, outcome) => void (await reportOutcome(outcome, tabId, feedback)),
       });
     },
@@ -43,10 +45,11 @@ export default defineBackground(() => {
 
   // Listeners are registered synchronously: a woken worker must find them at once.
   browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
-    if (offscreenCopySchema.safeParse(message).success) return undefined; // for the offscreen document
+    if (offscreenProtocol['write-clipboard'].safeParse(message).success) return undefined; // for the offscreen document
     void handle(message, sender).then(sendResponse);
     return true;
   });
+  browser.runtime.onConnect.addListener((port) => answerOnPort(port, handle));
   browser.contextMenus.onClicked.addListener((info, tab) => void handlers.contextMenuClick(info, tab));
   browser.commands.onCommand.addListener((name, tab) => void handlers.command(name, tab));
   browser.runtime.onInstalled.addListener(({ reason }) => {

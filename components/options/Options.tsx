@@ -9,12 +9,12 @@ import {
   newDraft,
   normaliseField,
 } from '@/lib/settings/drafts';
-import { MANAGED_CHANGED } from '@/lib/settings/managed';
 import { providerLabels, providerList } from '@/lib/settings/provider-labels';
 import type { SettingsView } from '@/lib/settings/schema';
 import type { ErrorInfo } from '@/lib/shared/errors';
 import { t } from '@/lib/shared/i18n';
-import { sendRequest } from '@/lib/shared/messaging-client';
+import { send } from '@/lib/shared/messaging-client';
+import type { Broadcast } from '@/lib/shared/protocol';
 import { RelaySignIn } from './RelaySignIn';
 import { RELAY_OPTION, StoreForm } from './StoreForm';
 import { StoreList } from './StoreList';
@@ -66,7 +66,7 @@ export function Options() {
 
   const load = useCallback(
     (keepSelection?: string) =>
-      sendRequest<{ settings: SettingsView }>({ type: 'get-settings' }).then((reply) => {
+      send('get-settings').then((reply) => {
         if (reply.ok) return show(reply.settings, keepSelection);
         setOutcome({ kind: 'alert', text: reply.error.message });
         show({ stores: [] });
@@ -79,7 +79,7 @@ export function Options() {
     void load();
     // The administrator's policy changed while this page was open: show the new managed stores.
     const onMessage = (message: unknown) => {
-      if ((message as { type?: unknown } | undefined)?.type === MANAGED_CHANGED) void load(selectedRef.current);
+      if ((message as Partial<Broadcast> | undefined)?.type === 'settings-changed') void load(selectedRef.current);
     };
     browser.runtime.onMessage.addListener(onMessage);
     return () => browser.runtime.onMessage.removeListener(onMessage);
@@ -91,7 +91,7 @@ export function Options() {
     if (!managedPending) return;
     let tries = 0;
     const timer = setInterval(() => {
-      void sendRequest<{ settings: SettingsView }>({ type: 'get-settings' }).then((reply) => {
+      void send('get-settings').then((reply) => {
         if (!reply.ok || reply.settings.managedPending) {
           if (++tries >= 60) clearInterval(timer);
           return;
@@ -156,8 +156,7 @@ export function Options() {
     setBusy(true);
     setOutcome(undefined);
     const managed = new Set(drafts.filter((d) => d.managed).map((d) => d.id));
-    const reply = await sendRequest<{ settings: SettingsView }>({
-      type: 'save-settings',
+    const reply = await send('save-settings', {
       settings: { stores: checked.stores.filter((s) => !managed.has(s.id)), defaultStoreId: effectiveDefault },
     });
     if (reply.ok) {
@@ -179,7 +178,7 @@ export function Options() {
     }
     setBusy(true);
     setOutcome(undefined);
-    const reply = await sendRequest({ type: 'test-connection', store: checked.store });
+    const reply = await send('test-connection', { store: checked.store });
     setOutcome(testOutcome(reply, providerLabels[draft.provider].shortName));
     setBusy(false);
   }

@@ -5,7 +5,7 @@ import type { SettingsView } from '@/lib/settings/schema';
 import { PortalLinkError } from '@/lib/shared/error-codes';
 import { errorInfo } from '@/lib/shared/errors';
 import { t } from '@/lib/shared/i18n';
-import { sendRequest } from '@/lib/shared/messaging-client';
+import { send } from '@/lib/shared/messaging-client';
 
 export type RelayOutcome = { kind: 'status' | 'alert'; text: string };
 
@@ -38,7 +38,7 @@ export function RelaySignIn(props: {
     props.setBusy(true);
     try {
       if (!(await asked)) return alert(new PortalLinkError('relay-permission', { host }));
-      const reply = await sendRequest<{ settings: SettingsView }>({ type: 'relay-sign-in', url: origin, code });
+      const reply = await send('relay-sign-in', { url: origin, code });
       if (!reply.ok) return props.onDone(undefined, { kind: 'alert', text: reply.error.message });
       setCode('');
       const email = reply.settings.relay?.email ?? '';
@@ -51,7 +51,7 @@ export function RelaySignIn(props: {
   async function signOut() {
     const origin = relay?.url;
     props.setBusy(true);
-    const reply = await sendRequest<{ settings: SettingsView }>({ type: 'relay-sign-out' });
+    const reply = await send('relay-sign-out');
     props.setBusy(false);
     if (!reply.ok) return props.onDone(undefined, { kind: 'alert', text: reply.error.message });
     if (origin) await browser.permissions.remove({ origins: [relayOriginPattern(origin)] }).catch(() => false);

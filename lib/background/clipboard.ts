@@ -4,17 +4,9 @@
  */
 
 import { PortalLinkError } from '../shared/error-codes';
-import { z } from '../shared/zod';
+import type { OffscreenMessage } from '../shared/protocol';
 
 export const OFFSCREEN_PATH = '/offscreen.html';
-/** Longer than any portal link; the offscreen document refuses more. */
-export const MAX_COPY_CHARS = 4096;
-export const offscreenCopySchema = z.object({
-  target: z.literal('offscreen'),
-  type: z.literal('copy'),
-  text: z.string().max(MAX_COPY_CHARS),
-});
-export type OffscreenCopy = z.infer<typeof offscreenCopySchema>;
 
 /**
  * Whether a message reached the offscreen document from our background: our id, no tab (content
@@ -31,7 +23,7 @@ export function fromBackground(
 export interface OffscreenApi {
   hasDocument(): Promise<boolean>;
   createDocument(): Promise<void>;
-  send(message: OffscreenCopy): Promise<unknown>;
+  send(message: OffscreenMessage): Promise<unknown>;
 }
 
 /**
@@ -51,7 +43,7 @@ export function offscreenClipboard(api: OffscreenApi): (text: string) => Promise
   }
 
   return async (text) => {
-    const message = { target: 'offscreen', type: 'copy', text } as const;
+    const message = { target: 'offscreen', type: 'write-clipboard', text } as const;
     let reply: unknown;
     try {
       if (!documentSeen) await ensureDocument();

@@ -4,14 +4,19 @@
  * action badge. Side effects are passed in so this is testable without a browser.
  */
 
-import { TAB_COPY, TAB_INSERT, type TabCopyReply, type TabMessage } from '../helpdesks/detected';
+import { parseActionReply } from '../helpdesks/detected';
 import { PortalLinkError } from '../shared/error-codes';
 import { type ErrorInfo, errorInfo } from '../shared/errors';
+import type { TabType } from '../shared/protocol';
 
+/** Keyboard command ids (the manifest's `commands`): not message types, which are verb-noun. */
 export const COMMAND_COPY = 'copy-portal-link';
 export const COMMAND_INSERT = 'insert-portal-link';
 
-const TAB_MESSAGES: Record<string, TabMessage['type']> = { [COMMAND_COPY]: TAB_COPY, [COMMAND_INSERT]: TAB_INSERT };
+const TAB_MESSAGES: Record<string, TabType> = {
+  [COMMAND_COPY]: 'copy-detected-link',
+  [COMMAND_INSERT]: 'insert-detected-link',
+};
 
 export type CommandOutcome = { ok: true; shownInPage: true } | { ok: false; shownInPage: boolean; error?: ErrorInfo };
 
@@ -19,18 +24,9 @@ export interface CommandDeps {
   /** The active tab when the browser didn't say. */
   activeTab(): Promise<{ id?: number } | undefined>;
   /** `tabs.sendMessage` to the tab's top frame; rejects when nothing listens there. */
-  sendToTab(tabId: number, message: TabMessage): Promise<unknown>;
+  sendToTab(tabId: number, type: TabType): Promise<unknown>;
   /** Feedback on the toolbar button, for pages without our content script. */
   report(tabId: number | undefined, outcome: { ok: false; error: ErrorInfo }): Promise<void>;
-}
-
-function isCopyReply(value: unknown): value is TabCopyReply {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as TabCopyReply).handled === true &&
-    typeof (value as TabCopyReply).ok === 'boolean'
-  );
 }
 
 export async function handleCommand(
@@ -41,9 +37,10 @@ export async function handleCommand(
   const type = TAB_MESSAGES[name];
   if (!type) return undefined;
   const tabId = (tab?.id !== undefined && tab.id >= 0 ? tab : await deps.activeTab().catch(() => undefined))?.id;
-  const reply =
-    tabId === undefined ? undefined : await deps.sendToTab(tabId, { type } as TabMessage).catch(() => undefined);
-  if (isCopyReply(reply)) return reply.ok ? { ok: true, shownInPage: true } : { ok: false, shownInPage: true };
+  const reply = parseActionReply(
+    tabId === undefined ? undefined : await deps.sendToTab(tabId, type).catch(() => undefined),
+  );
+  if (reply) return reply.ok ? { ok: true, shownInPage: true } : { ok: false, shownInPage: true };
   const error = errorInfo(new PortalLinkError('no-customer'));
   await deps.report(tabId, { ok: false, error }).catch(() => undefined);
   return { ok: false, shownInPage: false, error };

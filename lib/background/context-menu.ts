@@ -11,7 +11,7 @@ import { mailtoAddress, parseCustomerInput } from '../shared/customer';
 import { PortalLinkError } from '../shared/error-codes';
 import { type ErrorInfo, errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
-import type { CopyResult, EmailResult } from '../shared/messages';
+import type { CopyResult, EmailResult } from '../shared/protocol';
 
 export const MENU_SELECTION = 'copy-portal-link-selection';
 export const MENU_MAILTO = 'copy-portal-link-mailto';

@@ -4,14 +4,13 @@
  */
 
 import { providerFor } from '../providers';
-import { localPart, MANAGED_CHANGED, type ManagedState, mergeManaged, NO_POLICY } from '../settings/managed';
+import { localPart, type ManagedState, mergeManaged, NO_POLICY } from '../settings/managed';
 import { isRelayStoreId, mergeRelay, parseRelayUrl } from '../settings/relay';
 import {
   type EffectiveSettings,
   EMPTY_SETTINGS,
   mergeKeys,
   type Settings,
-  type SettingsView,
   type Store,
   storeSchema,
   toView,
@@ -20,15 +19,21 @@ import { resolveStore } from '../settings/store-resolution';
 import { PortalLinkError } from '../shared/error-codes';
 import { errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
+import { PORT_NAME } from '../shared/messaging-client';
 import {
-  allowedSenders,
+  type Broadcast,
   type CopyResult,
   classifySender,
   type EmailResult,
+  type ParsedRequestOf,
+  parseRequest,
   type Reply,
-  requestSchema,
+  type ResultOf,
+  type RuntimeType,
+  runtimeProtocol,
+  type SenderClass,
   type SenderLike,
-} from '../shared/messages';
+} from '../shared/protocol';
 import type { HttpDeps } from './http';
 import {
   customerLabel,
@@ -52,7 +57,7 @@ export interface RouterDeps {
   /** The policy changed: the next loadManaged reads it afresh. */
   forgetManaged?(): void;
   /** Tells open extension pages something changed under them (they re-ask; no data travels). */
-  announce?(message: { type: string }): Promise<void>;
+  announce?(message: Broadcast): Promise<void>;
   http: HttpDeps;
   cache: LinkCache;
   copy(text: string): Promise<void>;
@@ -161,103 +166,139 @@ export async function policyChanged(
   deps.forgetManaged?.();
   deps.settingsMemo?.forget();
   await deps.cache.invalidate();
-  await deps.announce?.({ type: MANAGED_CHANGED });
+  await deps.announce?.({ type: 'settings-changed' });
 }
 
+/** What a handler knows besides the request: who sent it, and the store that sender may use. */
+interface Context {
+  sender: SenderLike;
+  senderClass: Exclude<SenderClass, 'untrusted'>;
+  /** A content script never picks the store (its helpdesk host does); a page picks one or names its tab's host. */
+  storeFor(storeId?: string, tabHost?: string): Promise<Store | undefined>;
+}
+type Handlers = { [K in RuntimeType]: (request: ParsedRequestOf<K>, context: Context) => Promise<ResultOf<K>> };
+
+/** Every runtime message's handler, by type (lib/shared/protocol.ts lists the types). */
+function handlers(deps: RouterDeps): Handlers {
+  const settingsView = async () => ({ settings: toView(await loadEffectiveSettings(deps)) });
+  return {
+    'copy-link': async (request, { sender, senderClass, storeFor }) => {
+      // For the relay's audit: the ticket the copy came from (content script), or the tab's helpdesk.
+      const context =
+        senderClass === 'helpdesk-content-script'
+          ? linkContext(sender.url ?? sender.tab?.url)
+          : linkContext(request.tabHost ? `https://${request.tabHost}/` : undefined);
+      const store = await storeFor(request.storeId, request.tabHost);
+      return copyPortalLink(deps, store, request.customer, { context, copyHere: request.copyHere });
+    },
+    'get-link': async (request, { sender, storeFor }) =>
+      issuePortalLink(deps, await storeFor(), request.customer, linkContext(sender.url ?? sender.tab?.url)),
+    'email-link': async (request, { storeFor }) =>
+      sendPortalLinkEmail(deps, await storeFor(request.storeId, request.tabHost), request.customer),
+    'get-actions': async (_, { storeFor }) => {
+      const store = await storeFor().catch(() => undefined);
+      return { canEmail: !!store && !isRelayStoreId(store.id) && !!providerFor(store).emailLink };
+    },
+    'get-settings': async () => {
+      // A page shows the agent's stores at once; a policy still loading is shown as such (and
+      // the page asks again), rather than holding the whole page for a stalled read.
+      const settings = await loadEffectiveSettings(deps, SETTINGS_PAGE_POLICY_WAIT_MS);
+      // The relay's store list is brought up to date behind the page (an admin may have changed it).
+      if (settings.relay) void deps.relay?.refreshStores().catch(() => undefined);
+      return { settings: toView(settings) };
+    },
+    'relay-sign-in': async (request) => {
+      if (!deps.relay) throw new PortalLinkError('internal');
+      const settings = await loadEffectiveSettings(deps);
+      const origin = parseRelayUrl(settings.relayUrlPolicy ?? request.url);
+      if (!origin) throw new PortalLinkError('relay-url-invalid');
+      await deps.relay.signIn(origin, request.code);
+      deps.settingsMemo?.forget();
+      return settingsView();
+    },
+    'relay-sign-out': async () => {
+      await deps.relay?.signOut();
+      deps.settingsMemo?.forget();
+      return settingsView();
+    },
+    'save-settings': async (request) => {
+      const saved = await deps.loadSettings().catch((): Settings => EMPTY_SETTINGS);
+      const managed = (await deps.loadManaged?.()) ?? NO_POLICY;
+      const local = localPart(request.settings, managed);
+      if (!local.ok) throw new PortalLinkError('host-taken', { host: local.host });
+      const next = await deps.saveSettings(mergeKeys(local.settings, saved));
+      deps.settingsMemo?.forget();
+      // New keys or templates mint different links: no link from before is served again.
+      await deps.cache.invalidate();
+      return { settings: toView(mergeManaged(next, managed)) };
+    },
+    'test-connection': async (request) => {
+      const draft = storeSchema.safeParse(request.store);
+      if (!draft.success) throw new PortalLinkError('invalid-message');
+      const saved = await loadEffectiveSettings(deps).catch((): EffectiveSettings => EMPTY_SETTINGS);
+      // A managed store is tested as the administrator set it, whatever the page sent.
+      const managedStore = saved.managedStoreIds?.includes(draft.data.id)
+        ? saved.stores.find((s) => s.id === draft.data.id)
+        : undefined;
+      const [store] = managedStore ? [managedStore] : mergeKeys({ stores: [draft.data] }, saved).stores;
+      if (!store) throw new PortalLinkError('invalid-message');
+      const result = await testConnection(store, deps.http);
+      const provider = providerFor(store).shortName;
+      if (!result.ok) throw new PortalLinkError(result.error.code, { provider, ...result.error.context });
+      return { provider };
+    },
+  };
+}
+
+/**
+ * The background's answer to any message: classify the sender, look the type up, check the sender
+ * may send it, validate, run its handler; fail closed with an error reply, never a crash.
+ */
 export function createRouter(deps: RouterDeps) {
+  const byType = handlers(deps);
   return async function handle(message: unknown, sender: SenderLike): Promise<Reply<Record<string, unknown>>> {
     try {
       const senderClass = classifySender(sender, deps.runtimeId, deps.extensionOrigin);
       if (senderClass === 'untrusted') throw new PortalLinkError('forbidden-sender');
-      const parsed = requestSchema.safeParse(message);
-      if (!parsed.success) throw new PortalLinkError('invalid-message');
-      const request = parsed.data;
-      if (!allowedSenders[request.type].includes(senderClass)) throw new PortalLinkError('forbidden-sender');
-
-      // A content script never picks the store: its helpdesk host does. A page picks one, or names
-      // the tab it was opened on.
+      const request = parseRequest(message);
+      if (!request) throw new PortalLinkError('invalid-message');
+      if (!runtimeProtocol[request.type].from.includes(senderClass)) throw new PortalLinkError('forbidden-sender');
       const storeFor = async (storeId?: string, tabHost?: string) => {
         const settings = await currentSettings(deps);
         if (senderClass !== 'extension-page') return resolveStore(settings, hostOf(sender));
         return storeId ? settings.stores.find((s) => s.id === storeId) : resolveStore(settings, tabHost);
       };
-      switch (request.type) {
-        case 'copy-portal-link': {
-          // For the relay's audit: the ticket the copy came from (content script), or the tab's helpdesk.
-          const context =
-            senderClass === 'helpdesk-content-script'
-              ? linkContext(sender.url ?? sender.tab?.url)
-              : linkContext(request.tabHost ? `https://${request.tabHost}/` : undefined);
-          const store = await storeFor(request.storeId, request.tabHost);
-          return {
-            ok: true,
-            ...(await copyPortalLink(deps, store, request.customer, { context, copyHere: request.copyHere })),
-          };
-        }
-        case 'get-portal-link': {
-          const context = linkContext(sender.url ?? sender.tab?.url);
-          return { ok: true, ...(await issuePortalLink(deps, await storeFor(), request.customer, context)) };
-        }
-        case 'email-portal-link':
-          return {
-            ok: true,
-            ...(await sendPortalLinkEmail(deps, await storeFor(request.storeId, request.tabHost), request.customer)),
-          };
-        case 'get-actions': {
-          const store = await storeFor().catch(() => undefined);
-          return { ok: true, canEmail: !!store && !isRelayStoreId(store.id) && !!providerFor(store).emailLink };
-        }
-        case 'get-settings': {
-          // A page shows the agent's stores at once; a policy still loading is shown as such (and
-          // the page asks again), rather than holding the whole page for a stalled read.
-          const settings = await loadEffectiveSettings(deps, SETTINGS_PAGE_POLICY_WAIT_MS);
-          // The relay's store list is brought up to date behind the page (an admin may have changed it).
-          if (settings.relay) void deps.relay?.refreshStores().catch(() => undefined);
-          const view: SettingsView = toView(settings);
-          return { ok: true, settings: view };
-        }
-        case 'relay-sign-in': {
-          if (!deps.relay) throw new PortalLinkError('internal');
-          const settings = await loadEffectiveSettings(deps);
-          const origin = parseRelayUrl(settings.relayUrlPolicy ?? request.url);
-          if (!origin) throw new PortalLinkError('relay-url-invalid');
-          await deps.relay.signIn(origin, request.code);
-          deps.settingsMemo?.forget();
-          return { ok: true, settings: toView(await loadEffectiveSettings(deps)) };
-        }
-        case 'relay-sign-out': {
-          await deps.relay?.signOut();
-          deps.settingsMemo?.forget();
-          return { ok: true, settings: toView(await loadEffectiveSettings(deps)) };
-        }
-        case 'save-settings': {
-          const saved = await deps.loadSettings().catch((): Settings => EMPTY_SETTINGS);
-          const managed = (await deps.loadManaged?.()) ?? NO_POLICY;
-          const local = localPart(request.settings, managed);
-          if (!local.ok) throw new PortalLinkError('host-taken', { host: local.host });
-          const next = await deps.saveSettings(mergeKeys(local.settings, saved));
-          deps.settingsMemo?.forget();
-          // New keys or templates mint different links: no link from before is served again.
-          await deps.cache.invalidate();
-          return { ok: true, settings: toView(mergeManaged(next, managed)) };
-        }
-        case 'test-connection': {
-          const draft = storeSchema.safeParse(request.store);
-          if (!draft.success) throw new PortalLinkError('invalid-message');
-          const saved = await loadEffectiveSettings(deps).catch((): EffectiveSettings => EMPTY_SETTINGS);
-          // A managed store is tested as the administrator set it, whatever the page sent.
-          const managedStore = saved.managedStoreIds?.includes(draft.data.id)
-            ? saved.stores.find((s) => s.id === draft.data.id)
-            : undefined;
-          const [store] = managedStore ? [managedStore] : mergeKeys({ stores: [draft.data] }, saved).stores;
-          if (!store) throw new PortalLinkError('invalid-message');
-          const result = await testConnection(store, deps.http);
-          const provider = providerFor(store).shortName;
-          return result.ok ? { ok: true, provider } : { ok: false, error: errorInfo(result.error, provider) };
-        }
-      }
+      const handler = byType[request.type] as (request: unknown, context: Context) => Promise<object>;
+      return { ok: true, ...(await handler(request, { sender, senderClass, storeFor })) };
     } catch (error) {
       return { ok: false, error: errorInfo(error) };
     }
   };
+}
+
+/**
+ * A content script's long-lived port (lib/shared/messaging-client.ts `portSender`): each request on
+ * it is answered like a runtime message, from the port's own sender (the same classification).
+ */
+export function answerOnPort(
+  port: {
+    name: string;
+    sender?: SenderLike;
+    onMessage: { addListener(listener: (message: unknown) => void): void };
+    postMessage(message: unknown): void;
+  },
+  handle: ReturnType<typeof createRouter>,
+): void {
+  if (port.name !== PORT_NAME) return;
+  port.onMessage.addListener((envelope) => {
+    const { id, message } = (envelope ?? {}) as { id?: unknown; message?: unknown };
+    if (typeof id !== 'number') return;
+    void handle(message, port.sender ?? {}).then((reply) => {
+      try {
+        port.postMessage({ id, reply });
+      } catch {
+        // The tab went away meanwhile: nobody to answer.
+      }
+    });
+  });
 }

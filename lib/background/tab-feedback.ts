@@ -6,7 +6,7 @@
 import type { ErrorInfo } from '../shared/errors';
 import { formatExpiry } from '../shared/expiry';
 import { t } from '../shared/i18n';
-import type { CopyResult, EmailResult } from '../shared/messages';
+import type { CopyResult, EmailResult } from '../shared/protocol';
 import type { PageToast } from './page-toast';
 
 export type Outcome = { ok: true; result: CopyResult | EmailResult } | { ok: false; error: ErrorInfo };

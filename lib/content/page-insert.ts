@@ -14,20 +14,17 @@
  * apps/helpdesk/src/pages/common/forms/RichField/RichFieldEditor.tsx, `_handlePastedText`).
  * Never `execCommand`: CKEditor 5 ignores it and it corrupts Draft.js (PixieBrix #7630, #8157).
  */
+import type { MainWorldEvent, MainWorldProtocol } from '../shared/protocol'; // types only: this script imports nothing
 
 /** Content script → page, dispatched on the injected script's own element. */
-export const INSERT_REQUEST = 'portal-link:insert-request';
+export const INSERT_REQUEST = 'portal-link:insert-request' satisfies MainWorldEvent;
 /** Page → content script, on the same element. */
-export const INSERT_RESULT = 'portal-link:insert-result';
+export const INSERT_RESULT = 'portal-link:insert-result' satisfies MainWorldEvent;
 /** The composer to insert into carries this attribute, valued with the request's id. */
 export const TARGET_ATTRIBUTE = 'data-portal-link-insert-target';
 
-export type PageInsertResult = 'inserted' | 'pasted' | 'read-only' | 'not-found' | 'failed';
-
-export interface InsertRequest {
-  id: string;
-  url: string;
-}
+export type PageInsertResult = MainWorldProtocol[typeof INSERT_RESULT]['result'];
+export type InsertRequest = MainWorldProtocol[typeof INSERT_REQUEST];
 
 interface CkEditorLike {
   isReadOnly?: boolean;

@@ -16,25 +16,15 @@
  */
 import { browser } from 'wxt/browser';
 import { findComposer } from '../helpdesks/composers';
-import {
-  COPY_MEASURE,
-  DETECT_MEASURE,
-  hasLookup,
-  TAB_COPY,
-  TAB_GET_CUSTOMER,
-  TAB_INSERT,
-  type TabCopyReply,
-  type TabMessage,
-  toCustomerRef,
-} from '../helpdesks/detected';
+import { COPY_MEASURE, DETECT_MEASURE, hasLookup, isTabMessage, toCustomerRef } from '../helpdesks/detected';
 import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
 import { requestCopy } from '../shared/copy-here';
 import { PortalLinkError } from '../shared/error-codes';
 import { errorInfo } from '../shared/errors';
 import { formatExpiry } from '../shared/expiry';
 import { t } from '../shared/i18n';
-import type { ActionsResult, CopyResult, EmailResult, Reply, Request } from '../shared/messages';
-import { sendRequest } from '../shared/messaging-client';
+import { portSender, type Send } from '../shared/messaging-client';
+import type { TabActionReply } from '../shared/protocol';
 import { type ClickProblem, clickProblem, documentEnv } from './clickable';
 import { type ComposerBridge, composerBridge, isEditable } from './composer';
 import { type ButtonClick, createInlineUi, type InlineUi, type MenuAction, removeStaleUi } from './ui';
@@ -51,7 +41,8 @@ export interface RuntimeOptions {
   onLocationChange(listener: (url: URL) => void): void;
   doc?: Document;
   getJson?: GetJson;
-  send?: (request: Request) => Promise<Reply<CopyResult | EmailResult | ActionsResult>>;
+  /** Requests to the background; by default over one long-lived port. */
+  send?: Send;
   /** Hands the link to the page-world script that inserts it (lib/content/composer.ts). */
   composer?: ComposerBridge;
   /** Quiet time after the last mutation before the page is checked again. */
@@ -123,11 +114,6 @@ export const sameOriginJson: GetJson = async (path) => {
   return { status: response.status, body };
 };
 
-function isTabMessage(message: unknown): message is TabMessage {
-  const type = (message as { type?: unknown } | null)?.type;
-  return type === TAB_GET_CUSTOMER || type === TAB_COPY || type === TAB_INSERT;
-}
-
 /** Runs `run` once, `ms` after the first of a burst of `schedule()` calls. Owns the timer. */
 function coalescer(ms: number, run: () => void) {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -191,7 +177,8 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   const { signal } = options;
   const doc = options.doc ?? document;
   const getJson = options.getJson ?? sameOriginJson;
-  const send = options.send ?? ((request: Request) => sendRequest<CopyResult | EmailResult | ActionsResult>(request));
+  const port = portSender(); // connects on its first request
+  const send = options.send ?? port.send;
   let bridge = options.composer;
   const settleMs = options.settleMs ?? 60;
   const pinnedTitle = t('content.pinnedTitle', [
@@ -220,8 +207,8 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     },
     {
       canEmail: async () => {
-        const reply = await send({ type: 'get-actions' });
-        return reply.ok && (reply as ActionsResult).canEmail === true;
+        const reply = await send('get-actions');
+        return reply.ok && reply.canEmail === true;
       },
       choose: (action, ...click) => {
         if (accept(...click)) void actions[action]();
@@ -377,7 +364,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     return settled(current);
   }
 
-  /** The last toast's words, for the popup to repeat after a TAB_COPY / TAB_INSERT. */
+  /** The last toast's words, for the popup to repeat after a `copy-detected-link` / `insert-detected-link`. */
   let said = '';
   const alert = (error: PortalLinkError | string) => {
     said = typeof error === 'string' ? error : errorInfo(error).message;
@@ -410,14 +397,9 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   function copy(): Promise<boolean> {
     const started = performance.now();
     return run(async (found) => {
-      const reply = await requestCopy(
-        (request) => send(request) as Promise<Reply<CopyResult>>,
-        { type: 'copy-portal-link', customer: toCustomerRef(found) },
-        doc,
-      );
+      const result = await requestCopy(send, { customer: toCustomerRef(found) }, doc);
       if (signal.aborted) return false;
-      if (!reply.ok) return alert(reply.error.message);
-      const result = reply as CopyResult;
+      if (!result.ok) return alert(result.error.message);
       const shown = status(t('copiedToast', [result.customer, formatExpiry(result.expiresAt)]));
       performance.clearMeasures(COPY_MEASURE);
       performance.measure(COPY_MEASURE, {
@@ -436,10 +418,9 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       const composer = current && findComposer(helpdesk.id, doc, rootOf(current));
       if (!composer) return alert(new PortalLinkError('no-composer'));
       if (!isEditable(composer)) return alert(new PortalLinkError('composer-read-only'));
-      const reply = await send({ type: 'get-portal-link', customer: toCustomerRef(found) });
+      const link = await send('get-link', { customer: toCustomerRef(found) });
       if (signal.aborted) return false;
-      if (!reply.ok) return alert(reply.error.message);
-      const link = reply as CopyResult;
+      if (!link.ok) return alert(link.error.message);
       bridge ??= composerBridge();
       const outcome = await bridge.insert(composer, link.url);
       if (outcome === 'read-only') return alert(new PortalLinkError('composer-read-only'));
@@ -452,26 +433,26 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
 
   function email(): Promise<boolean> {
     return run(async (found) => {
-      const reply = await send({ type: 'email-portal-link', customer: toCustomerRef(found) });
+      const reply = await send('email-link', { customer: toCustomerRef(found) });
       if (signal.aborted) return false;
       if (!reply.ok) return alert(reply.error.message);
-      return status(t('emailedToast', [(reply as EmailResult).to]));
+      return status(t('emailedToast', [reply.to]));
     });
   }
 
   function onMessage(message: unknown, sender: { id?: string }, sendResponse: (reply: unknown) => void) {
     if (sender.id !== browser.runtime.id || !isTabMessage(message) || signal.aborted) return undefined;
-    if (message.type === TAB_GET_CUSTOMER) {
+    if (message.type === 'get-detected-customer') {
       const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, POPUP_WAIT_MS));
       void Promise.race([customer(), timeout]).then((found) => sendResponse(found ?? null));
       return true;
     }
-    const done = (ok: boolean) => sendResponse({ handled: true, ok, message: said } satisfies TabCopyReply);
+    const done = (ok: boolean) => sendResponse({ handled: true, ok, message: said } satisfies TabActionReply);
     if (!ticket) {
       done(alert(new PortalLinkError('no-customer')));
       return undefined;
     }
-    void (message.type === TAB_INSERT ? insert() : copy()).then(done);
+    void (message.type === 'insert-detected-link' ? insert() : copy()).then(done);
     return true;
   }
 
@@ -481,6 +462,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     watcher.stop();
     ui.remove();
     ticket = undefined;
+    port.close();
     browser.runtime?.onMessage.removeListener(onMessage);
   }
 

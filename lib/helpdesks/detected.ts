@@ -1,9 +1,10 @@
 /**
- * What crosses between the content script and the extension about the ticket on screen: the
- * messages the popup and the shortcut send to the tab, and a hand-written check of what comes back
- * (content scripts can't afford zod; the popup shouldn't trust a tab blindly either).
+ * What crosses between the content script and the extension about the ticket on screen (the tab
+ * messages of lib/shared/protocol.ts), and a hand-written check of what comes back (content scripts
+ * can't afford zod; the popup shouldn't trust a tab blindly either).
  */
 import { normalizeEmail, parseShopifyId } from '../shared/customer';
+import type { TabActionReply, TabMessage } from '../shared/protocol';
 import type { DetectedCustomer, HelpdeskId, ShopifyRef } from './types';
 
 /** The Performance-timeline entry where the content script records its last detection's cost (for benchmarks). */
@@ -14,26 +15,23 @@ export const DETECT_MEASURE = 'portal-link:detect';
  */
 export const COPY_MEASURE = 'portal-link:copy';
 
-/** Extension → content script of a tab. */
-export const TAB_GET_CUSTOMER = 'portal-link:get-detected-customer';
-export const TAB_COPY = 'portal-link:copy-detected-customer';
-/** Insert the detected customer's link into the open ticket's reply (popup, shortcut). */
-export const TAB_INSERT = 'portal-link:insert-into-reply';
-export type TabMessage = { type: typeof TAB_GET_CUSTOMER } | { type: typeof TAB_COPY } | { type: typeof TAB_INSERT };
+/** Whether a message is one of ours for a tab (checked by hand in the content script). */
+export function isTabMessage(message: unknown): message is TabMessage {
+  const type = (message as { type?: unknown } | null)?.type;
+  return type === 'get-detected-customer' || type === 'copy-detected-link' || type === 'insert-detected-link';
+}
 
-/**
- * The content script's reply to TAB_COPY / TAB_INSERT: it handled it (done, or showed why not) in
- * the page; `message` is what the page's toast said, for the popup to repeat.
- */
-export interface TabCopyReply {
-  handled: true;
-  ok: boolean;
-  message?: string;
+/** The content script's reply to `copy-detected-link` / `insert-detected-link`, or undefined. */
+export function parseActionReply(value: unknown): TabActionReply | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (v.handled !== true || typeof v.ok !== 'boolean') return undefined;
+  return { handled: true, ok: v.ok, ...(typeof v.message === 'string' ? { message: v.message.slice(0, 500) } : {}) };
 }
 
 export const HELPDESK_LABELS: Record<HelpdeskId, string> = { zendesk: 'Zendesk', gorgias: 'Gorgias' };
 
-/** The customer ref the background's `copy-portal-link` takes: email and Shopify ids, never a helpdesk's own user id. */
+/** The customer ref the background's `copy-link` takes: email and Shopify ids, never a helpdesk's own user id. */
 export function toCustomerRef(customer: DetectedCustomer): { email?: string; name?: string; shopify?: ShopifyRef[] } {
   return {
     ...(customer.email ? { email: customer.email } : {}),

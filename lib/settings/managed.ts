@@ -180,6 +180,3 @@ export function localPart(
   if (clash) return { ok: false, host: clash.host };
   return { ok: true, settings: { ...incoming, stores } };
 }
-
-/** Broadcast by the background to open extension pages when the policy changes (no data: pages re-ask). */
-export const MANAGED_CHANGED = 'portal-link:managed-settings-changed';

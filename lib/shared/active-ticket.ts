@@ -3,8 +3,9 @@
  * tab's content script answers; its reply is checked like any untrusted value. When the popup page
  * is itself a tab (opened directly or detached), "the ticket" is the tab the agent used last.
  */
-import { parseDetected, TAB_GET_CUSTOMER, type TabMessage } from '../helpdesks/detected';
+import { parseDetected } from '../helpdesks/detected';
 import type { DetectedCustomer } from '../helpdesks/types';
+import type { TabType } from './protocol';
 
 interface TabLike {
   id?: number;
@@ -16,7 +17,7 @@ export interface ActiveTicketDeps {
   /** The tab this page runs in, undefined for the toolbar popup. */
   currentTab(): Promise<TabLike | undefined>;
   tabsOfCurrentWindow(): Promise<TabLike[]>;
-  sendToTab(tabId: number, message: TabMessage): Promise<unknown>;
+  sendToTab(tabId: number, type: TabType): Promise<unknown>;
 }
 
 export async function ticketTabId(deps: Pick<ActiveTicketDeps, 'currentTab' | 'tabsOfCurrentWindow'>) {
@@ -30,7 +31,7 @@ export async function customerOnActiveTab(deps: ActiveTicketDeps): Promise<Detec
   try {
     const tabId = await ticketTabId(deps);
     if (tabId === undefined) return undefined;
-    return parseDetected(await deps.sendToTab(tabId, { type: TAB_GET_CUSTOMER }));
+    return parseDetected(await deps.sendToTab(tabId, 'get-detected-customer'));
   } catch {
     return undefined; // no content script there: not a ticket
   }

@@ -4,9 +4,10 @@
  * round trip. When this document can't write (not focused, the click's activation gone, a page
  * policy forbidding it), the background writes as before.
  */
-import type { CopyResult, Reply, Request } from './messages';
+import type { Send } from './messaging-client';
+import type { ReplyOf, RequestOf } from './protocol';
 
-type CopyRequest = Extract<Request, { type: 'copy-portal-link' }>;
+type CopyFields = Omit<RequestOf<'copy-link'>, 'type'>;
 
 /** Whether `doc` may write the clipboard now: focused, with the agent's click still counting. */
 export function canCopyHere(doc: Document): boolean {
@@ -15,18 +16,18 @@ export function canCopyHere(doc: Document): boolean {
 }
 
 export async function requestCopy(
-  send: (request: CopyRequest) => Promise<Reply<CopyResult>>,
-  request: CopyRequest,
+  send: Send,
+  request: CopyFields,
   doc: Document = document,
-): Promise<Reply<CopyResult>> {
-  if (!canCopyHere(doc)) return send(request);
-  const reply = await send({ ...request, copyHere: true });
+): Promise<ReplyOf<'copy-link'>> {
+  if (!canCopyHere(doc)) return send('copy-link', request);
+  const reply = await send('copy-link', { ...request, copyHere: true });
   if (!reply.ok) return reply;
   try {
     await doc.defaultView?.navigator.clipboard.writeText(reply.url);
     return reply;
   } catch {
     // Served from the link cache: the same link, written by the background this time.
-    return send(request);
+    return send('copy-link', request);
   }
 }

@@ -91,10 +91,10 @@ describe('the page’s scripts can’t make the extension copy', () => {
     const before = appstle.requests().length;
     await page.evaluate((id) => {
       const shapes: unknown[] = [
-        { type: 'copy-portal-link', customer: 'jane@example.com' },
-        { type: 'copy-portal-link', customer: { email: 'jane@example.com' }, storeId: 'store-a' },
-        { type: 'portal-link:copy-detected-customer' },
-        { type: 'portal-link:get-detected-customer' },
+        { type: 'copy-link', customer: 'jane@example.com' },
+        { type: 'copy-link', customer: { email: 'jane@example.com' }, storeId: 'store-a' },
+        { type: 'copy-detected-link' },
+        { type: 'get-detected-customer' },
         { type: 'get-settings' },
         { type: 'save-settings', settings: { stores: [] } },
         { type: `${id}:zendesk:wxt:content-script-started`, contentScriptName: 'zendesk', messageId: 'page' },
@@ -207,7 +207,7 @@ describe('the page’s scripts can’t make the extension copy', () => {
 describe('the offscreen clipboard document obeys the service worker only', () => {
   it('an extension page’s copy request is ignored; the worker’s is done; an overlong text is refused', async () => {
     const worker = await harness.currentWorker();
-    const offscreenCopy = (text: string) => ({ target: 'offscreen', type: 'copy', text });
+    const offscreenCopy = (text: string) => ({ target: 'offscreen', type: 'write-clipboard', text });
     // The document exists (as after any copy the background makes).
     await worker.evaluate(async () => {
       const { chrome } = globalThis as unknown as ChromeGlobal;

@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import { TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
 import { type ActiveTicketDeps, customerOnActiveTab, ticketTabId } from '../../lib/shared/active-ticket';
 
 const TABS = [
@@ -39,7 +38,7 @@ describe('customerOnActiveTab', () => {
       email: 'jane@example.com',
       source: 'api',
     });
-    expect(d.sendToTab).toHaveBeenCalledWith(2, { type: TAB_GET_CUSTOMER });
+    expect(d.sendToTab).toHaveBeenCalledWith(2, 'get-detected-customer');
   });
 
   it.each([null, { email: 'jane@example.com' }, 'jane@example.com'])(

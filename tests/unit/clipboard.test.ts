@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  copyInDocument,
-  fromBackground,
-  MAX_COPY_CHARS,
-  type OffscreenApi,
-  offscreenClipboard,
-  offscreenCopySchema,
-} from '../../lib/background/clipboard';
+import { copyInDocument, fromBackground, type OffscreenApi, offscreenClipboard } from '../../lib/background/clipboard';
 import { PortalLinkError } from '../../lib/shared/error-codes';
+import { MAX_COPY_CHARS, offscreenProtocol } from '../../lib/shared/protocol';
 import { rejectionOf } from './helpers';
 
 const LINK = 'https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=abc';
@@ -56,7 +50,7 @@ describe('offscreenClipboard', () => {
     const copy = offscreenClipboard(api);
     await copy(LINK);
     expect(api.creates).toBe(1);
-    expect(api.sent).toEqual([{ target: 'offscreen', type: 'copy', text: LINK }]);
+    expect(api.sent).toEqual([{ target: 'offscreen', type: 'write-clipboard', text: LINK }]);
   });
 
   it('reuses an existing document', async () => {
@@ -97,7 +91,7 @@ describe('offscreenClipboard', () => {
     api.finishCreate?.(true);
     await next;
     expect(api.creates).toBe(3);
-    expect(api.sent).toEqual([{ target: 'offscreen', type: 'copy', text: 'c' }]);
+    expect(api.sent).toEqual([{ target: 'offscreen', type: 'write-clipboard', text: 'c' }]);
   });
 
   it.each([false, undefined, null, 'true', 1, { ok: true }])(
@@ -115,23 +109,23 @@ describe('offscreenClipboard', () => {
     const api = fakeOffscreen({ exists: true });
     const copy = offscreenClipboard(api);
     await copy(LINK);
-    expect(offscreenCopySchema.safeParse(api.sent[0]).success).toBe(true);
+    expect(offscreenProtocol['write-clipboard'].safeParse(api.sent[0]).success).toBe(true);
   });
 });
 
-describe('offscreenCopySchema', () => {
+describe("offscreenProtocol['write-clipboard']", () => {
   it.each<[unknown, boolean]>([
-    [{ target: 'offscreen', type: 'copy', text: LINK }, true],
-    [{ target: 'offscreen', type: 'copy', text: '' }, true],
-    [{ target: 'offscreen', type: 'copy', text: 'x'.repeat(MAX_COPY_CHARS + 1) }, false],
-    [{ target: 'background', type: 'copy', text: LINK }, false],
+    [{ target: 'offscreen', type: 'write-clipboard', text: LINK }, true],
+    [{ target: 'offscreen', type: 'write-clipboard', text: '' }, true],
+    [{ target: 'offscreen', type: 'write-clipboard', text: 'x'.repeat(MAX_COPY_CHARS + 1) }, false],
+    [{ target: 'background', type: 'write-clipboard', text: LINK }, false],
     [{ target: 'offscreen', type: 'paste', text: LINK }, false],
-    [{ target: 'offscreen', type: 'copy' }, false],
-    [{ target: 'offscreen', type: 'copy', text: 1 }, false],
-    [{ type: 'copy-portal-link', customer: 'x' }, false],
+    [{ target: 'offscreen', type: 'write-clipboard' }, false],
+    [{ target: 'offscreen', type: 'write-clipboard', text: 1 }, false],
+    [{ type: 'copy-link', customer: 'x' }, false],
     [null, false],
   ])('%j → %s', (message, ok) => {
-    expect(offscreenCopySchema.safeParse(message).success).toBe(ok);
+    expect(offscreenProtocol['write-clipboard'].safeParse(message).success).toBe(ok);
   });
 });
 

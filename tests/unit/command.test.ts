@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import { type CommandDeps, handleCommand } from '../../lib/background/command';
-import { TAB_COPY } from '../../lib/helpdesks/detected';
 
 function deps(overrides: Partial<CommandDeps> = {}) {
   const d = {
@@ -16,7 +15,7 @@ describe('handleCommand (the keyboard shortcut)', () => {
   it('asks the tab’s content script to copy; it shows the toast, so no badge', async () => {
     const d = deps();
     expect(await handleCommand('copy-portal-link', { id: 3 }, d)).toEqual({ ok: true, shownInPage: true });
-    expect(d.sendToTab).toHaveBeenCalledWith(3, { type: TAB_COPY });
+    expect(d.sendToTab).toHaveBeenCalledWith(3, 'copy-detected-link');
     expect(d.activeTab).not.toHaveBeenCalled();
     expect(d.report).not.toHaveBeenCalled();
   });
@@ -47,7 +46,7 @@ describe('handleCommand (the keyboard shortcut)', () => {
   it('without a tab from the browser, uses the active tab', async () => {
     const d = deps();
     await handleCommand('copy-portal-link', undefined, d);
-    expect(d.sendToTab).toHaveBeenCalledWith(7, { type: TAB_COPY });
+    expect(d.sendToTab).toHaveBeenCalledWith(7, 'copy-detected-link');
     await handleCommand('copy-portal-link', { id: -1 }, d);
     expect(d.activeTab).toHaveBeenCalledTimes(2);
   });

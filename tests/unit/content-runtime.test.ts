@@ -2,12 +2,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { guardClick, type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } from '../../lib/content/runtime';
-import { COPY_MEASURE, DETECT_MEASURE, TAB_COPY, TAB_GET_CUSTOMER } from '../../lib/helpdesks/detected';
+import { COPY_MEASURE, DETECT_MEASURE } from '../../lib/helpdesks/detected';
 import { gorgias } from '../../lib/helpdesks/gorgias';
 import type { GetJson, Helpdesk } from '../../lib/helpdesks/types';
 import { zendesk } from '../../lib/helpdesks/zendesk';
 import { formatExpiry } from '../../lib/shared/expiry';
-import type { CopyResult, Reply, Request } from '../../lib/shared/messages';
+import type { CopyResult, Reply, Request } from '../../lib/shared/protocol';
 import {
   BOB_G,
   GORGIAS_TICKETS,
@@ -29,6 +29,7 @@ import {
   zendeskTicketJson,
   zendeskUserJson,
 } from '../fixtures/helpdesk/zendesk';
+import { sendVia } from './helpers';
 
 const SETTLE = 5;
 const ORIGIN = 'https://acme.zendesk.com';
@@ -86,7 +87,7 @@ function start(helpdesk: Helpdesk = zendesk, overrides: Partial<RuntimeOptions> 
       listener = l;
     },
     getJson: fixtureApi,
-    send,
+    send: sendVia(send),
     settleMs: SETTLE,
     // happy-dom has no layout: the clickjacking guard has its own tests below.
     judgeClick: () => undefined,
@@ -159,7 +160,7 @@ describe('content runtime: the button', () => {
       expect(toastText('status')).toBe(`Portal link for ${JANE.email} copied · expires 2 Jan 16:42`),
     );
     expect(started.send).toHaveBeenCalledWith({
-      type: 'copy-portal-link',
+      type: 'copy-link',
       customer: { email: JANE.email, name: JANE.name },
     });
     expect(button()?.getAttribute('aria-busy')).toBe('false');
@@ -354,7 +355,7 @@ describe('content runtime: the requester changed on the open ticket', () => {
     button()?.click();
     await vi.waitFor(() => expect(started?.send).toHaveBeenCalled());
     expect(started.send).toHaveBeenLastCalledWith({
-      type: 'copy-portal-link',
+      type: 'copy-link',
       customer: { email: BOB.email, name: BOB.name },
     });
   });
@@ -561,7 +562,7 @@ describe('content runtime: messages from the extension', () => {
 
   it('tells the popup the detected customer', async () => {
     started = start();
-    expect(await ask({ type: TAB_GET_CUSTOMER })).toEqual({
+    expect(await ask({ type: 'get-detected-customer' })).toEqual({
       helpdesk: 'zendesk',
       ticketId: '101',
       name: JANE.name,
@@ -573,7 +574,7 @@ describe('content runtime: messages from the extension', () => {
   it('copies on the shortcut’s request and says it handled it', async () => {
     started = start();
     await settle();
-    expect(await ask({ type: TAB_COPY })).toEqual({
+    expect(await ask({ type: 'copy-detected-link' })).toEqual({
       handled: true,
       ok: true,
       message: `Portal link for ${JANE.email} copied · ${formatExpiry(Date.now() + 3_600_000)}`,
@@ -584,20 +585,20 @@ describe('content runtime: messages from the extension', () => {
   it('off a ticket: the shortcut gets the no-customer toast; the popup gets null', async () => {
     setUrl('/agent/dashboard');
     started = start();
-    expect(await ask({ type: TAB_COPY })).toMatchObject({
+    expect(await ask({ type: 'copy-detected-link' })).toMatchObject({
       handled: true,
       ok: false,
       message: expect.stringMatching(/^No customer detected/),
     });
     expect(toastText('alert')).toMatch(/^No customer detected on this page/);
-    expect(await ask({ type: TAB_GET_CUSTOMER })).toBeNull();
+    expect(await ask({ type: 'get-detected-customer' })).toBeNull();
   });
 
   it.each([
-    ['another extension', { type: TAB_COPY }, { id: 'someone-else' }],
-    ['no sender id', { type: TAB_GET_CUSTOMER }, {}],
-    ['an unknown message', { type: 'copy-portal-link', customer: 'x' }, undefined],
-    ['not an object', 'portal-link:copy-detected-customer', undefined],
+    ['another extension', { type: 'copy-detected-link' }, { id: 'someone-else' }],
+    ['no sender id', { type: 'get-detected-customer' }, {}],
+    ['an unknown message', { type: 'copy-link', customer: 'x' }, undefined],
+    ['not an object', 'copy-detected-link', undefined],
   ])('ignores %s', async (_name, message, sender) => {
     started = start();
     await settle();

@@ -13,7 +13,7 @@ import {
 } from '../../lib/background/context-menu';
 import type { Settings, Store } from '../../lib/settings/schema';
 import { PortalLinkError } from '../../lib/shared/error-codes';
-import type { CopyResult } from '../../lib/shared/messages';
+import type { CopyResult } from '../../lib/shared/protocol';
 import { appstleStore, gigstackStore } from './helpers';
 
 const selection = (selectionText: string, pageUrl?: string): MenuClick => ({

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { canCopyHere, requestCopy } from '../../lib/shared/copy-here';
-import type { CopyResult, Reply } from '../../lib/shared/messages';
+import type { CopyResult, Reply } from '../../lib/shared/protocol';
+import { sendVia } from './helpers';
 
 const RESULT: CopyResult = {
   url: 'https://shop.example/portal?token=t',
@@ -9,7 +10,8 @@ const RESULT: CopyResult = {
   customer: 'jane@example.com',
   storeName: 'Acme',
 };
-const REQUEST = { type: 'copy-portal-link', customer: 'jane@example.com' } as const;
+const FIELDS = { customer: 'jane@example.com' } as const;
+const REQUEST = { type: 'copy-link', ...FIELDS } as const;
 
 /** A document as copy-here sees it: focus, the click's activation, and an async clipboard. */
 function fakeDoc(options: { focus?: boolean; active?: boolean; write?: () => Promise<void> } = {}) {
@@ -38,7 +40,7 @@ describe('requestCopy', () => {
   it('a focused document with the agent’s click writes the link itself; the background only issues it', async () => {
     const { doc, writes } = fakeDoc();
     const { send, sent } = background();
-    expect(await requestCopy(send, REQUEST, doc)).toMatchObject({ ok: true, url: RESULT.url });
+    expect(await requestCopy(sendVia(send), FIELDS, doc)).toMatchObject({ ok: true, url: RESULT.url });
     expect(sent).toEqual([{ ...REQUEST, copyHere: true }]);
     expect(writes).toEqual([RESULT.url]);
   });
@@ -49,7 +51,7 @@ describe('requestCopy', () => {
   ])('%s: the background writes', async (_label, options) => {
     const { doc, writes } = fakeDoc(options);
     const { send, sent } = background();
-    await requestCopy(send, REQUEST, doc);
+    await requestCopy(sendVia(send), FIELDS, doc);
     expect(sent).toEqual([REQUEST]);
     expect(writes).toEqual([]);
     expect(canCopyHere(doc)).toBe(false);
@@ -60,7 +62,7 @@ describe('requestCopy', () => {
       write: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')),
     });
     const { send, sent } = background();
-    expect(await requestCopy(send, REQUEST, doc)).toMatchObject({ ok: true });
+    expect(await requestCopy(sendVia(send), FIELDS, doc)).toMatchObject({ ok: true });
     expect(sent).toEqual([{ ...REQUEST, copyHere: true }, REQUEST]);
   });
 
@@ -68,7 +70,7 @@ describe('requestCopy', () => {
     const { doc, writes } = fakeDoc();
     const failure: Reply<CopyResult> = { ok: false, error: { code: 'no-store', message: 'No store' } };
     const { send } = background(failure);
-    expect(await requestCopy(send, REQUEST, doc)).toEqual(failure);
+    expect(await requestCopy(sendVia(send), FIELDS, doc)).toEqual(failure);
     expect(writes).toEqual([]);
   });
 });

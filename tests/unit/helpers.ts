@@ -1,4 +1,5 @@
 /** Shared fakes for the unit tests: a fake clock + scripted fetch, JWTs, stores and an in-memory link cache. */
+
 import type { HttpDeps } from '../../lib/background/http';
 import type { LinkCache } from '../../lib/background/link-service';
 import {
@@ -8,6 +9,8 @@ import {
   gigstackStoreSchema,
   type Settings,
 } from '../../lib/settings/schema';
+import type { Send } from '../../lib/shared/messaging-client';
+import type { Request, RuntimeType } from '../../lib/shared/protocol';
 
 /** 2025-11-26T14:00:00.000Z: a whole second, so HTTP dates round-trip exactly. */
 export const NOW = Date.UTC(2025, 10, 26, 14, 0, 0);
@@ -209,4 +212,9 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the promise to reject');
+}
+
+/** A `Send` over a mock that takes whole messages (`{ type, ...fields }`), as the wire carries them. */
+export function sendVia(mock: (request: Request) => Promise<unknown>): Send {
+  return ((type: RuntimeType, fields?: object) => mock({ ...fields, type } as Request)) as Send;
 }

@@ -6,7 +6,7 @@ import { mergeRelay, parseRelayUrl, type RelaySession } from '../../lib/settings
 import { type Settings, toView } from '../../lib/settings/schema';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import { errorInfo } from '../../lib/shared/errors';
-import type { SenderLike } from '../../lib/shared/messages';
+import type { SenderLike } from '../../lib/shared/protocol';
 import { appstleStore, memoryCache, NOW } from './helpers';
 
 const RELAY = 'https://relay.acme.test';
@@ -196,7 +196,7 @@ describe('relay client through the router', () => {
     const { handle, relay, copied } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
     for (let i = 0; i < 2; i++) {
-      const reply = await handle({ type: 'copy-portal-link', customer: { email: 'carla@example.com' } }, ZENDESK);
+      const reply = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, ZENDESK);
       expect(reply).toMatchObject({ ok: true, cached: false, storeName: 'Acme' });
     }
     expect(copied).toHaveLength(2);
@@ -219,13 +219,13 @@ describe('relay client through the router', () => {
   it('gives a ticket the link to insert (nothing copied) but never emails: a relay store has no key here', async () => {
     const { handle, relay, copied } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
-    const inserted = await handle({ type: 'get-portal-link', customer: { email: 'carla@example.com' } }, ZENDESK);
+    const inserted = await handle({ type: 'get-link', customer: { email: 'carla@example.com' } }, ZENDESK);
     expect(inserted).toMatchObject({ ok: true, cached: false, storeName: 'Acme', customer: 'carla@example.com' });
     expect(copied).toEqual([]);
     expect(relay.state.links).toHaveLength(1);
     expect(await handle({ type: 'get-actions' }, ZENDESK)).toEqual({ ok: true, canEmail: false });
     const calls = relay.calls.length;
-    const emailed = await handle({ type: 'email-portal-link', customer: { email: 'carla@example.com' } }, ZENDESK);
+    const emailed = await handle({ type: 'email-link', customer: { email: 'carla@example.com' } }, ZENDESK);
     expect(emailed).toMatchObject({ ok: false, error: { code: 'email-unsupported' } });
     expect(relay.calls.length).toBe(calls);
   });
@@ -234,7 +234,7 @@ describe('relay client through the router', () => {
     const { handle, relay, clock, local } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
     clock.now += 11 * 60_000;
-    const reply = await handle({ type: 'copy-portal-link', customer: '12345', storeId: 'relay:acme' }, OPTIONS);
+    const reply = await handle({ type: 'copy-link', customer: '12345', storeId: 'relay:acme' }, OPTIONS);
     expect(reply).toMatchObject({ ok: true });
     expect(relay.calls.map((c) => c.path)).toEqual(['/v1/enroll', '/v1/stores', '/v1/token', '/v1/links']);
     expect(relay.calls.at(-1)?.auth).toBe('Bearer at-2');
@@ -245,7 +245,7 @@ describe('relay client through the router', () => {
     const { handle, relay, local, session } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
     relay.state.removed = true;
-    const reply = await handle({ type: 'copy-portal-link', customer: { email: 'carla@example.com' } }, ZENDESK);
+    const reply = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, ZENDESK);
     expect(reply).toEqual({ ok: false, error: errorInfo(new PortalLinkError('relay-removed')) });
     expect(local.data[RELAY_SESSION_KEY]).toBeUndefined();
     expect(session.data[RELAY_ACCESS_KEY]).toBeUndefined();

@@ -1,10 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { copyPortalLink, createRouter, policyChanged, type RouterDeps } from '../../lib/background/router';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  answerOnPort,
+  copyPortalLink,
+  createRouter,
+  policyChanged,
+  type RouterDeps,
+} from '../../lib/background/router';
 import { memo } from '../../lib/background/settings-memo';
-import { MANAGED_CHANGED, type ManagedState, managedReader, parseManaged } from '../../lib/settings/managed';
+import { type ManagedState, managedReader, parseManaged } from '../../lib/settings/managed';
 import { maskKey, type Settings, settingsSchema } from '../../lib/settings/schema';
 import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
-import type { SenderLike } from '../../lib/shared/messages';
+import type { SenderLike } from '../../lib/shared/protocol';
 import {
   APPSTLE_KEY,
   appstleStore,
@@ -97,7 +103,7 @@ function errorCode(reply: Reply): ErrorCode | undefined {
   return reply.ok ? undefined : reply.error.code;
 }
 
-const copyMsg = (customer: unknown, storeId?: string) => ({ type: 'copy-portal-link', customer, storeId });
+const copyMsg = (customer: unknown, storeId?: string) => ({ type: 'copy-link', customer, storeId });
 
 describe('router: senders', () => {
   it.each<[string, unknown, SenderLike]>([
@@ -139,7 +145,7 @@ describe('router: invalid messages', () => {
     ['an array', []],
     ['an empty object', {}],
     ['an unknown type', { type: 'get-api-key' }],
-    ['copy without customer', { type: 'copy-portal-link' }],
+    ['copy without customer', { type: 'copy-link' }],
     ['copy with a numeric customer', copyMsg(12345)],
     ['copy with an oversized customer', copyMsg('x'.repeat(2000))],
     [
@@ -173,7 +179,7 @@ describe('router: invalid messages', () => {
   });
 });
 
-describe('router: copy-portal-link', () => {
+describe('router: copy-link', () => {
   it('copies for typed text from the popup and reports the link', async () => {
     const h = harness();
     const reply = await h.handle(copyMsg('12345'), POPUP);
@@ -535,14 +541,14 @@ describe('router: several stores and the administrator’s policy', () => {
 
   it('the popup without a picked store names its tab: the store mapped to that host serves the copy', async () => {
     const h = harness({ script: [gigstackReply(), freshAppstle] });
-    const fromTicket = { type: 'copy-portal-link', customer: 'client_jane01', tabHost: 'beta.gorgias.com' };
+    const fromTicket = { type: 'copy-link', customer: 'client_jane01', tabHost: 'beta.gorgias.com' };
     expect(await h.handle(fromTicket, POPUP)).toMatchObject({ ok: true, storeName: 'Beta' });
     expect(headersOf(h.http.calls[0]).authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
     // A picked store wins over the tab; a content script can't steer by naming a host.
     expect(await h.handle({ ...fromTicket, storeId: 'a', customer: '12345' }, POPUP)).toMatchObject({
       storeName: 'Acme',
     });
-    const steer = { type: 'copy-portal-link', customer: '12345', tabHost: 'beta.gorgias.com' };
+    const steer = { type: 'copy-link', customer: '12345', tabHost: 'beta.gorgias.com' };
     expect(await h.handle(steer, ZENDESK)).toMatchObject({ storeName: 'Acme' });
   });
 
@@ -638,7 +644,7 @@ describe('router: several stores and the administrator’s policy', () => {
     await policyChanged(deps);
     expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true, cached: false });
     expect(headersOf(h.http.calls[1])['x-api-key']).toBe('apst_live_ROTATED_SECRET_1234');
-    expect(announced).toEqual([{ type: MANAGED_CHANGED }]);
+    expect(announced).toEqual([{ type: 'settings-changed' }]);
   });
 });
 
@@ -706,5 +712,60 @@ describe('router: settings kept between copies (settings-memo)', () => {
     await policyChanged(h.deps);
     await h.handle(copyMsg('12345'), POPUP);
     expect(h.reads()).toBe(2);
+  });
+});
+
+describe('answerOnPort (a content script’s long-lived port)', () => {
+  function port(sender: SenderLike, name = 'portal-link') {
+    let listener: (message: unknown) => void = () => undefined;
+    const posted: unknown[] = [];
+    return {
+      name,
+      sender,
+      onMessage: {
+        addListener(l: (message: unknown) => void) {
+          listener = l;
+        },
+      },
+      postMessage: (m: unknown) => void posted.push(m),
+      deliver: (m: unknown) => listener(m),
+      posted,
+    };
+  }
+
+  it('answers each request like a message, from the port’s own sender, under its id', async () => {
+    const calls: [unknown, SenderLike][] = [];
+    const handle = async (message: unknown, sender: SenderLike) => {
+      calls.push([message, sender]);
+      return { ok: true as const };
+    };
+    const p = port(ZENDESK);
+    answerOnPort(p, handle);
+    p.deliver({ id: 4, message: { type: 'get-actions' } });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(calls).toEqual([[{ type: 'get-actions' }, ZENDESK]]);
+    expect(p.posted).toEqual([{ id: 4, reply: { ok: true } }]);
+  });
+
+  it('a port from a page that is not a helpdesk is refused like its messages', async () => {
+    const h = harness();
+    const p = port({ ...contentScript('evil.example.com') });
+    answerOnPort(p, h.handle);
+    p.deliver({ id: 1, message: copyMsg('12345') });
+    await vi.waitFor(() => expect(p.posted).toHaveLength(1));
+    expect(p.posted[0]).toMatchObject({ id: 1, reply: { ok: false, error: { code: 'forbidden-sender' } } });
+  });
+
+  it('ignores other ports and envelopes without an id', async () => {
+    const handle = vi.fn(async () => ({ ok: true as const }));
+    const other = port(ZENDESK, 'someone-else');
+    answerOnPort(other, handle);
+    other.deliver({ id: 1, message: { type: 'get-actions' } });
+    const ours = port(ZENDESK);
+    answerOnPort(ours, handle);
+    ours.deliver({ message: { type: 'get-actions' } });
+    ours.deliver(null);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(handle).not.toHaveBeenCalled();
   });
 });

@@ -1,11 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { COMMAND_COPY, COMMAND_INSERT } from '../../lib/background/command';
 import {
-  allowedSenders,
+  BROADCASTS,
   classifySender,
-  requestSchema,
+  offscreenProtocol,
+  parseRequest,
+  protocolTable,
+  runtimeProtocol,
   type SenderClass,
   type SenderLike,
-} from '../../lib/shared/messages';
+  TAB_SENDERS,
+} from '../../lib/shared/protocol';
 import { appstleStore, gigstackStore } from './helpers';
 
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -107,66 +113,62 @@ describe('classifySender', () => {
   });
 });
 
-describe('allowedSenders', () => {
+describe('who may send what', () => {
   it('only the link actions are open to content scripts, and nothing to untrusted senders', () => {
     const open = (cls: SenderClass) =>
-      Object.entries(allowedSenders)
-        .filter(([, senders]) => senders.includes(cls))
+      Object.entries(runtimeProtocol)
+        .filter(([, spec]) => spec.from.includes(cls))
         .map(([type]) => type);
-    const contentOnly = ['get-portal-link', 'get-actions'];
-    expect(open('helpdesk-content-script')).toEqual([
-      'copy-portal-link',
-      'get-portal-link',
-      'email-portal-link',
-      'get-actions',
-    ]);
+    const contentOnly = ['get-link', 'get-actions'];
+    expect(open('helpdesk-content-script')).toEqual(['copy-link', 'get-link', 'email-link', 'get-actions']);
     expect(open('untrusted')).toEqual([]);
-    expect(open('extension-page')).toEqual(Object.keys(allowedSenders).filter((type) => !contentOnly.includes(type)));
+    expect(open('extension-page')).toEqual(Object.keys(runtimeProtocol).filter((type) => !contentOnly.includes(type)));
   });
 });
 
-describe('requestSchema', () => {
+describe('parseRequest', () => {
   const settings = { stores: [appstleStore({ id: 'a' }), gigstackStore({ id: 'b' })], defaultStoreId: 'a' };
 
   it.each<[string, unknown]>([
-    ['copy with typed text', { type: 'copy-portal-link', customer: 'jane@example.com' }],
-    ['copy with a store', { type: 'copy-portal-link', customer: '12345', storeId: 'a' }],
-    [
-      'copy with a detected customer',
-      { type: 'copy-portal-link', customer: { id: '1', email: 'j@x.co', name: 'Jane' } },
-    ],
-    ['copy with an empty detected customer', { type: 'copy-portal-link', customer: {} }],
-    ['copy with 1280 characters', { type: 'copy-portal-link', customer: 'x'.repeat(1280) }],
-    ['copy with an empty string', { type: 'copy-portal-link', customer: '' }],
-    ['copy with a 64-character store id', { type: 'copy-portal-link', customer: 'x', storeId: 's'.repeat(64) }],
+    ['copy with typed text', { type: 'copy-link', customer: 'jane@example.com' }],
+    ['copy with a store', { type: 'copy-link', customer: '12345', storeId: 'a' }],
+    ['copy with a detected customer', { type: 'copy-link', customer: { id: '1', email: 'j@x.co', name: 'Jane' } }],
+    ['copy with an empty detected customer', { type: 'copy-link', customer: {} }],
+    ['copy with 1280 characters', { type: 'copy-link', customer: 'x'.repeat(1280) }],
+    ['copy with an empty string', { type: 'copy-link', customer: '' }],
+    ['copy with a 64-character store id', { type: 'copy-link', customer: 'x', storeId: 's'.repeat(64) }],
     ['get-settings', { type: 'get-settings' }],
     ['save-settings', { type: 'save-settings', settings }],
     ['save-settings with no stores', { type: 'save-settings', settings: { stores: [] } }],
     ['test-connection with a store', { type: 'test-connection', store: appstleStore() }],
     ['test-connection with anything (checked later)', { type: 'test-connection', store: 42 }],
   ])('accepts %s', (_label, message) => {
-    expect(requestSchema.safeParse(message).success).toBe(true);
+    expect(parseRequest(message) !== undefined).toBe(true);
   });
 
   it.each<[string, unknown]>([
     ['undefined', undefined],
     ['null', null],
-    ['a string', 'copy-portal-link'],
+    ['a string', 'copy-link'],
     ['a number', 1],
     ['an array', [{ type: 'get-settings' }]],
     ['no type', { customer: 'x' }],
     ['an unknown type', { type: 'get-api-key' }],
     ['a type in other case', { type: 'Get-Settings' }],
-    ['copy without a customer', { type: 'copy-portal-link' }],
-    ['copy with a null customer', { type: 'copy-portal-link', customer: null }],
-    ['copy with a numeric customer', { type: 'copy-portal-link', customer: 12345 }],
-    ['copy with 1281 characters', { type: 'copy-portal-link', customer: 'x'.repeat(1281) }],
-    ['copy with a numeric id', { type: 'copy-portal-link', customer: { id: 12345 } }],
-    ['copy with a 201-character id', { type: 'copy-portal-link', customer: { id: '1'.repeat(201) } }],
-    ['copy with a 321-character email', { type: 'copy-portal-link', customer: { email: 'e'.repeat(321) } }],
-    ['copy with a 201-character name', { type: 'copy-portal-link', customer: { name: 'n'.repeat(201) } }],
-    ['copy with a 65-character store id', { type: 'copy-portal-link', customer: 'x', storeId: 's'.repeat(65) }],
-    ['copy with a numeric store id', { type: 'copy-portal-link', customer: 'x', storeId: 1 }],
+    ['an inherited property as type', { type: 'toString' }],
+    ['__proto__ as type', JSON.parse('{"type":"__proto__"}')],
+    ['a keyboard command id as type', { type: 'copy-portal-link', customer: 'x' }],
+    ['a tab message type', { type: 'copy-detected-link' }],
+    ['copy without a customer', { type: 'copy-link' }],
+    ['copy with a null customer', { type: 'copy-link', customer: null }],
+    ['copy with a numeric customer', { type: 'copy-link', customer: 12345 }],
+    ['copy with 1281 characters', { type: 'copy-link', customer: 'x'.repeat(1281) }],
+    ['copy with a numeric id', { type: 'copy-link', customer: { id: 12345 } }],
+    ['copy with a 201-character id', { type: 'copy-link', customer: { id: '1'.repeat(201) } }],
+    ['copy with a 321-character email', { type: 'copy-link', customer: { email: 'e'.repeat(321) } }],
+    ['copy with a 201-character name', { type: 'copy-link', customer: { name: 'n'.repeat(201) } }],
+    ['copy with a 65-character store id', { type: 'copy-link', customer: 'x', storeId: 's'.repeat(65) }],
+    ['copy with a numeric store id', { type: 'copy-link', customer: 'x', storeId: 1 }],
     ['save-settings without settings', { type: 'save-settings' }],
     [
       'save-settings with a duplicate host',
@@ -177,19 +179,47 @@ describe('requestSchema', () => {
       { type: 'save-settings', settings: { stores: [{ ...appstleStore(), portalUrlTemplate: 'http://x/{token}' }] } },
     ],
   ])('rejects %s', (_label, message) => {
-    expect(requestSchema.safeParse(message).success).toBe(false);
+    expect(parseRequest(message) !== undefined).toBe(false);
   });
 
   it('drops unknown fields', () => {
-    const parsed = requestSchema.parse({ type: 'get-settings', apiKey: 'x', storeId: 'y' });
+    const parsed = parseRequest({ type: 'get-settings', apiKey: 'x', storeId: 'y' });
     expect(parsed).toEqual({ type: 'get-settings' });
   });
 
   it('normalises the settings it carries', () => {
-    const parsed = requestSchema.parse({
+    const parsed = parseRequest({
       type: 'save-settings',
       settings: { stores: [{ ...appstleStore(), helpdeskHosts: [' ACME.zendesk.com '] }] },
     });
-    expect(parsed.type === 'save-settings' && parsed.settings.stores[0]?.helpdeskHosts).toEqual(['acme.zendesk.com']);
+    expect(parsed?.type === 'save-settings' && parsed.settings.stores[0]?.helpdeskHosts).toEqual(['acme.zendesk.com']);
+  });
+});
+
+describe('one protocol, one naming scheme', () => {
+  const types = [
+    ...Object.keys(runtimeProtocol),
+    ...Object.keys(TAB_SENDERS),
+    ...Object.keys(offscreenProtocol),
+    ...Object.keys(BROADCASTS),
+  ];
+
+  it('every message type is verb-noun kebab case and unique across channels', () => {
+    for (const type of types) expect(type).toMatch(/^[a-z]+(-[a-z]+)+$/);
+    expect(new Set(types).size).toBe(types.length);
+  });
+
+  it('keyboard command ids are not message types', () => {
+    const manifest = readFileSync('wxt.config.ts', 'utf8');
+    for (const command of [COMMAND_COPY, COMMAND_INSERT]) {
+      expect(manifest).toContain(`'${command}'`);
+      expect(types).not.toContain(command);
+    }
+  });
+
+  it("docs/architecture.md's message table is the one the module generates", () => {
+    // Biome pads markdown tables: compare cells, not spaces.
+    const cells = (text: string) => text.replace(/ *\| */g, '|').replace(/\|-+(?=\|)/g, '|-');
+    expect(cells(readFileSync('docs/architecture.md', 'utf8'))).toContain(cells(protocolTable()));
   });
 });
