@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
 // Production host names only: tests route them to local mocks (--host-resolver-rules; a proxy in Firefox).
@@ -5,6 +7,20 @@ export const PROVIDER_HOSTS = ['https://subscription-admin.appstle.com/*', 'http
 /** A relay run on this machine (`npm run relay:dev`) is http. */
 const LOOPBACK_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 const RELAY_HOSTS = ['https://*/*', ...LOOPBACK_HOSTS];
+
+/** Every import that resolves to `from` resolves to `to` instead (both relative to the project). */
+function handedOver(from: string, to: string): Plugin {
+  const [source, target] = [resolve(from), resolve(to)];
+  return {
+    name: 'portal-link:handed-over',
+    enforce: 'pre',
+    async resolveId(id, importer, options) {
+      if (!importer) return null;
+      const resolved = await this.resolve(id, importer, { ...options, skipSelf: true });
+      return resolved?.id === source ? target : null;
+    },
+  };
+}
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/i18n/module'],
@@ -46,7 +62,11 @@ export default defineConfig({
     },
     // The main-world half of "Insert into reply" (the editor objects live only there), for helpdesk pages only.
     web_accessible_resources: [
-      { resources: ['composer-insert.js'], matches: ['https://*.zendesk.com/*', 'https://*.gorgias.com/*'] },
+      // and the in-page UI's on-demand half (lib/content/load.ts).
+      {
+        resources: ['composer-insert.js', 'content-ui.js'],
+        matches: ['https://*.zendesk.com/*', 'https://*.gorgias.com/*'],
+      },
     ],
     ...(browser === 'firefox'
       ? {
@@ -65,6 +85,18 @@ export default defineConfig({
         }
       : {}),
   }),
+  hooks: {
+    // The in-page UI's on-demand half (entrypoints/content-ui.ts) is an ES module, so that the content
+    // scripts can `import()` it (lib/content/load.ts); it uses the content script's i18n, handed over.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (entrypoints.length !== 1 || entrypoints[0]?.name !== 'content-ui' || !config.build?.lib) return;
+      config.build.lib.formats = ['es'];
+      const output = config.build.rollupOptions?.output;
+      // Vite leaves whitespace in ES libraries (for their users' bundlers); this one is shipped as is.
+      if (output && !Array.isArray(output)) (output as { minify?: boolean }).minify = true;
+      config.plugins = [...(config.plugins ?? []), handedOver('lib/shared/i18n.ts', 'lib/content/i18n-handed.ts')];
+    },
+  },
   zip: {
     // The Firefox sources zip: what a reviewer needs to rebuild (`npm install && npm run build:firefox`),
     // and the docs that explain it (architecture, security); not the tests, benchmarks or screenshots.

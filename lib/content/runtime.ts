@@ -214,6 +214,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
         if (accept(...click)) void actions[action]();
       },
     },
+    { look: helpdesk.id },
   );
   const scheduler = coalescer(settleMs, () => flush());
   const watcher = pageWatcher(doc, () => {
@@ -400,6 +401,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       const result = await requestCopy(send, { customer: toCustomerRef(found) }, doc);
       if (signal.aborted) return false;
       if (!result.ok) return alert(result.error.message);
+      ui.done(t('content.copied'));
       const shown = status(t('copiedToast', [result.customer, formatExpiry(result.expiresAt)]));
       performance.clearMeasures(COPY_MEASURE);
       performance.measure(COPY_MEASURE, {
@@ -427,6 +429,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       if (outcome !== 'inserted') return alert(new PortalLinkError('insert-failed'));
       performance.clearMeasures(INSERT_MEASURE);
       performance.measure(INSERT_MEASURE, { start: started, detail: { helpdesk: helpdesk.id } });
+      ui.done(t('content.inserted'));
       return status(t('insertedToast', [link.customer]));
     });
   }
@@ -436,6 +439,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       const reply = await send('email-link', { customer: toCustomerRef(found) });
       if (signal.aborted) return false;
       if (!reply.ok) return alert(reply.error.message);
+      ui.done(t('content.emailed'));
       return status(t('emailedToast', [reply.to]));
     });
   }

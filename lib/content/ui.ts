@@ -1,39 +1,45 @@
 /**
- * The in-page UI: one "Copy portal link" button with its "More portal link actions" menu, and one toast, each in its own open shadow root so
- * the helpdesk's CSS can't reach in. Built from elements and text nodes only: page-supplied text is
- * never parsed as HTML.
+ * The in-page UI, the part loaded with the page: the "Copy portal link" button and its "More portal
+ * link actions" button, in an open shadow root so the helpdesk's CSS can't reach in. What is only
+ * needed after a click (the menu, the toast and their words) comes from the on-demand module
+ * (lib/content/on-demand.ts), fetched the first time the agent points at the button. Built from
+ * elements and text nodes only: page-supplied text is never parsed as HTML.
  */
 import { t } from '../shared/i18n';
+import { shadowHost, UI_ATTRIBUTE } from './host';
+import { loadOnDemand } from './load';
+import type { Menu, MenuHandlers, OnDemand, ToastAction, Toaster, ToastMessage } from './on-demand';
 
-export const UI_ATTRIBUTE = 'data-portal-link';
-const TOAST_MS = { status: 6_000, alert: 12_000 };
+export { UI_ATTRIBUTE } from './host';
+export type { MenuAction, MenuHandlers, ToastAction, ToastMessage } from './on-demand';
 
+/** How long the button says "Copied ✓" (or the like) after an action succeeded. */
+const DONE_MS = 1_800;
+
+/**
+ * `--bg`/`--fg`/`--line`: Zendesk's own primary blue by default. On Gorgias (`data-look="gorgias"`), a
+ * neutral outlined button in the page's own font: no public source gives Gorgias's app palette, so no
+ * brand colour is guessed, and a white button sits quietly among Gorgias's customer details.
+ */
 const BUTTON_CSS = `
-:host { all: initial; display: inline-block; margin: 4px 0 4px 8px; vertical-align: middle; position: relative; }
+:host { all: initial; display: inline-flex; margin: 4px 0 4px 8px; vertical-align: middle;
+  --bg: #1f73b7; --hover: #144a75; --fg: #fff; --line: transparent; --font: system-ui, sans-serif; --radius: 4px; }
+:host([data-look="gorgias"]) { --bg: #fff; --hover: #f2f3f5; --fg: #161616; --line: #d2d7de; --radius: 6px; }
 :host([data-pinned]) { position: fixed; right: 16px; bottom: 16px; z-index: 2147483646; margin: 0; }
-button { font: 500 12px/1.2 system-ui, sans-serif; color: #fff; background: #1f73b7; border: 0; border-radius: 4px;
-  padding: 5px 10px; cursor: pointer; box-shadow: 0 1px 2px rgba(0,0,0,.2); }
-button:hover { background: #144a75; }
+button { font: 500 12px/1.2 var(--font); color: var(--fg); background: var(--bg); border: 1px solid var(--line);
+  border-radius: var(--radius); padding: 4px 10px; cursor: pointer; box-shadow: 0 1px 2px rgba(0,0,0,.15);
+  display: inline-flex; align-items: center; gap: 6px; white-space: nowrap; }
+button:hover { background: var(--hover); }
 button:focus-visible { outline: 2px solid #f5a623; outline-offset: 2px; }
-button[aria-busy="true"] { opacity: .65; cursor: progress; }
-.more { margin-left: 2px; padding: 5px 7px; }
-[role="menu"] { position: absolute; right: 0; top: 100%; margin-top: 4px; z-index: 2147483646; display: flex;
-  flex-direction: column; background: #fff; border: 1px solid #c2c8cc; border-radius: 4px; padding: 4px 0;
-  box-shadow: 0 4px 12px rgba(0,0,0,.2); min-width: 180px; }
-:host([data-pinned]) [role="menu"] { top: auto; bottom: 100%; margin: 0 0 4px; }
-[role="menu"][hidden], [role="menuitem"][hidden] { display: none; }
-[role="menuitem"] { color: #2f3941; background: none; box-shadow: none; border-radius: 0; text-align: left;
-  padding: 6px 12px; white-space: nowrap; }
-[role="menuitem"]:hover, [role="menuitem"]:focus { background: #edf7ff; color: #1f73b7; }
-`;
-
-const TOAST_CSS = `
-:host { all: initial; position: fixed; left: 50%; bottom: 24px; transform: translateX(-50%); z-index: 2147483647; }
-div:empty { display: none; }
-div { font: 13px/1.4 system-ui, sans-serif; max-width: 420px; padding: 10px 14px; border-radius: 6px;
-  color: #fff; box-shadow: 0 4px 12px rgba(0,0,0,.25); }
-[role="status"] { background: #2b8a3e; }
-[role="alert"] { background: #c92a2a; }
+button:disabled { cursor: progress; }
+.more { margin-left: 2px; padding: 4px 7px; }
+[aria-busy="true"]::before { content: ""; width: 9px; height: 9px; border: 2px solid currentColor;
+  border-right-color: transparent; border-radius: 50%; animation: spin .7s linear infinite; }
+@keyframes spin { to { transform: rotate(360deg); } }
+@media (prefers-reduced-motion: reduce) { [aria-busy="true"]::before { animation-duration: 2s; } }
+.done { display: none; }
+[data-done] .label { display: none; }
+[data-done] .done { display: inline; }
 `;
 
 export type ToastKind = 'status' | 'alert';
@@ -46,8 +52,17 @@ export interface InlineUi {
   place(anchor: Element | undefined, pinnedTitle?: string): void;
   /** Where the button is now: the anchor it follows, `pinned`, or `none` (not in the page). */
   placement(): Element | 'pinned' | 'none';
+  /** A spinner on the button while an action runs. */
   setBusy(busy: boolean): void;
-  toast(kind: ToastKind, text: string): void;
+  /** Says on the button, for a moment, that the action worked ("Copied ✓"). */
+  done(word: string): void;
+  /**
+   * Shows a toast by the button; resolves with the words shown. An alert with an action stays until
+   * dismissed; a status with an `undo` action runs its `then` unless undone first.
+   */
+  toast(kind: ToastKind, message: ToastMessage, action?: ToastAction): Promise<string>;
+  /** A status with Undo for `ms`: resolves true when it ran out (go ahead), false when undone. */
+  countdown(text: string, ms: number): Promise<boolean>;
   clearToast(): void;
   /** Takes the button away (leaving a ticket); the toast stays until it times out. */
   hideButton(): void;
@@ -57,187 +72,147 @@ export interface InlineUi {
   onHostEvent(type: string, listener: () => void, signal: AbortSignal): void;
 }
 
-function shadowHost(doc: Document, tag: string, role: string, css: string): [HTMLElement, ShadowRoot] {
-  const host = doc.createElement(tag);
-  host.setAttribute(UI_ATTRIBUTE, role);
-  const root = host.attachShadow({ mode: 'open' });
-  const style = doc.createElement('style');
-  style.textContent = css;
-  root.append(style);
-  return [host, root];
-}
-
 /** A click on the button, with what the clickjacking guard needs to judge it (lib/content/clickable.ts). */
 export type ButtonClick = (event: MouseEvent, host: HTMLElement, button: HTMLButtonElement) => void;
 
-export type MenuAction = 'insert' | 'email';
-
-/** The "More portal link actions" menu: which items the store allows, and a chosen item (judged like a click). */
-export interface MenuHandlers {
-  canEmail(): Promise<boolean>;
-  choose(action: MenuAction, ...click: Parameters<ButtonClick>): void;
+export interface InlineUiOptions {
+  /** The helpdesk whose look the button takes (its id: `gorgias` has its own). */
+  look?: string;
+  /** Where the on-demand module comes from (tests hand it over directly). */
+  load?: () => Promise<OnDemand>;
 }
 
-/**
- * A menu button (WAI-ARIA menu button pattern). Pointer presses don't take focus from the page, so
- * the reply composer keeps its focus and caret; keyboard use moves focus into the menu as usual.
- */
-function createMenu(doc: Document, host: HTMLElement, root: ShadowRoot, handlers: MenuHandlers) {
-  const more = doc.createElement('button');
-  more.type = 'button';
-  more.className = 'more';
-  more.textContent = '▾';
-  more.setAttribute('aria-label', t('content.more'));
-  more.title = t('content.more');
-  more.setAttribute('aria-haspopup', 'menu');
-  more.setAttribute('aria-expanded', 'false');
-  const menu = doc.createElement('div');
-  menu.setAttribute('role', 'menu');
-  menu.setAttribute('aria-label', t('content.more'));
-  menu.hidden = true;
-  const item = (action: MenuAction, label: string) => {
-    const el = doc.createElement('button');
-    el.type = 'button';
-    el.setAttribute('role', 'menuitem');
-    el.tabIndex = -1;
-    el.textContent = label;
-    el.addEventListener('mousedown', (event) => event.preventDefault());
-    el.addEventListener('click', (event) => {
+function button(doc: Document, className: string): HTMLButtonElement {
+  const el = doc.createElement('button');
+  el.type = 'button';
+  el.className = className;
+  // Pointer presses don't take focus from the page: the reply composer keeps its caret.
+  el.addEventListener('mousedown', (event) => event.preventDefault());
+  return el;
+}
+
+export function createInlineUi(
+  doc: Document,
+  onClick: ButtonClick,
+  menuHandlers?: MenuHandlers,
+  options: InlineUiOptions = {},
+): InlineUi {
+  const load = options.load ?? loadOnDemand;
+  const [buttonHost, buttonRoot] = shadowHost(doc, 'span', 'button', BUTTON_CSS);
+  if (options.look) buttonHost.setAttribute('data-look', options.look);
+  const main = button(doc, 'main');
+  const label = doc.createElement('span');
+  label.className = 'label';
+  label.textContent = t('content.button');
+  const doneWord = doc.createElement('span');
+  doneWord.className = 'done';
+  doneWord.setAttribute('aria-hidden', 'true');
+  // The accessible name stays "Copy portal link" while the face says "Copied ✓" (the toast announces it).
+  main.setAttribute('aria-label', t('content.button'));
+  main.title = t('content.buttonTitle');
+  main.append(label, doneWord);
+  main.addEventListener('click', (event) => {
+    event.preventDefault();
+    event.stopPropagation();
+    onClick(event, buttonHost, main);
+  });
+  buttonRoot.append(main);
+
+  let onDemand: Promise<OnDemand> | undefined;
+  let toaster: Toaster | undefined;
+  const fetchOnDemand = () => {
+    // The toast's live regions go in as soon as the module is here, before there are words to announce.
+    onDemand ??= load().then((loaded) => {
+      toaster ??= loaded.toaster({ doc, near: () => (buttonHost.isConnected ? buttonHost : undefined) });
+      return loaded;
+    });
+    return onDemand;
+  };
+  // Fetched while the agent's pointer or focus reaches the button, so it is ready by the click.
+  for (const type of ['pointerover', 'focusin'])
+    buttonHost.addEventListener(type, () => void fetchOnDemand(), { once: true, passive: true });
+
+  let menu: Menu | undefined;
+  let more: HTMLButtonElement | undefined;
+  if (menuHandlers) {
+    const moreButton = button(doc, 'more');
+    moreButton.textContent = '▾';
+    moreButton.setAttribute('aria-label', t('content.more'));
+    moreButton.title = t('content.more');
+    moreButton.setAttribute('aria-haspopup', 'menu');
+    moreButton.setAttribute('aria-expanded', 'false');
+    const withMenu = async (use: (menu: Menu) => void) => {
+      menu ??= (await fetchOnDemand()).menu({ doc, button: moreButton, group: buttonHost, handlers: menuHandlers });
+      use(menu);
+    };
+    moreButton.addEventListener('click', (event) => {
       event.preventDefault();
       event.stopPropagation();
-      // Judged while the item is still on screen (the clickjacking guard hit-tests it), then closed.
-      handlers.choose(action, event, host, el);
-      close(root.activeElement !== null);
+      void withMenu((m) => m.toggle(event.detail === 0));
     });
-    menu.append(el);
-    return el;
-  };
-  const insert = item('insert', t('content.insert'));
-  const email = item('email', t('content.email'));
-  email.hidden = true;
-  let asked = 0;
-
-  const items = () => [insert, email].filter((el) => !el.hidden);
-  function open(focusFirst: boolean) {
-    menu.hidden = false;
-    more.setAttribute('aria-expanded', 'true');
-    const ask = ++asked;
-    void handlers
-      .canEmail()
-      .catch(() => false)
-      .then((can) => {
-        if (ask === asked) email.hidden = !can;
-      });
-    if (focusFirst) insert.focus();
-    doc.addEventListener('pointerdown', outside, true);
-  }
-  function close(focusButton: boolean) {
-    if (menu.hidden) return;
-    menu.hidden = true;
-    more.setAttribute('aria-expanded', 'false');
-    doc.removeEventListener('pointerdown', outside, true);
-    if (focusButton) more.focus();
-  }
-  function outside(event: Event) {
-    if (!event.composedPath().includes(host)) close(false);
-  }
-  more.addEventListener('mousedown', (event) => event.preventDefault());
-  more.addEventListener('click', (event) => {
-    event.preventDefault();
-    event.stopPropagation();
-    if (menu.hidden) open(event.detail === 0);
-    else close(false);
-  });
-  more.addEventListener('keydown', (event) => {
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+    moreButton.addEventListener('keydown', (event) => {
+      if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
       event.preventDefault();
-      open(true);
-    }
-  });
-  menu.addEventListener('keydown', (event) => {
-    const list = items();
-    const at = list.indexOf(root.activeElement as HTMLButtonElement);
-    if (event.key === 'Escape') close(true);
-    else if (event.key === 'Tab') close(false);
-    else if (event.key === 'ArrowDown') list[(at + 1) % list.length]?.focus();
-    else if (event.key === 'ArrowUp') list[(at - 1 + list.length) % list.length]?.focus();
-    else return;
-    if (event.key !== 'Tab') event.preventDefault();
-  });
-  root.append(more, menu);
-  return { close: () => close(false), setBusy: (busy: boolean) => (more.disabled = busy) };
-}
+      void withMenu((m) => m.open(true));
+    });
+    buttonRoot.append(moreButton);
+    more = moreButton;
+  }
 
-export function createInlineUi(doc: Document, onClick: ButtonClick, menuHandlers?: MenuHandlers): InlineUi {
-  const [buttonHost, buttonRoot] = shadowHost(doc, 'span', 'button', BUTTON_CSS);
-  const button = doc.createElement('button');
-  button.type = 'button';
-  button.textContent = t('content.button');
-  button.title = t('content.buttonTitle');
-  button.addEventListener('click', (event) => {
-    event.preventDefault();
-    event.stopPropagation();
-    onClick(event, buttonHost, button);
-  });
-  buttonRoot.append(button);
-  const menu = menuHandlers && createMenu(doc, buttonHost, buttonRoot, menuHandlers);
-
-  let toastHost: HTMLElement | undefined;
-  const regions: Partial<Record<ToastKind, HTMLElement>> = {};
-  let toastTimer: ReturnType<typeof setTimeout> | undefined;
   let anchor: Element | undefined;
+  let doneTimer: ReturnType<typeof setTimeout> | undefined;
+  let toastShown = 0;
 
-  /** Live regions exist before their text arrives, so screen readers announce the change. */
-  function ensureToast(): void {
-    if (toastHost?.isConnected) return;
-    const [host, root] = shadowHost(doc, 'div', 'toast', TOAST_CSS);
-    for (const kind of ['status', 'alert'] as const) {
-      const region = doc.createElement('div');
-      region.setAttribute('role', kind);
-      regions[kind] = region;
-      root.append(region);
-    }
-    toastHost = host;
-    (doc.body ?? doc.documentElement).append(host);
+  async function toasts(): Promise<Toaster> {
+    await fetchOnDemand();
+    return toaster as Toaster;
   }
 
   return {
     place(next, pinnedTitle) {
       if (next) {
         buttonHost.removeAttribute('data-pinned');
-        button.title = t('content.buttonTitle');
+        main.title = t('content.buttonTitle');
         if (next.nextSibling !== buttonHost) next.after(buttonHost);
       } else {
         buttonHost.setAttribute('data-pinned', '');
-        button.title = pinnedTitle ?? t('content.buttonTitle');
+        main.title = pinnedTitle ?? t('content.buttonTitle');
         if (buttonHost.parentNode !== doc.body) (doc.body ?? doc.documentElement).append(buttonHost);
       }
+      // The page's own font, so the button reads as part of it (Gorgias); Zendesk's is system-ui too.
+      const font = next && doc.defaultView?.getComputedStyle(next).fontFamily;
+      if (font && options.look === 'gorgias') buttonHost.style.setProperty('--font', font);
       anchor = next;
-      ensureToast();
     },
     placement() {
       if (!buttonHost.isConnected) return 'none';
       return anchor?.isConnected && anchor.nextSibling === buttonHost ? anchor : anchor ? 'none' : 'pinned';
     },
     setBusy(busy) {
-      button.disabled = busy;
-      button.setAttribute('aria-busy', String(busy));
-      menu?.setBusy(busy);
+      main.disabled = busy;
+      main.setAttribute('aria-busy', String(busy));
+      if (busy) main.removeAttribute('data-done');
+      if (more) more.disabled = busy;
     },
-    toast(kind, text) {
-      ensureToast();
-      const other = kind === 'status' ? 'alert' : 'status';
-      const [shown, hidden] = [regions[kind], regions[other]];
-      if (hidden) hidden.textContent = '';
-      if (shown) shown.textContent = text;
-      clearTimeout(toastTimer);
-      toastTimer = setTimeout(() => {
-        if (shown) shown.textContent = '';
-      }, TOAST_MS[kind]);
+    done(word) {
+      doneWord.textContent = word;
+      main.setAttribute('data-done', '');
+      clearTimeout(doneTimer);
+      doneTimer = setTimeout(() => main.removeAttribute('data-done'), DONE_MS);
+    },
+    async toast(kind, message, action) {
+      const shown = ++toastShown;
+      const target = await toasts();
+      // A later toast (or a clear) asked for while this one loaded wins.
+      return shown === toastShown ? target.show(kind, message, action) : '';
+    },
+    async countdown(text, ms) {
+      ++toastShown;
+      return (await toasts()).countdown(text, ms);
     },
     clearToast() {
-      clearTimeout(toastTimer);
-      for (const region of Object.values(regions)) region.textContent = '';
+      toastShown++;
+      toaster?.clear();
     },
     hideButton() {
       menu?.close();
@@ -245,9 +220,10 @@ export function createInlineUi(doc: Document, onClick: ButtonClick, menuHandlers
       anchor = undefined;
     },
     remove() {
-      clearTimeout(toastTimer);
+      clearTimeout(doneTimer);
+      menu?.remove();
+      toaster?.remove();
       buttonHost.remove();
-      toastHost?.remove();
       anchor = undefined;
     },
     onHostEvent(type, listener, signal) {

@@ -6,6 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GORGIAS_HOST, mockGorgias } from '../fixtures/helpdesk/gorgias';
 import { mockZendesk, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
 import { expectedAppstleUrlPrefix, mockAppstle } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
@@ -18,6 +19,8 @@ const WORDS = {
     locale: 'es',
     customer: 'Correo o ID del cliente',
     copy: 'Copiar enlace del portal',
+    more: 'Más acciones del enlace del portal',
+    items: ['Insertar en la respuesta', 'Enviar enlace del portal por correo'],
     copied: /^Enlace del portal de \S+ copiado · caduca (\d{1,2} [a-z]{3} )?\d{2}:\d{2}/,
     apiKey: 'Clave de API',
     save: 'Guardar',
@@ -29,6 +32,8 @@ const WORDS = {
     locale: 'en',
     customer: 'Customer email or ID',
     copy: 'Copy portal link',
+    more: 'More portal link actions',
+    items: ['Insert into reply', 'Email portal link'],
     copied: /^Portal link for \S+ copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}/,
     apiKey: 'API key',
     save: 'Save',
@@ -47,6 +52,7 @@ describe.each(['es', 'en'] as const)('language %s', (language) => {
     server = await startMockServer();
     mockAppstle(server);
     mockZendesk(server);
+    mockGorgias(server);
     harness = await launchExtension(server, { language });
     await harness.setSettings({ stores: [appstleStore()], defaultStoreId: 'store-a' });
   });
@@ -89,6 +95,40 @@ describe.each(['es', 'en'] as const)('language %s', (language) => {
     await expect.poll(() => button.count()).toBe(1);
     await button.click();
     await expect.poll(() => toast(page, 'status').textContent()).toMatch(words.copied);
+    await page.close();
+  });
+
+  // The menu used to hang off the button's right edge and start off-screen (x = −29 px on Zendesk):
+  // every item must be whole inside the viewport, on both helpdesks, also in a narrow viewport (which
+  // is what a 200 % zoom makes of a laptop window).
+  it.each([
+    ['Zendesk', `https://${ZENDESK_HOST}/agent/tickets/101`, { width: 1280, height: 800 }],
+    ['Zendesk', `https://${ZENDESK_HOST}/agent/tickets/101`, { width: 420, height: 320 }],
+    ['Gorgias', `https://${GORGIAS_HOST}/app/ticket/201`, { width: 1280, height: 800 }],
+    ['Gorgias', `https://${GORGIAS_HOST}/app/ticket/201`, { width: 420, height: 320 }],
+  ])('%s: the menu’s items are inside the viewport (%o)', async (helpdesk, url, size) => {
+    const page: Page = await openHelpdeskPage(harness, url);
+    await page.setViewportSize(size);
+    await page.getByRole('button', { name: words.more }).click();
+    const items = page.getByRole('menu').getByRole('menuitem');
+    await expect.poll(() => items.allTextContents()).toEqual(words.items);
+    const viewport = await page.evaluate(() => ({ width: document.documentElement.clientWidth, height: innerHeight }));
+    // SHOTS_DIR=dir: a screenshot of the open menu, and its items' boxes on stdout (before/after notes).
+    if (process.env.SHOTS_DIR) {
+      await page.screenshot({ path: `${process.env.SHOTS_DIR}/menu-${helpdesk}-${language}-${size.width}.png` });
+      console.log(
+        `menu ${helpdesk} ${language} ${size.width}`,
+        JSON.stringify(await Promise.all((await items.all()).map((i) => i.boundingBox()))),
+      );
+    }
+    for (const item of await items.all()) {
+      const box = await item.boundingBox();
+      expect(box).not.toBeNull();
+      const { x, y, width, height } = box as NonNullable<typeof box>;
+      expect([x, y, viewport.width - (x + width), viewport.height - (y + height)].every((room) => room >= 0)).toBe(
+        true,
+      );
+    }
     await page.close();
   });
 });

@@ -31,6 +31,15 @@ import {
 } from '../fixtures/helpdesk/zendesk';
 import { sendVia } from './helpers';
 
+// The on-demand half of the in-page UI (menu, toast), imported here rather than from the extension's URL.
+vi.mock('../../lib/content/load', async () => {
+  const [{ startOnDemand }, i18n] = await Promise.all([
+    import('../../lib/content/on-demand'),
+    import('../../lib/shared/i18n'),
+  ]);
+  return { loadOnDemand: async () => startOnDemand(i18n) };
+});
+
 const SETTLE = 5;
 const ORIGIN = 'https://acme.zendesk.com';
 const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE * 6));
