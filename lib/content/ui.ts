@@ -118,14 +118,21 @@ export function createInlineUi(
   });
   buttonRoot.append(main);
 
-  let onDemand: Promise<OnDemand> | undefined;
+  let onDemand: Promise<OnDemand | undefined> | undefined;
   let toaster: Toaster | undefined;
+  /** Never rejects: an orphaned script (extension updated) can't load it, and goes quietly instead. */
   const fetchOnDemand = () => {
     // The toast's live regions go in as soon as the module is here, before there are words to announce.
-    onDemand ??= load().then((loaded) => {
-      toaster ??= loaded.toaster({ doc, near: () => (buttonHost.isConnected ? buttonHost : undefined) });
-      return loaded;
-    });
+    onDemand ??= load().then(
+      (loaded) => {
+        toaster ??= loaded.toaster({ doc, near: () => (buttonHost.isConnected ? buttonHost : undefined) });
+        return loaded;
+      },
+      () => {
+        onDemand = undefined;
+        return undefined;
+      },
+    );
     return onDemand;
   };
   // Fetched while the agent's pointer or focus reaches the button, so it is ready by the click.
@@ -142,8 +149,8 @@ export function createInlineUi(
     moreButton.setAttribute('aria-haspopup', 'menu');
     moreButton.setAttribute('aria-expanded', 'false');
     const withMenu = async (use: (menu: Menu) => void) => {
-      menu ??= (await fetchOnDemand()).menu({ doc, button: moreButton, group: buttonHost, handlers: menuHandlers });
-      use(menu);
+      menu ??= (await fetchOnDemand())?.menu({ doc, button: moreButton, group: buttonHost, handlers: menuHandlers });
+      if (menu) use(menu);
     };
     moreButton.addEventListener('click', (event) => {
       event.preventDefault();
@@ -163,9 +170,9 @@ export function createInlineUi(
   let doneTimer: ReturnType<typeof setTimeout> | undefined;
   let toastShown = 0;
 
-  async function toasts(): Promise<Toaster> {
+  async function toasts(): Promise<Toaster | undefined> {
     await fetchOnDemand();
-    return toaster as Toaster;
+    return toaster;
   }
 
   return {
@@ -204,11 +211,11 @@ export function createInlineUi(
       const shown = ++toastShown;
       const target = await toasts();
       // A later toast (or a clear) asked for while this one loaded wins.
-      return shown === toastShown ? target.show(kind, message, action) : '';
+      return shown === toastShown && target ? target.show(kind, message, action) : '';
     },
     async countdown(text, ms) {
       ++toastShown;
-      return (await toasts()).countdown(text, ms);
+      return (await toasts())?.countdown(text, ms) ?? false;
     },
     clearToast() {
       toastShown++;

@@ -97,11 +97,12 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
     expect((await reply(page, helpdesk)).text).toBe(typedReply(helpdesk));
     const before = appstle.requests().length;
 
-    // Real clicks (WebDriver BiDi input actions) on the menu button and its item, in the open shadow root.
+    // Real clicks (WebDriver BiDi input actions) on the menu button and its item, each in an open shadow
+    // root; the menu is the on-demand module's (content-ui.js, imported by the content script).
     const more = await page.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT);
     expect(await more?.evaluate((b) => b.getAttribute('aria-label'))).toBe('More portal link actions');
     await more?.click();
-    const item = await page.waitForSelector('[data-portal-link="button"] >>> [role="menu"] [role="menuitem"]', {
+    const item = await page.waitForSelector('[data-portal-link="menu"] >>> [role="menu"] [role="menuitem"]', {
       ...WAIT,
       visible: true,
     });
