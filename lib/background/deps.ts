@@ -55,6 +55,7 @@ export function backgroundDeps(): RouterDeps {
         () => undefined,
         () => undefined, // no extension page open to hear it
       ),
+    openSettings: () => browser.runtime.openOptionsPage(),
     http: defaultHttpDeps(),
     cache: sessionLinkCache(browser.storage.session),
     // Not kept while the browser has not answered for the policy: the next copy asks again.

@@ -58,6 +58,8 @@ export interface RouterDeps {
   forgetManaged?(): void;
   /** Tells open extension pages something changed under them (they re-ask; no data travels). */
   announce?(message: Broadcast): Promise<void>;
+  /** Opens (or focuses) the settings page. */
+  openSettings?(): Promise<void>;
   http: HttpDeps;
   cache: LinkCache;
   copy(text: string): Promise<void>;
@@ -197,7 +199,11 @@ function handlers(deps: RouterDeps): Handlers {
       sendPortalLinkEmail(deps, await storeFor(request.storeId, request.tabHost), request.customer),
     'get-actions': async (_, { storeFor }) => {
       const store = await storeFor().catch(() => undefined);
-      return { canEmail: !!store && !isRelayStoreId(store.id) && !!providerFor(store).emailLink };
+      return { canEmail: !!store && !isRelayStoreId(store.id) && !!providerFor(store).emailLink, ready: !!store };
+    },
+    'open-settings': async () => {
+      await deps.openSettings?.();
+      return {};
     },
     'get-settings': async () => {
       // A page shows the agent's stores at once; a policy still loading is shown as such (and

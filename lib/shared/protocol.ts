@@ -92,6 +92,8 @@ export interface EmailResult {
 export interface ActionsResult {
   /** The tab's store can have the customer emailed their link (Appstle). */
   canEmail: boolean;
+  /** A store serves this tab (else the in-page button offers to finish setting up). */
+  ready: boolean;
 }
 
 export interface SettingsResult {
@@ -156,6 +158,8 @@ export const runtimeProtocol = {
   }),
   /** What the in-page menu may offer for the tab's store. */
   'get-actions': spec<ActionsResult>()({ from: [CONTENT], request: z.object({}) }),
+  /** Open the settings page (an in-page "Open settings" / "Finish set-up"): a content script can't. */
+  'open-settings': spec<object>()({ from: [CONTENT], request: z.object({}) }),
   'get-settings': spec<SettingsResult>()({ from: [PAGE], request: z.object({}) }),
   'save-settings': spec<SettingsResult>()({ from: [PAGE], request: z.object({ settings: settingsSchema }) }),
   /** Check a key: the store as typed in the options page (an empty key means the saved one). */

@@ -114,13 +114,19 @@ describe('classifySender', () => {
 });
 
 describe('who may send what', () => {
-  it('only the link actions are open to content scripts, and nothing to untrusted senders', () => {
+  it('only the link actions (and opening our settings page) are open to content scripts, nothing to untrusted senders', () => {
     const open = (cls: SenderClass) =>
       Object.entries(runtimeProtocol)
         .filter(([, spec]) => spec.from.includes(cls))
         .map(([type]) => type);
-    const contentOnly = ['get-link', 'get-actions'];
-    expect(open('helpdesk-content-script')).toEqual(['copy-link', 'get-link', 'email-link', 'get-actions']);
+    const contentOnly = ['get-link', 'get-actions', 'open-settings'];
+    expect(open('helpdesk-content-script')).toEqual([
+      'copy-link',
+      'get-link',
+      'email-link',
+      'get-actions',
+      'open-settings',
+    ]);
     expect(open('untrusted')).toEqual([]);
     expect(open('extension-page')).toEqual(Object.keys(runtimeProtocol).filter((type) => !contentOnly.includes(type)));
   });

@@ -223,7 +223,7 @@ describe('relay client through the router', () => {
     expect(inserted).toMatchObject({ ok: true, cached: false, storeName: 'Acme', customer: 'carla@example.com' });
     expect(copied).toEqual([]);
     expect(relay.state.links).toHaveLength(1);
-    expect(await handle({ type: 'get-actions' }, ZENDESK)).toEqual({ ok: true, canEmail: false });
+    expect(await handle({ type: 'get-actions' }, ZENDESK)).toEqual({ ok: true, canEmail: false, ready: true });
     const calls = relay.calls.length;
     const emailed = await handle({ type: 'email-link', customer: { email: 'carla@example.com' } }, ZENDESK);
     expect(emailed).toMatchObject({ ok: false, error: { code: 'email-unsupported' } });

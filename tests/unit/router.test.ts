@@ -129,6 +129,29 @@ describe('router: senders', () => {
   });
 });
 
+describe('router: get-actions and open-settings (the in-page button’s set-up state)', () => {
+  it('get-actions says whether a store serves the tab: none set up → not ready', async () => {
+    expect(await harness().handle({ type: 'get-actions' }, ZENDESK)).toEqual({ ok: true, canEmail: true, ready: true });
+    const empty = harness({ settings: { stores: [] } as unknown as Settings });
+    expect(await empty.handle({ type: 'get-actions' }, ZENDESK)).toEqual({ ok: true, canEmail: false, ready: false });
+  });
+
+  it('open-settings opens our settings page for a helpdesk content script; a web page or subframe gets nothing', async () => {
+    const h = harness();
+    let opened = 0;
+    const handle = createRouter({ ...h.deps, openSettings: async () => void opened++ });
+    expect(await handle({ type: 'open-settings' }, ZENDESK)).toEqual({ ok: true });
+    expect(opened).toBe(1);
+    for (const sender of [WEB_PAGE, SUBFRAME, OTHER_EXTENSION]) {
+      expect(await handle({ type: 'open-settings' }, sender)).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden-sender' },
+      });
+    }
+    expect(opened).toBe(1);
+  });
+});
+
 describe('router: invalid messages', () => {
   const throwingGetter = Object.defineProperty({}, 'type', {
     get() {
