@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { handleCommand } from '@/lib/background/command';
 import { handleMenuClick, type MenuClick, menuInstaller } from '@/lib/background/context-menu';
-import { backgroundDeps, feedbackDeps } from '@/lib/background/deps';
+import { backgroundDeps, feedbackDeps, restrictStorage } from '@/lib/background/deps';
 import { LINK_KEY_PREFIX } from '@/lib/background/link-service';
 import { linkContext } from '@/lib/background/relay';
 import {
@@ -17,6 +17,7 @@ import { sendToTab } from '@/lib/shared/messaging-client';
 import { offscreenProtocol } from '@/lib/shared/protocol';
 
 export default defineBackground(() => {
+  void restrictStorage();
   const deps = backgroundDeps();
   void deps.loadManaged?.(); // at worker start, so the policy is usually known before the first copy
   const handle = createRouter(deps);

@@ -58,7 +58,7 @@ export function RelaySignIn(props: {
     props.onDone(reply.settings, { kind: 'status', text: t('relay.signedOut') });
   }
 
-  if (relay) {
+  if (relay && !relay.removed) {
     return (
       <section className="relay" aria-label={t('relay.name')}>
         <p>
@@ -73,7 +73,12 @@ export function RelaySignIn(props: {
   }
   return (
     <section className="relay" aria-label={t('relay.name')}>
-      <p className="hint">{t('relay.hint')}</p>
+      {/* Removed by the administrator: said so, and the address kept, so a new code is all it takes. */}
+      {relay?.removed ? (
+        <p role="alert">{errorInfo(new PortalLinkError('relay-removed')).message}</p>
+      ) : (
+        <p className="hint">{t('relay.hint')}</p>
+      )}
       <label htmlFor="relay-url">{t('relay.url')}</label>
       <input
         id="relay-url"

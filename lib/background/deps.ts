@@ -1,7 +1,8 @@
 /** The real browser behind the router's side effects (background only: it touches keys). */
 import { type Browser, browser } from 'wxt/browser';
 import { managedReader } from '../settings/managed';
-import { cachedSettings } from '../settings/storage';
+import { extensionKey, sealer } from '../settings/sealing';
+import { settingsStorage } from '../settings/storage';
 import { PortalLinkError } from '../shared/error-codes';
 import { t } from '../shared/i18n';
 import { copyInDocument, OFFSCREEN_PATH, offscreenClipboard } from './clipboard';
@@ -42,7 +43,8 @@ function clipboardWriter(): (text: string) => Promise<void> {
 /** The router's side effects on the real browser. Building them starts nothing: background.ts wires. */
 export function backgroundDeps(): RouterDeps {
   const managed = managedReader(browser.storage.managed);
-  const settings = cachedSettings();
+  const sealing = sealer(extensionKey());
+  const settings = settingsStorage(sealing);
   return {
     runtimeId: browser.runtime.id,
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
@@ -66,8 +68,22 @@ export function backgroundDeps(): RouterDeps {
       now: () => Date.now(),
       local: browser.storage.local,
       session: browser.storage.session,
+      sealer: sealing,
     }),
   };
+}
+
+/**
+ * Content scripts may neither read nor write our storage where the browser allows that: Chromium
+ * (measured in 150) honours TRUSTED_CONTEXTS on `local` and `session` and keeps it across restarts;
+ * Firefox ESR 140 has no setAccessLevel (its content scripts can read and write `storage.local`, not
+ * `storage.session`), so there sealing alone keeps the secrets (docs/security.md).
+ */
+export async function restrictStorage(): Promise<void> {
+  for (const area of [browser.storage.local, browser.storage.session]) {
+    const restrict = (area as { setAccessLevel?: (options: { accessLevel: string }) => Promise<void> }).setAccessLevel;
+    await restrict?.call(area, { accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => undefined);
+  }
 }
 
 /** A 32 px dot in the brand colour: notifications need an icon, and this needs no packaged file. */

@@ -1,8 +1,9 @@
 /**
  * The extension's side of the team relay: sign in with an enrollment code, keep the access token in
- * `storage.session` (gone when the browser closes) and the rotating refresh token in `storage.local`,
- * ask the relay for links. The relay answers with stable codes; they become the same errors a direct
- * provider call gives, or relay-specific ones (signed out, removed, unreachable).
+ * `storage.session` (gone when the browser closes) and the rotating refresh token sealed in
+ * `storage.local`, ask the relay for links, sign out at the relay too. The relay answers with stable
+ * codes; they become the same errors a direct provider call gives, or relay-specific ones (signed
+ * out, removed, unreachable).
  */
 import { gorgias } from '../helpdesks/gorgias';
 import { zendesk } from '../helpdesks/zendesk';
@@ -14,6 +15,7 @@ import {
   relaySessionSchema,
   relayStoreSchema,
 } from '../settings/relay';
+import type { Sealer } from '../settings/sealing';
 import type { CustomerQuery } from '../shared/customer';
 import { type ErrorCode, PortalLinkError, PROVIDER_ERROR_CODES } from '../shared/error-codes';
 import { t } from '../shared/i18n';
@@ -22,6 +24,8 @@ import { z } from '../shared/zod';
 export const RELAY_SESSION_KEY = 'relay';
 export const RELAY_ACCESS_KEY = 'relay:access';
 const TIMEOUT_MS = 15_000;
+/** Sign out ends the session locally whatever the relay says; it waits this long for the relay. */
+const SIGN_OUT_TIMEOUT_MS = 5_000;
 /** Refresh a little before the relay would refuse the token. */
 const EARLY_REFRESH_MS = 30_000;
 
@@ -38,6 +42,8 @@ export interface RelayDeps {
   local: Area;
   /** `storage.session`: the short-lived access token. */
   session: Area;
+  /** Seals the refresh token at rest (lib/settings/sealing.ts). */
+  sealer: Sealer;
 }
 
 /** Who asked, for the relay's audit: the helpdesk host and the ticket id of the page, when on a ticket. */
@@ -84,10 +90,25 @@ export function relayClient(deps: RelayDeps) {
 
   async function load(): Promise<RelaySession | undefined> {
     const parsed = relaySessionSchema.safeParse((await deps.local.get(RELAY_SESSION_KEY))[RELAY_SESSION_KEY]);
-    return parsed.success ? parsed.data : undefined;
+    if (!parsed.success) return undefined;
+    const { refreshToken, ...session } = parsed.data;
+    if (refreshToken === undefined) return parsed.data;
+    // Stored in clear before sealing: sealed now, the clear copy overwritten.
+    const sealed = { ...session, sealedRefreshToken: await deps.sealer.seal(refreshToken) };
+    await deps.local.set({ [RELAY_SESSION_KEY]: sealed });
+    return sealed;
   }
 
-  async function call(origin: string, path: string, init: { method: 'GET' | 'POST'; body?: unknown; token?: string }) {
+  async function refreshTokenOf(session: RelaySession): Promise<string> {
+    if (!session.sealedRefreshToken) throw new PortalLinkError('relay-signed-out');
+    return deps.sealer.unseal(session.sealedRefreshToken);
+  }
+
+  async function call(
+    origin: string,
+    path: string,
+    init: { method: 'GET' | 'POST'; body?: unknown; token?: string; timeoutMs?: number },
+  ) {
     const host = new URL(origin).host;
     let response: Response;
     try {
@@ -99,7 +120,7 @@ export function relayClient(deps: RelayDeps) {
           ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
         },
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(init.timeoutMs ?? TIMEOUT_MS),
         credentials: 'omit',
         cache: 'no-store',
         redirect: 'error',
@@ -117,12 +138,16 @@ export function relayClient(deps: RelayDeps) {
   }
 
   async function saveGrant(url: string, reply: z.infer<typeof grant>, stores: RelaySession['stores']) {
+    const session: RelaySession = {
+      url,
+      email: reply.agent.email,
+      sealedRefreshToken: await deps.sealer.seal(reply.refreshToken),
+      stores,
+    };
     await deps.session.set({
       [RELAY_ACCESS_KEY]: { token: reply.accessToken, expiresAt: deps.now() + reply.expiresIn * 1000 },
     });
-    await deps.local.set({
-      [RELAY_SESSION_KEY]: { url, email: reply.agent.email, refreshToken: reply.refreshToken, stores },
-    });
+    await deps.local.set({ [RELAY_SESSION_KEY]: session });
   }
 
   async function forget() {
@@ -130,16 +155,26 @@ export function relayClient(deps: RelayDeps) {
     await deps.local.remove(RELAY_SESSION_KEY);
   }
 
+  /**
+   * A removed agent keeps the relay's address and stores, marked removed: every action still goes to
+   * the relay (which refuses and audits it) and says why, and signing in again needs only a new code.
+   */
+  async function markRemoved() {
+    const session = await load();
+    if (session && !session.removed) await deps.local.set({ [RELAY_SESSION_KEY]: { ...session, removed: true } });
+  }
+
   /** Ends the local session when the relay says it is over, and says why. */
   async function refusalError(reply: { status: number; body: unknown; retryAfter: string | null; host: string }) {
     const parsed = refusal.safeParse(reply.body);
     const code = parsed.success ? parsed.data.error.code : '';
-    if (
-      reply.status === 401 &&
-      (code === 'agent-removed' || code === 'session-revoked' || code === 'unauthenticated')
-    ) {
+    if (reply.status === 401 && code === 'agent-removed') {
+      await markRemoved();
+      return new PortalLinkError('relay-removed');
+    }
+    if (reply.status === 401 && (code === 'session-revoked' || code === 'unauthenticated')) {
       await forget();
-      return new PortalLinkError(code === 'agent-removed' ? 'relay-removed' : 'relay-signed-out');
+      return new PortalLinkError('relay-signed-out');
     }
     if (code === 'rate-limited') {
       const retryAfterS = parsed.data?.error.retryAfterS ?? (Number(reply.retryAfter) || undefined);
@@ -155,11 +190,28 @@ export function relayClient(deps: RelayDeps) {
     return new PortalLinkError('relay-refused');
   }
 
-  async function refresh(session: RelaySession): Promise<string> {
+  async function storedAccess() {
+    return access.safeParse((await deps.session.get(RELAY_ACCESS_KEY))[RELAY_ACCESS_KEY]).data;
+  }
+
+  /**
+   * One refresh at a time, and none for a token another refresh already replaced: `stale` is the
+   * access token the caller found wanting. Spending a refresh token twice is a replay to the relay,
+   * so two calls refused at once must not both refresh (and the second must not reuse the first's
+   * spent token).
+   */
+  function refresh(stale: string | undefined): Promise<string> {
     refreshing ??= (async () => {
+      const current = await storedAccess();
+      if (current && current.token !== stale && current.expiresAt - deps.now() > EARLY_REFRESH_MS) {
+        return current.token;
+      }
+      // The latest session: its refresh token is the one not spent yet.
+      const session = await load();
+      if (!session) throw new PortalLinkError('relay-signed-out');
       const reply = await call(session.url, '/v1/token', {
         method: 'POST',
-        body: { refreshToken: session.refreshToken },
+        body: { refreshToken: await refreshTokenOf(session) },
       });
       const parsed = grant.safeParse(reply.body);
       if (reply.status !== 200 || !parsed.success) throw await refusalError(reply);
@@ -171,19 +223,19 @@ export function relayClient(deps: RelayDeps) {
     return refreshing;
   }
 
-  async function accessToken(session: RelaySession): Promise<string> {
-    const current = access.safeParse((await deps.session.get(RELAY_ACCESS_KEY))[RELAY_ACCESS_KEY]);
-    if (current.success && current.data.expiresAt - deps.now() > EARLY_REFRESH_MS) return current.data.token;
-    return refresh(session);
+  async function accessToken(): Promise<string> {
+    const current = await storedAccess();
+    if (current && current.expiresAt - deps.now() > EARLY_REFRESH_MS) return current.token;
+    return refresh(current?.token);
   }
 
   /** A signed call: one refresh and retry when the relay says the access token is no longer good. */
   async function authorised(session: RelaySession, method: 'GET' | 'POST', path: string, body?: unknown) {
-    let reply = await call(session.url, path, { method, body, token: await accessToken(session) });
+    const token = await accessToken();
+    let reply = await call(session.url, path, { method, body, token });
     const code = refusal.safeParse(reply.body).data?.error.code;
     if (reply.status === 401 && code === 'unauthenticated') {
-      await deps.session.remove(RELAY_ACCESS_KEY);
-      reply = await call(session.url, path, { method, body, token: await refresh(session) });
+      reply = await call(session.url, path, { method, body, token: await refresh(token) });
     }
     return reply;
   }
@@ -216,7 +268,24 @@ export function relayClient(deps: RelayDeps) {
       return { email: parsed.data.agent.email };
     },
 
-    signOut: forget,
+    /** Ends the session at the relay too (`POST /v1/signout`), then here, whatever the relay answered. */
+    async signOut(): Promise<void> {
+      const session = await load();
+      if (session && !session.removed) {
+        await (async () => {
+          const token = await accessToken();
+          // After a refresh the stored refresh token is the new one: sign that one out.
+          const latest = (await load()) ?? session;
+          await call(latest.url, '/v1/signout', {
+            method: 'POST',
+            body: { refreshToken: await refreshTokenOf(latest) },
+            token,
+            timeoutMs: SIGN_OUT_TIMEOUT_MS,
+          });
+        })().catch(() => undefined);
+      }
+      await forget();
+    },
 
     /** The relay's current store list (after an admin changed stores); kept for the next reads. */
     async refreshStores(): Promise<void> {

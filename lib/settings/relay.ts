@@ -36,20 +36,21 @@ export const relayStoreSchema = z.object({
 });
 export type RelayStore = z.infer<typeof relayStoreSchema>;
 
-/** What `storage.local` keeps about the relay (the refresh token never leaves the background). */
+/**
+ * What `storage.local` keeps about the relay. The refresh token is sealed (sealing.ts); a clear
+ * `refreshToken` was stored before sealing and is sealed on the next read. `removed`: the relay said
+ * the administrator removed this agent; the address and stores stay, so the next action is refused
+ * by the relay (and audited there) and signing in again takes only a new code.
+ */
 export const relaySessionSchema = z.object({
   url: z.string(),
   email: z.string(),
-  refreshToken: z.string().min(1).max(256),
+  sealedRefreshToken: z.string().min(1).max(2048).optional(),
+  refreshToken: z.string().min(1).max(256).optional(),
   stores: z.array(relayStoreSchema).max(50),
+  removed: z.literal(true).optional(),
 });
 export type RelaySession = z.infer<typeof relaySessionSchema>;
-
-/** What pages see: the address and the agent, no token. */
-export interface RelayView {
-  url: string;
-  email: string;
-}
 
 /** A relay store as a keyless Store of its provider, so parsing and mapping work unchanged. */
 export function relayAsStore(store: RelayStore): Store {
@@ -84,6 +85,6 @@ export function mergeRelay(settings: EffectiveSettings, session: RelaySession | 
     ...settings,
     stores: [...settings.stores.filter((s) => managed.has(s.id)), ...relay, ...local],
     relayStoreIds: relay.map((s) => s.id),
-    relay: { url: session.url, email: session.email },
+    relay: { url: session.url, email: session.email, ...(session.removed ? { removed: true } : {}) },
   };
 }

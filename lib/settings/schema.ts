@@ -138,8 +138,8 @@ export type EffectiveSettings = Settings & {
   managedPending?: boolean;
   /** Stores served by the team relay (lib/settings/relay.ts): keyless here, links come from the relay. */
   relayStoreIds?: readonly string[];
-  /** The team relay the agent is signed in to. */
-  relay?: { url: string; email: string };
+  /** The team relay the agent is signed in to (`removed`: the relay says the administrator removed them). */
+  relay?: { url: string; email: string; removed?: boolean };
   /** The relay address an administrator pushed by policy. */
   relayUrlPolicy?: string;
 };
@@ -157,7 +157,7 @@ export interface SettingsView {
   managedDefault?: boolean;
   managedInvalid?: boolean;
   managedPending?: boolean;
-  relay?: { url: string; email: string };
+  relay?: { url: string; email: string; removed?: boolean };
   relayUrlPolicy?: string;
 }
 

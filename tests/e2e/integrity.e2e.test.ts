@@ -55,7 +55,7 @@ describe('settings integrity', () => {
     await options.close();
   });
 
-  it('a key saved in the settings page is stored in storage.local only, never storage.sync', async () => {
+  it('a key saved in the settings page is stored in storage.local only (sealed), never storage.sync', async () => {
     await harness.setSettings({ stores: [] });
     const options = await harness.open('options.html');
     await options.getByLabel('API key').fill(APPSTLE_KEY);
@@ -69,6 +69,7 @@ describe('settings integrity', () => {
       return { sync: await chrome.storage.sync.get(null), local: await chrome.storage.local.get(null) };
     });
     expect(JSON.stringify(areas.sync)).not.toContain(APPSTLE_KEY);
-    expect(JSON.stringify(areas.local)).toContain(APPSTLE_KEY);
+    expect(JSON.stringify(areas.local)).not.toContain(APPSTLE_KEY);
+    expect(JSON.stringify(areas.local)).toContain('sealed:v1:');
   });
 });

@@ -17,6 +17,8 @@ import { appstleStore } from './support/settings';
 
 const AGENT = 'ana@acme.test';
 const SENTINEL = 'clipboard before the copy';
+const REMOVED =
+  'Your team relay removed your access (agent-removed). Ask your administrator for a new enrollment code.';
 
 let server: MockServer;
 let harness: Harness;
@@ -84,9 +86,10 @@ describe('team relay', () => {
         granted: await chrome.permissions.getAll(),
       };
     });
-    const refreshToken: string = stored.local.relay.refreshToken;
+    // The refresh token is sealed at rest: storage.local holds no token.
+    expect(stored.local.relay.sealedRefreshToken).toMatch(/^sealed:v1:/);
+    expect(JSON.stringify(stored.local)).not.toMatch(/plr_/);
     const accessToken: string = stored.session['relay:access'].token;
-    expect(refreshToken).toMatch(/^plr_/);
     expect(accessToken.split('.')).toHaveLength(3);
     expect(stored.local.relay.stores).toEqual([
       { id: 'acme', name: 'Acme (team)', provider: 'appstle', helpdeskHosts: [ZENDESK_HOST] },
@@ -161,25 +164,38 @@ describe('team relay', () => {
       expect(JSON.stringify(row)).not.toContain(popupLink);
     }
 
-    // The administrator removes the agent: the next copy is refused, and says why.
+    // The administrator removes the agent: every action is refused, says why in the agent's words
+    // (never "add your API key"), and reaches the relay's audit; the relay's address is kept.
     await relay.admin(['agent', 'remove', AGENT]);
     await harness.writeClipboard(SENTINEL);
     page = await openHelpdeskPage(harness, `https://${ZENDESK_HOST}/agent/tickets/101`);
     await expect.poll(() => inlineButton(page).count()).toBe(1);
     await inlineButton(page).click();
-    await expect
-      .poll(() => toast(page, 'alert').textContent(), { timeout: 20_000 })
-      .toBe('Your access to the team relay was removed, so no link was made. Ask your administrator.');
+    await expect.poll(() => toast(page, 'alert').textContent(), { timeout: 20_000 }).toBe(REMOVED);
     expect(await harness.readClipboard()).toBe(SENTINEL);
     await page.close();
+
+    const removedPopup = await harness.open('popup.html');
+    await removedPopup.getByLabel('Customer email or ID').fill('jane@example.com');
+    await removedPopup.getByRole('button', { name: 'Copy portal link' }).click();
+    await expect.poll(() => removedPopup.getByRole('alert').textContent(), { timeout: 20_000 }).toContain(REMOVED);
+    await removedPopup.close();
+
+    const removedOptions = await harness.open('options.html');
+    await expect.poll(() => removedOptions.getByText(REMOVED).count(), { timeout: 10_000 }).toBe(1);
+    expect(await removedOptions.getByLabel('Relay URL').inputValue()).toBe(relay.url);
+    await removedOptions.close();
+    expect(await harness.readClipboard()).toBe(SENTINEL);
+
     const after = await auditRows();
     console.log(`relay audit after removal:\n${JSON.stringify(after.slice(2), null, 2)}`);
     expect(after.slice(2).map((r) => [r.agent, r.outcome, r.helpdeskHost, r.ticketId])).toEqual([
       [AGENT, 'agent-removed', ZENDESK_HOST, '101'],
+      [AGENT, 'agent-removed', null, null],
     ]);
     expect(appstleHttp.lookups).toHaveLength(2);
 
     // No token, code, key or link in any console line of the run (pages, worker, content scripts).
-    expectNoSecretsLogged(harness, [refreshToken, accessToken, code, relay.adminToken, popupLink, ticketLink]);
+    expectNoSecretsLogged(harness, [accessToken, code, relay.adminToken, popupLink, ticketLink]);
   }, 180_000);
 });

@@ -54,7 +54,6 @@ interface SavedStore {
   id: string;
   name: string;
   provider: string;
-  apiKey: string;
   helpdeskHosts: string[];
   team?: string;
   storeDomain?: string;
@@ -65,6 +64,15 @@ async function savedSettings(): Promise<{ stores: SavedStore[]; defaultStoreId?:
     async () => (await (globalThis as unknown as ChromeGlobal).chrome.storage.local.get('settings')).settings,
   );
 }
+
+/** Stored keys are sealed: what the background says of each saved key (its mask) shows which one it kept. */
+async function savedKeyMasks(page: Page): Promise<string[]> {
+  const reply = await page.evaluate(() =>
+    (globalThis as unknown as ChromeGlobal).chrome.runtime.sendMessage({ type: 'get-settings' }),
+  );
+  return reply.settings.stores.map((s: { apiKeyMask: string }) => s.apiKeyMask);
+}
+const mask = (key: string) => `•••• ${key.slice(-4)}`;
 
 function storeButton(options: Page, name: RegExp) {
   return options.getByRole('navigation', { name: 'Stores' }).getByRole('button', { name });
@@ -94,10 +102,11 @@ describe('options page: several stores', () => {
     await expect.poll(() => options.getByRole('status').textContent()).toMatch(/Settings saved/);
 
     const saved = await savedSettings();
-    expect(saved.stores.map((s) => [s.name, s.provider, s.apiKey, s.helpdeskHosts])).toEqual([
-      ['Acme', 'appstle', APPSTLE_KEY, ['acme.zendesk.com']],
-      ['Beta MX', 'gigstack', GIGSTACK_KEY, ['beta.zendesk.com', 'beta.gorgias.com']],
+    expect(saved.stores.map((s) => [s.name, s.provider, s.helpdeskHosts])).toEqual([
+      ['Acme', 'appstle', ['acme.zendesk.com']],
+      ['Beta MX', 'gigstack', ['beta.zendesk.com', 'beta.gorgias.com']],
     ]);
+    expect(await savedKeyMasks(options)).toEqual([mask(APPSTLE_KEY), mask(GIGSTACK_KEY)]);
     expect(saved.stores[1]?.team).toBe('team_mx');
     expect(saved.defaultStoreId).toBe(saved.stores[0]?.id); // the first store is the default
 
@@ -151,7 +160,7 @@ describe('options page: several stores', () => {
     const after = await savedSettings();
     expect(after.stores.map((s) => s.name)).toEqual(['Acme']);
     expect(after.defaultStoreId).toBe(after.stores[0]?.id);
-    expect(after.stores[0]?.apiKey).toBe(APPSTLE_KEY);
+    expect(await savedKeyMasks(options)).toEqual([mask(APPSTLE_KEY)]);
     await options.close();
   });
 });

@@ -28,7 +28,8 @@ const expectedMessages: Record<ErrorCode, string> = {
   'button-covered':
     'The Copy portal link button is covered by something on the page (or barely visible), so nothing was copied. Scroll or close the overlay and try again.',
   'relay-signed-out': 'You are signed out of the team relay. Sign in again in Settings with a new enrollment code.',
-  'relay-removed': 'Your access to the team relay was removed, so no link was made. Ask your administrator.',
+  'relay-removed':
+    'Your team relay removed your access (agent-removed). Ask your administrator for a new enrollment code.',
   'relay-unreachable':
     "Can't reach the team relay (Team relay). Check your connection, or ask your administrator whether it is running.",
   'relay-refused':

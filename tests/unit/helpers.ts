@@ -9,6 +9,7 @@ import {
   gigstackStoreSchema,
   type Settings,
 } from '../../lib/settings/schema';
+import { type Sealer, sealer } from '../../lib/settings/sealing';
 import type { Send } from '../../lib/shared/messaging-client';
 import type { Request, RuntimeType } from '../../lib/shared/protocol';
 
@@ -217,4 +218,10 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 /** A `Send` over a mock that takes whole messages (`{ type, ...fields }`), as the wire carries them. */
 export function sendVia(mock: (request: Request) => Promise<unknown>): Send {
   return ((type: RuntimeType, fields?: object) => mock({ ...fields, type } as Request)) as Send;
+}
+
+/** A real AES-GCM sealer with a key made for the test (the extension keeps its key in IndexedDB). */
+export function testSealer(): Sealer {
+  const key = crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  return sealer(() => key);
 }

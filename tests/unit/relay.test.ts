@@ -7,7 +7,7 @@ import { type Settings, toView } from '../../lib/settings/schema';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import { errorInfo } from '../../lib/shared/errors';
 import type { SenderLike } from '../../lib/shared/protocol';
-import { appstleStore, memoryCache, NOW } from './helpers';
+import { appstleStore, memoryCache, NOW, testSealer } from './helpers';
 
 const RELAY = 'https://relay.acme.test';
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -37,14 +37,27 @@ type Reply = { status: number; body: unknown; headers?: Record<string, string> }
 
 /** A relay that behaves as relay/ does at its edges: codes, rotation, refusals. */
 function fakeRelay() {
-  const state = { code: 'ABCD-EFGH', access: 'at-1', refresh: 'rt-1', removed: false, links: [] as unknown[] };
+  const state = {
+    code: 'ABCD-EFGH',
+    access: 'at-1',
+    refresh: 'rt-1',
+    removed: false,
+    links: [] as unknown[],
+    signedOut: [] as string[],
+  };
   const calls: { path: string; auth?: string; body?: unknown }[] = [];
   let next: Reply | undefined;
+  let held: Promise<void> | undefined;
   const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(String(input));
     const body = init?.body ? JSON.parse(String(init.body)) : undefined;
     const auth = new Headers(init?.headers).get('authorization') ?? undefined;
     calls.push({ path: url.pathname, auth, body });
+    if (held && url.pathname === '/v1/links') {
+      const wait = held;
+      held = undefined;
+      await wait; // answered (and judged) only once released
+    }
     const reply = ((): Reply => {
       if (next) {
         const r = next;
@@ -80,6 +93,10 @@ function fakeRelay() {
       }
       if (state.removed) return { status: 401, body: { error: { code: 'agent-removed' } } };
       if (auth !== `Bearer ${state.access}`) return { status: 401, body: { error: { code: 'unauthenticated' } } };
+      if (url.pathname === '/v1/signout') {
+        state.signedOut.push(body.refreshToken);
+        return { status: 200, body: { signedOut: true } };
+      }
       if (url.pathname === '/v1/stores') {
         return {
           status: 200,
@@ -101,6 +118,10 @@ function fakeRelay() {
     answerNext: (r: Reply) => {
       next = r;
     },
+    /** The next /v1/links request waits for `until` before the relay looks at it. */
+    holdNextLink: (until: Promise<void>) => {
+      held = until;
+    },
   };
 }
 
@@ -109,7 +130,7 @@ function setup() {
   const local = area();
   const session = area();
   const clock = { now: NOW };
-  const client = relayClient({ fetch: relay.fetch, now: () => clock.now, local, session });
+  const client = relayClient({ fetch: relay.fetch, now: () => clock.now, local, session, sealer: testSealer() });
   const copied: string[] = [];
   const deps: RouterDeps = {
     runtimeId: RUNTIME_ID,
@@ -155,7 +176,7 @@ describe('relay stores in the settings', () => {
   const session: RelaySession = {
     url: RELAY,
     email: 'ana@acme.test',
-    refreshToken: 'plr_refresh_secret',
+    sealedRefreshToken: 'sealed:v1:plr_refresh_secret',
     stores: [{ id: 'acme', name: 'Acme', provider: 'appstle', helpdeskHosts: ['acme.zendesk.com'] }],
   };
   it('come before local stores, take their helpdesk hosts, and show keyless and read-only', () => {
@@ -173,13 +194,26 @@ describe('relay stores in the settings', () => {
 });
 
 describe('relay client through the router', () => {
-  it('signs in: access token in session storage, refresh token in local storage, stores listed', async () => {
+  it('signs in: access token in session storage, refresh token sealed in local storage, stores listed', async () => {
     const { handle, local, session } = setup();
     const reply = await handle({ type: 'relay-sign-in', url: `${RELAY}/`, code: 'ABCD-EFGH' }, OPTIONS);
     expect(reply).toMatchObject({ ok: true, settings: { relay: { url: RELAY, email: 'ana@acme.test' } } });
     expect(session.data[RELAY_ACCESS_KEY]).toEqual({ token: 'at-1', expiresAt: NOW + 600_000 });
-    expect(local.data[RELAY_SESSION_KEY]).toMatchObject({ url: RELAY, refreshToken: 'rt-1' });
+    expect(local.data[RELAY_SESSION_KEY]).toMatchObject({ url: RELAY, sealedRefreshToken: expect.any(String) });
+    expect(JSON.stringify(local.data)).not.toContain('rt-1');
     expect(JSON.stringify(reply)).not.toMatch(/at-1|rt-1/);
+  });
+
+  it('a refresh token stored in clear (before sealing) is sealed on the next read and still refreshes', async () => {
+    const { handle, relay, clock, local } = setup();
+    await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
+    const { sealedRefreshToken: _, ...rest } = local.data[RELAY_SESSION_KEY] as RelaySession;
+    local.data[RELAY_SESSION_KEY] = { ...rest, refreshToken: 'rt-1' };
+    clock.now += 11 * 60_000;
+    const reply = await handle({ type: 'copy-link', customer: '12345', storeId: 'relay:acme' }, OPTIONS);
+    expect(reply).toMatchObject({ ok: true });
+    expect(relay.calls.find((c) => c.path === '/v1/token')?.body).toEqual({ refreshToken: 'rt-1' });
+    expect(JSON.stringify(local.data)).not.toMatch(/rt-\d/);
   });
 
   it('refuses a bad code, a non-https URL, and a content script asking to sign in', async () => {
@@ -231,24 +265,53 @@ describe('relay client through the router', () => {
   });
 
   it('refreshes an expired access token once (rotating the refresh token) and goes on', async () => {
-    const { handle, relay, clock, local } = setup();
+    const { handle, relay, clock } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
     clock.now += 11 * 60_000;
     const reply = await handle({ type: 'copy-link', customer: '12345', storeId: 'relay:acme' }, OPTIONS);
     expect(reply).toMatchObject({ ok: true });
     expect(relay.calls.map((c) => c.path)).toEqual(['/v1/enroll', '/v1/stores', '/v1/token', '/v1/links']);
     expect(relay.calls.at(-1)?.auth).toBe('Bearer at-2');
-    expect(local.data[RELAY_SESSION_KEY]).toMatchObject({ refreshToken: 'rt-2' });
+    expect(relay.calls.find((c) => c.path === '/v1/token')?.body).toEqual({ refreshToken: 'rt-1' });
   });
 
-  it('says so when the agent was removed, and forgets the session', async () => {
-    const { handle, relay, local, session } = setup();
+  it('two calls refused together refresh once; the later one uses the new token, never the spent refresh token', async () => {
+    const { handle, relay, client } = setup();
+    await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
+    relay.state.access = 'at-5'; // the relay stops taking at-1 before our clock says it expired
+    let release = () => {};
+    relay.holdNextLink(new Promise<void>((resolve) => (release = resolve)));
+    const copy = () => client.issueLink('relay:acme', { kind: 'email', email: 'carla@example.com' });
+    const first = copy(); // sent with at-1, answered 401 only after the second has refreshed
+    await expect(copy()).resolves.toMatchObject({ expiresAt: expect.any(Number) });
+    release();
+    await expect(first).resolves.toMatchObject({ expiresAt: expect.any(Number) });
+    expect(relay.calls.filter((c) => c.path === '/v1/token')).toHaveLength(1);
+    expect(relay.calls.filter((c) => c.path === '/v1/links').map((c) => c.auth)).toEqual([
+      'Bearer at-1',
+      'Bearer at-1',
+      'Bearer at-6',
+      'Bearer at-6',
+    ]);
+  });
+
+  it('a removed agent is told so on every action, each one reaches the relay, and the address is kept', async () => {
+    const { handle, relay, client } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
     relay.state.removed = true;
-    const reply = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, ZENDESK);
-    expect(reply).toEqual({ ok: false, error: errorInfo(new PortalLinkError('relay-removed')) });
-    expect(local.data[RELAY_SESSION_KEY]).toBeUndefined();
-    expect(session.data[RELAY_ACCESS_KEY]).toBeUndefined();
+    // The popup refreshes the relay's store list behind get-settings: refused, the stores stay.
+    await expect(client.refreshStores()).rejects.toMatchObject({ code: 'relay-removed' });
+    const removed = errorInfo(new PortalLinkError('relay-removed'));
+    for (const sender of [ZENDESK, OPTIONS]) {
+      const reply = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, sender);
+      expect(reply).toEqual({ ok: false, error: removed });
+    }
+    expect(relay.calls.filter((c) => c.path === '/v1/links')).toHaveLength(2);
+    const view = await handle({ type: 'get-settings' }, OPTIONS);
+    expect(view).toMatchObject({
+      ok: true,
+      settings: { relay: { url: RELAY, email: 'ana@acme.test', removed: true }, stores: [{ id: 'relay:acme' }, {}] },
+    });
   });
 
   it('maps rate limits (with Retry-After), provider errors and an unreachable relay to clear messages', async () => {
@@ -277,21 +340,34 @@ describe('relay client through the router', () => {
         get: async () => ({ [RELAY_SESSION_KEY]: { url: RELAY, email: 'a@b.c', refreshToken: 'r', stores: [] } }),
       },
       session: area(),
+      sealer: testSealer(),
     });
     const unreachable = await down.issueLink('relay:acme', { kind: 'id', id: '1' }).catch((e: unknown) => e);
     expect(errorInfo(unreachable).message).toContain("Can't reach the team relay (relay.acme.test)");
   });
 
-  it('signs out: tokens gone, relay stores gone', async () => {
-    const { handle, local, session } = setup();
+  it('signs out at the relay (refresh token in the body, access token as Bearer), then here', async () => {
+    const { handle, local, session, relay } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
     const reply = await handle({ type: 'relay-sign-out' }, OPTIONS);
     expect(reply).toMatchObject({ ok: true });
+    expect(relay.calls.at(-1)).toEqual({ path: '/v1/signout', auth: 'Bearer at-1', body: { refreshToken: 'rt-1' } });
+    expect(relay.state.signedOut).toEqual(['rt-1']);
     expect((reply as unknown as { settings: { stores: { id: string }[] } }).settings.stores.map((s) => s.id)).toEqual([
       'own',
     ]);
     expect(local.data).toEqual({});
     expect(session.data).toEqual({});
+  });
+});
+
+describe('relay sign out', () => {
+  it('signs out here even when the relay cannot be reached or refuses', async () => {
+    const { handle, local, relay } = setup();
+    await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
+    relay.answerNext({ status: 404, body: { error: { code: 'not-found' } } });
+    expect(await handle({ type: 'relay-sign-out' }, OPTIONS)).toMatchObject({ ok: true });
+    expect(local.data).toEqual({});
   });
 });
 

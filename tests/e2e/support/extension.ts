@@ -47,7 +47,9 @@ export interface Harness {
   currentWorker(): Promise<Worker>;
   /** Stops the service worker as Chromium does when idle (CDP Target.closeTarget); it restarts on the next event. */
   stopWorker(): Promise<void>;
-  close(): Promise<void>;
+  /** The browser profile's folder (deleted by close unless `keepProfile`: a test may search its files). */
+  profile: string;
+  close(options?: { keepProfile?: boolean }): Promise<void>;
 }
 
 export async function launchExtension(
@@ -204,9 +206,10 @@ export async function launchExtension(
     async writeClipboard(text) {
       await (await clipboard()).evaluate((value) => navigator.clipboard.writeText(value), text);
     },
-    async close() {
+    profile,
+    async close(closing) {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!closing?.keepProfile) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
