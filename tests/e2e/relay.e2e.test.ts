@@ -63,21 +63,25 @@ async function auditRows(): Promise<Record<string, string | null>[]> {
   return rows.filter((row) => row.action === 'copy' || row.action === 'email');
 }
 
+/** The options page's sign-in: Provider → Team relay, Relay URL, Enrollment code, Sign in. */
+async function signIn(enrollmentCode: string): Promise<Page> {
+  const options = await harness.open('options.html');
+  await options.getByLabel('Provider').selectOption({ label: 'Team relay' });
+  await options.getByLabel('Relay URL').fill(relay.url);
+  await options.getByLabel('Enrollment code').fill(enrollmentCode);
+  await options.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => options.getByRole('status').textContent(), { timeout: 20_000 }).toBe(`Signed in as ${AGENT}`);
+  return options;
+}
+
 describe('team relay', () => {
-  it('sign in, copy from the popup and from a Zendesk ticket, both audited; a removed agent is refused', async () => {
+  it('sign in, copy from the popup and a Zendesk ticket (audited), sign out at the relay; a removed agent is told so', async () => {
     expect(code).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
     // The agent's own store also maps the Zendesk account: the relay's store must take it over.
     await harness.setSettings({ stores: [appstleStore({ helpdeskHosts: [ZENDESK_HOST] })] });
 
     // Sign in: Provider → Team relay, Relay URL, Enrollment code, Sign in.
-    const options = await harness.open('options.html');
-    await options.getByLabel('Provider').selectOption({ label: 'Team relay' });
-    await options.getByLabel('Relay URL').fill(relay.url);
-    await options.getByLabel('Enrollment code').fill(code);
-    await options.getByRole('button', { name: 'Sign in' }).click();
-    await expect
-      .poll(() => options.getByRole('status').textContent(), { timeout: 20_000 })
-      .toBe(`Signed in as ${AGENT}`);
+    const options = await signIn(code);
     const stored = await harness.worker.evaluate(async () => {
       const { chrome } = globalThis as unknown as ChromeGlobal;
       return {
@@ -163,6 +167,18 @@ describe('team relay', () => {
       expect(row.tokenHash).toMatch(/^[0-9a-f]{12}$/);
       expect(JSON.stringify(row)).not.toContain(popupLink);
     }
+
+    // Sign out ends the session at the relay too (its audit says so), not only in this browser.
+    const signOut = await harness.open('options.html');
+    await signOut.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => signOut.getByRole('status').textContent()).toBe('Signed out of the team relay.');
+    await signOut.close();
+    const audit: Record<string, string | null>[] = JSON.parse(await relay.admin(['audit', '--format', 'json']));
+    expect(audit.filter((r) => r.action === 'signout').map((r) => [r.agent, r.outcome])).toEqual([
+      [AGENT, 'signed-out'],
+    ]);
+    // Signed in again with a new code, for what follows.
+    await (await signIn((await relay.admin(['agent', 'add', AGENT])).trim().split('\n').at(-1) ?? '')).close();
 
     // The administrator removes the agent: every action is refused, says why in the agent's words
     // (never "add your API key"), and reaches the relay's audit; the relay's address is kept.
