@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
+import { providerHosts } from './lib/providers/registry';
 
-// Production host names only: tests route them to local mocks (--host-resolver-rules; a proxy in Firefox).
-export const PROVIDER_HOSTS = ['https://subscription-admin.appstle.com/*', 'https://api.gigstack.io/*'];
+// The providers' own hosts (each provider's folder names them), production names only: tests route
+// them to local mocks (--host-resolver-rules; a proxy in Firefox).
+const PROVIDER_HOSTS = providerHosts;
 /** A relay run on this machine (`npm run relay:dev`) is http. */
 const LOOPBACK_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 const RELAY_HOSTS = ['https://*/*', ...LOOPBACK_HOSTS];

@@ -24,7 +24,7 @@ const tabDeps = {
   tabsOfCurrentWindow: () => browser.tabs.query({ currentWindow: true }),
 };
 
-/** Whether the store the popup would use (picked, else the tab's mapped one, else the default) can email (Appstle). */
+/** Whether the store the popup would use (picked, else the tab's mapped one, else the default) can email. */
 function useCanEmail(storeId: string | undefined, tabHost: Promise<string | undefined>): boolean {
   const [settings, setSettings] = useState<SettingsView>();
   const [host, setHost] = useState<string>();
@@ -34,8 +34,8 @@ function useCanEmail(storeId: string | undefined, tabHost: Promise<string | unde
   }, [tabHost]);
   if (!settings) return false;
   const store = storeId ? settings.stores.find((s) => s.id === storeId) : resolveStore(settings, host);
-  // A relay store only mints links (the background refuses to email for one): no button that can only fail.
-  return store?.provider === 'appstle' && !store.relay;
+  // What the store's provider can do is in the view (a relay store only mints links): no button that can only fail.
+  return store?.canEmail === true;
 }
 
 /** Errors whose next step is in Settings get a button that goes there. */

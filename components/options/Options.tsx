@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
+import { providerFor, providerList } from '@/lib/providers/registry';
 import {
   checkDraft,
   checkDrafts,
@@ -9,7 +10,6 @@ import {
   newDraft,
   normaliseField,
 } from '@/lib/settings/drafts';
-import { providerLabels, providerList } from '@/lib/settings/provider-labels';
 import type { SettingsView } from '@/lib/settings/schema';
 import type { ErrorInfo } from '@/lib/shared/errors';
 import { t } from '@/lib/shared/i18n';
@@ -179,7 +179,7 @@ export function Options() {
     setBusy(true);
     setOutcome(undefined);
     const reply = await send('test-connection', { store: checked.store });
-    setOutcome(testOutcome(reply, providerLabels[draft.provider].shortName));
+    setOutcome(testOutcome(reply, providerFor(draft).shortName));
     setBusy(false);
   }
 

@@ -1,7 +1,6 @@
 import type { ReactNode } from 'react';
-import { type Draft, type FieldErrors, visibleFields } from '@/lib/settings/drafts';
-import { providerList } from '@/lib/settings/provider-labels';
-import type { ProviderId } from '@/lib/settings/schema';
+import { type ProviderId, providerList } from '@/lib/providers/registry';
+import { type Draft, type FieldErrors, inputId, visibleFields, words } from '@/lib/settings/drafts';
 import { t } from '@/lib/shared/i18n';
 
 /** The provider select's value for the team relay (not a provider of its own: the relay's stores are). */
@@ -108,7 +107,13 @@ export function StoreForm(props: {
       )}
 
       {visibleFields(draft).map((field) => (
-        <Field key={field.key} id={field.inputId} label={field.label()} hint={field.hint?.()} error={errors[field.key]}>
+        <Field
+          key={field.key}
+          id={inputId(field.key)}
+          label={words(field.label)}
+          hint={field.hint && words(field.hint)}
+          error={errors[field.key]}
+        >
           {(a11y) =>
             field.options ? (
               <select
@@ -117,9 +122,9 @@ export function StoreForm(props: {
                 disabled={readOnly}
                 onChange={(e) => setValue(field.key, e.target.value)}
               >
-                {field.options().map((o) => (
+                {field.options.map((o) => (
                   <option key={o.value} value={o.value}>
-                    {o.label}
+                    {words(o.label)}
                   </option>
                 ))}
               </select>
@@ -128,7 +133,7 @@ export function StoreForm(props: {
                 {...a11y}
                 value={draft.values[field.key] ?? ''}
                 disabled={readOnly}
-                placeholder={field.placeholder?.()}
+                placeholder={field.placeholder && words(field.placeholder)}
                 onChange={(e) => setValue(field.key, e.target.value)}
                 onBlur={() => props.onLeave(field.key)}
               />

@@ -4,8 +4,8 @@
  * (after bitwarden's context-menu-clicked-handler); feedback is lib/background/tab-feedback.ts.
  */
 
-import { parseAnyProviderId } from '../providers';
-import type { Settings, Store } from '../settings/schema';
+import { parseAnyProviderId, type Store } from '../providers/registry';
+import type { Settings } from '../settings/schema';
 import { hostOfUrl, resolveStore } from '../settings/store-resolution';
 import { mailtoAddress, parseCustomerInput } from '../shared/customer';
 import { PortalLinkError } from '../shared/error-codes';

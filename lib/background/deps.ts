@@ -1,12 +1,12 @@
 /** The real browser behind the router's side effects (background only: it touches keys). */
 import { type Browser, browser } from 'wxt/browser';
+import { defaultHttpDeps } from '../providers/http';
 import { managedReader } from '../settings/managed';
 import { extensionKey, sealer } from '../settings/sealing';
 import { settingsStorage } from '../settings/storage';
 import { PortalLinkError } from '../shared/error-codes';
 import { t } from '../shared/i18n';
 import { copyInDocument, OFFSCREEN_PATH, offscreenClipboard } from './clipboard';
-import { defaultHttpDeps } from './http';
 import { sessionLinkCache } from './link-service';
 import { showPageToast } from './page-toast';
 import { relayClient } from './relay';

@@ -3,21 +3,19 @@
  * Links live in `storage.session` because the service worker's globals die after 30 s idle.
  */
 
-import { providerFor } from '../providers';
+import type { HttpDeps } from '../providers/http';
+import { providerFor, type Store } from '../providers/registry';
 import type { PortalLink } from '../providers/types';
-import type { Store } from '../settings/schema';
 import {
   type CustomerQuery,
   type CustomerRef,
   normalizeEmail,
   parseCustomerInput,
-  pickShopifyId,
   preferredQuery,
   queryKey,
 } from '../shared/customer';
 import { PortalLinkError } from '../shared/error-codes';
 import { z } from '../shared/zod';
-import type { HttpDeps } from './http';
 
 /**
  * A link handed out is handed out again only for a repeat this soon after it was minted (a double
@@ -87,9 +85,11 @@ export function resolveQuery(store: Store, customer: string | CustomerRef): Cust
     if (!query) throw new PortalLinkError('invalid-customer', { provider: provider.shortName });
     return query;
   }
-  // Shopify ids are Appstle's; the one for this store's shop, if any, comes before the email.
-  const shopifyId = store.provider === 'appstle' ? pickShopifyId(customer.shopify, store.storeDomain) : undefined;
-  const query = preferredQuery({ ...customer, id: customer.id ?? shopifyId }, provider.parseId);
+  // An id the provider takes among what the helpdesk knows (a Shopify id for this store's shop) comes first.
+  const query = preferredQuery(
+    { ...customer, id: customer.id ?? provider.pickId?.(customer, store) },
+    provider.parseId,
+  );
   if (!query) throw new PortalLinkError('no-customer', { provider: provider.shortName });
   return query;
 }

@@ -3,18 +3,11 @@
  * without a browser: classify the sender, validate the message, do the work, reply with a value.
  */
 
-import { providerFor } from '../providers';
+import type { HttpDeps } from '../providers/http';
+import { providerFor, type Store, storeSchema } from '../providers/registry';
 import { localPart, type ManagedState, mergeManaged, NO_POLICY } from '../settings/managed';
 import { isRelayStoreId, mergeRelay, parseRelayUrl } from '../settings/relay';
-import {
-  type EffectiveSettings,
-  EMPTY_SETTINGS,
-  mergeKeys,
-  type Settings,
-  type Store,
-  storeSchema,
-  toView,
-} from '../settings/schema';
+import { type EffectiveSettings, EMPTY_SETTINGS, mergeKeys, type Settings, toView } from '../settings/schema';
 import { resolveStore } from '../settings/store-resolution';
 import { PortalLinkError } from '../shared/error-codes';
 import { errorInfo } from '../shared/errors';
@@ -34,7 +27,6 @@ import {
   type SenderClass,
   type SenderLike,
 } from '../shared/protocol';
-import type { HttpDeps } from './http';
 import {
   customerLabel,
   emailPortalLink,

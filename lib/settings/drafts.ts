@@ -4,83 +4,27 @@
  * coming back from the background as a request it does not understand.
  */
 
-import { t } from '../shared/i18n';
 import {
-  DEFAULT_PORTAL_TEMPLATE,
-  normaliseHost,
   type ProviderId,
-  parseHelpdeskHosts,
+  providerFor,
+  providerIds,
+  providerList,
   type Store,
-  type StoreView,
   storeSchema,
-} from './schema';
-import { hostClashes } from './store-resolution';
+} from '../providers/registry';
+import { hostClashes } from '../providers/store-fields';
+import type { ProviderField } from '../providers/types';
+import { t } from '../shared/i18n';
+import { parseHelpdeskHosts, type StoreView } from './schema';
 
-/** One provider-specific input of the store form. Adding a provider field is one entry here. */
-export interface ProviderField {
-  /** The store property it edits (also the schema path its errors come back on). */
-  key: string;
-  /** The element id, so the label and the message next to the field point at it. */
-  inputId: string;
-  label(): string;
-  placeholder?(): string;
-  /** A line under the field that says what it is for. */
-  hint?(): string;
-  /** A `<select>` with these options; a text input when absent. */
-  options?(): { value: string; label: string }[];
-  /** What a new store starts with, and what a saved store without the property shows. */
-  initial?: string;
-  /** Shown only when this holds for the draft's values (e.g. a template only for one link type). */
-  shown?(values: Readonly<Record<string, string>>): boolean;
-  /** Turns what was typed or pasted into the stored form, on leaving the field and on save. */
-  normalise?(value: string): string;
-  /** The message next to the field when the schema refuses it. */
-  invalid(): string;
-}
+/** A message key of a provider's description, in the agent's language. */
+export const words = (key: string, args: readonly string[] = []): string =>
+  (t as (key: string, substitutions: string[]) => string)(key, [...args]);
 
-export const providerFields: Record<ProviderId, readonly ProviderField[]> = {
-  appstle: [
-    {
-      key: 'storeDomain',
-      inputId: 'store-domain',
-      label: () => t('options.storeDomain'),
-      placeholder: () => t('options.storeDomainPlaceholder'),
-      normalise: normaliseHost,
-      invalid: () => t('options.storeDomainInvalid'),
-    },
-    {
-      key: 'linkType',
-      inputId: 'link-type',
-      label: () => t('options.linkType'),
-      hint: () => t('options.linkTypeHint'),
-      options: () => [
-        { value: 'appstle', label: t('options.linkTypeAppstle') },
-        { value: 'token', label: t('options.linkTypeToken') },
-      ],
-      // New stores get Appstle's complete link; a saved store's view carries its effective type.
-      initial: 'appstle',
-      invalid: () => t('options.linkTypeInvalid'),
-    },
-    {
-      key: 'portalUrlTemplate',
-      inputId: 'portal-url-template',
-      label: () => t('options.portalUrlTemplate'),
-      initial: DEFAULT_PORTAL_TEMPLATE,
-      // Only the token mode builds the link from a template; otherwise kept as saved.
-      shown: (values) => values.linkType === 'token',
-      invalid: () => t('options.portalUrlTemplateInvalid', ['{token}']),
-    },
-  ],
-  gigstack: [
-    {
-      key: 'team',
-      inputId: 'team',
-      label: () => t('options.team'),
-      placeholder: () => t('options.teamPlaceholder'),
-      invalid: () => t('options.teamInvalid'),
-    },
-  ],
-};
+const fieldsOf = (provider: ProviderId): readonly ProviderField[] => providerFor({ provider }).fields;
+
+/** The element id of a provider field, so its label and message point at it (`storeDomain` → `store-domain`). */
+export const inputId = (key: string): string => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** A store as edited. `apiKey` is what was typed here ('' keeps the saved key). */
 export interface Draft {
@@ -106,14 +50,14 @@ export type FieldErrors = Partial<Record<string, string>>;
 
 function initialValues(): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const fields of Object.values(providerFields)) for (const f of fields) values[f.key] = f.initial ?? '';
+  for (const provider of providerList) for (const f of provider.fields) values[f.key] ??= f.initial ?? '';
   return values;
 }
 
 export function fromView(view: StoreView): Draft {
   const values = initialValues();
   const saved = view as unknown as Record<string, unknown>;
-  for (const field of providerFields[view.provider]) {
+  for (const field of fieldsOf(view.provider)) {
     const value = saved[field.key];
     if (typeof value === 'string') values[field.key] = value;
   }
@@ -135,7 +79,7 @@ export function newDraft(name: string, id: string = crypto.randomUUID()): Draft 
   return {
     id,
     name,
-    provider: 'appstle',
+    provider: providerIds[0] as ProviderId,
     apiKey: '',
     apiKeyMask: '',
     hostsText: '',
@@ -146,12 +90,12 @@ export function newDraft(name: string, id: string = crypto.randomUUID()): Draft 
 
 /** The provider fields a draft shows, in order. */
 export function visibleFields(draft: Draft): readonly ProviderField[] {
-  return providerFields[draft.provider].filter((f) => f.shown?.(draft.values) ?? true);
+  return fieldsOf(draft.provider).filter((f) => !f.shownWhen || draft.values[f.shownWhen.key] === f.shownWhen.is);
 }
 
 /** The draft with a field's value normalised (a pasted URL reduced to its host), as shown after leaving it. */
 export function normaliseField(draft: Draft, key: string): Draft {
-  const field = providerFields[draft.provider].find((f) => f.key === key);
+  const field = fieldsOf(draft.provider).find((f) => f.key === key);
   const value = draft.values[key];
   if (!field?.normalise || value === undefined) return draft;
   const normalised = field.normalise(value);
@@ -167,7 +111,7 @@ export function toStoreInput(draft: Draft, helpdeskHosts: string[]): Record<stri
     apiKey: draft.apiKey,
     helpdeskHosts,
   };
-  for (const field of providerFields[draft.provider]) {
+  for (const field of fieldsOf(draft.provider)) {
     const raw = (draft.values[field.key] ?? '').trim();
     const value = field.normalise ? field.normalise(raw) : raw;
     if (value !== '') store[field.key] = value;
@@ -193,16 +137,16 @@ export function checkDraft(draft: Draft): DraftCheck {
   for (const issue of parsed.success ? [] : parsed.error.issues) {
     const key = String(issue.path[0] ?? 'name');
     if (errors[key] !== undefined) continue;
-    const field = providerFields[draft.provider].find((f) => f.key === key);
-    errors[key] = field ? field.invalid() : commonMessage(key as CommonField, issue.code);
+    const field = fieldsOf(draft.provider).find((f) => f.key === key);
+    errors[key] = field ? words(field.invalid, field.invalidArgs) : commonMessage(key as CommonField, issue.code);
   }
   return { ok: false, errors };
 }
 
 /** The label of a field, for a message that names it away from the field. */
 export function fieldLabel(provider: ProviderId, key: string): string {
-  const field = providerFields[provider].find((f) => f.key === key);
-  if (field) return field.label();
+  const field = fieldsOf(provider).find((f) => f.key === key);
+  if (field) return words(field.label);
   if (key === 'apiKey') return t('options.apiKey');
   if (key === 'helpdeskHosts') return t('options.helpdeskHosts');
   return t('options.storeName');

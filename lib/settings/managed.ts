@@ -5,10 +5,11 @@
  * Managed stores come first, win every id or helpdesk-host clash, and are read-only for the agent.
  */
 
+import { storeSchema } from '../providers/registry';
+import { hostClashes } from '../providers/store-fields';
 import { z } from '../shared/zod';
 import { parseRelayUrl } from './relay';
-import { type EffectiveSettings, type Settings, storeSchema } from './schema';
-import { hostClashes } from './store-resolution';
+import type { EffectiveSettings, Settings } from './schema';
 
 /** A managed store must carry its key: the agent can't add one. */
 const managedStoreSchema = storeSchema.refine((store) => store.apiKey !== '', {

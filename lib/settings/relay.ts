@@ -3,8 +3,11 @@
  * stores join the effective settings like any other store (popup Store select, helpdesk mapping, menu,
  * shortcut) but carry no key: their links are asked from the relay (lib/background/relay.ts).
  */
+
+import { DEFAULT_PORTAL_TEMPLATE } from '../providers/appstle/settings';
+import type { Store } from '../providers/registry';
 import { z } from '../shared/zod';
-import { DEFAULT_PORTAL_TEMPLATE, type EffectiveSettings, type Store } from './schema';
+import type { EffectiveSettings } from './schema';
 
 /** Relay stores get this id prefix, so a relay store id can never be mistaken for a local one. */
 export const RELAY_ID_PREFIX = 'relay:';

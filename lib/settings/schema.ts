@@ -3,80 +3,9 @@
  * The schema is the only definition of a store; storage is validated on every read and write.
  */
 
+import { providerFor, type Store, storeSchema } from '../providers/registry';
+import { hostClashes, hostName, normaliseHost } from '../providers/store-fields';
 import { z } from '../shared/zod';
-import { hostClashes, hostOfUrl } from './store-resolution';
-
-export const DEFAULT_PORTAL_TEMPLATE = 'https://{storeDomain}/tools/recurring/customer_portal?token={token}';
-
-/**
- * How an Appstle store builds its link: `appstle` copies the complete link Appstle returns (the shop's
- * own domain and portal path); `token` fills **Portal URL template** with a portal token.
- */
-export const APPSTLE_LINK_TYPES = ['appstle', 'token'] as const;
-export type AppstleLinkType = (typeof APPSTLE_LINK_TYPES)[number];
-
-const hostName = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(
-    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    'Use a host name such as acme.zendesk.com',
-  );
-
-const common = {
-  id: z.string().min(1).max(64),
-  name: z.string().trim().min(1).max(80),
-  apiKey: z.string().trim().max(512),
-  helpdeskHosts: z.array(hostName).max(50).default([]),
-};
-
-export const appstleStoreSchema = z.object({
-  ...common,
-  provider: z.literal('appstle'),
-  storeDomain: z.preprocess(
-    (v) => (typeof v === 'string' ? v.trim() : v),
-    z.union([z.literal(''), hostName]).optional(),
-  ),
-  portalUrlTemplate: z
-    .string()
-    .trim()
-    .default(DEFAULT_PORTAL_TEMPLATE)
-    .refine(
-      (t) => t.startsWith('https://') && t.includes('{token}'),
-      'The template must start with https:// and contain {token}',
-    ),
-  /** Absent in settings saved (or policies written) before link types existed: see appstleLinkType. */
-  linkType: z.enum(APPSTLE_LINK_TYPES).optional(),
-});
-
-export const gigstackStoreSchema = z.object({
-  ...common,
-  provider: z.literal('gigstack'),
-  team: z
-    .string()
-    .trim()
-    .max(128)
-    .regex(/^[A-Za-z0-9_-]*$/, 'Team ids contain letters, digits, - and _ only')
-    .optional(),
-});
-
-export const storeSchema = z.discriminatedUnion('provider', [appstleStoreSchema, gigstackStoreSchema]);
-export type Store = z.infer<typeof storeSchema>;
-export type ProviderId = Store['provider'];
-export type AppstleStore = z.infer<typeof appstleStoreSchema>;
-export type GigstackStore = z.infer<typeof gigstackStoreSchema>;
-
-/**
- * The link type a store uses. Stores from before link types existed keep the token mode only when
- * they set their own template (it names their portal); the rest get Appstle's complete link.
- */
-export function appstleLinkType(store: Pick<AppstleStore, 'linkType' | 'portalUrlTemplate'>): AppstleLinkType {
-  if (store.linkType) return store.linkType;
-  return store.portalUrlTemplate.trim() !== '' && store.portalUrlTemplate.trim() !== DEFAULT_PORTAL_TEMPLATE
-    ? 'token'
-    : 'appstle';
-}
 
 export const settingsSchema = z
   .object({
@@ -94,14 +23,6 @@ export const settingsSchema = z
 export type Settings = z.infer<typeof settingsSchema>;
 
 export const EMPTY_SETTINGS: Settings = { stores: [] };
-
-/** A host as typed or pasted: `https://Shop.example/path` and `shop.example/` both become `shop.example`. */
-export function normaliseHost(text: string): string {
-  const entry = text.trim();
-  if (entry === '') return '';
-  const host = /^[a-z][a-z0-9+.-]*:\/\//i.test(entry) ? hostOfUrl(entry) : entry.replace(/\/.*$/, '');
-  return (host ?? entry).toLowerCase();
-}
 
 /**
  * The options page's **Helpdesk accounts** field: host names separated by commas (or spaces).
@@ -150,6 +71,8 @@ export type StoreView = (Store extends infer S ? (S extends Store ? Omit<S, 'api
   managed?: boolean;
   /** Served by the team relay: read-only here. */
   relay?: boolean;
+  /** Its provider can email the customer their link (and the store's links come from it directly). */
+  canEmail?: boolean;
 };
 export interface SettingsView {
   stores: StoreView[];
@@ -172,13 +95,16 @@ export function toView(settings: EffectiveSettings): SettingsView {
     ...(settings.relay ? { relay: settings.relay } : {}),
     ...(settings.relayUrlPolicy ? { relayUrlPolicy: settings.relayUrlPolicy } : {}),
     stores: settings.stores.map(({ apiKey, ...store }) => {
-      // The link type in effect (stores saved before link types existed get theirs derived).
-      const rest = store.provider === 'appstle' ? { ...store, linkType: appstleLinkType(store) } : store;
+      // Settings in effect (e.g. a link type derived for a store saved before link types existed).
+      const provider = providerFor(store);
+      const rest = (provider.inEffect?.(store) ?? store) as typeof store;
+      // The relay holds no email action for the extension: a relay store only mints links.
+      const canEmail = provider.emailLink && !relay.has(rest.id) ? { canEmail: true } : {};
       return managed.has(rest.id)
-        ? { ...rest, apiKeyMask: '', managed: true }
+        ? { ...rest, ...canEmail, apiKeyMask: '', managed: true }
         : relay.has(rest.id)
           ? { ...rest, apiKeyMask: '', relay: true }
-          : { ...rest, apiKeyMask: maskKey(apiKey) };
+          : { ...rest, ...canEmail, apiKeyMask: maskKey(apiKey) };
     }),
   };
 }

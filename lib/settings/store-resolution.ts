@@ -13,26 +13,6 @@ export interface StoresLike<S extends StoreLike> {
   defaultStoreId?: string;
 }
 
-/** A helpdesk host listed by two different stores (the first store listing it, then the second). */
-export interface HostClash {
-  host: string;
-  first: string;
-  second: string;
-}
-
-export function hostClashes(stores: readonly StoreLike[]): HostClash[] {
-  const owner = new Map<string, string>();
-  const clashes: HostClash[] = [];
-  for (const store of stores) {
-    for (const host of store.helpdeskHosts) {
-      const first = owner.get(host);
-      if (first !== undefined && first !== store.id) clashes.push({ host, first, second: store.id });
-      else owner.set(host, store.id);
-    }
-  }
-  return clashes;
-}
-
 /** The store for a helpdesk host: the one mapping it, else the default, else the first. */
 export function resolveStore<S extends StoreLike>(settings: StoresLike<S>, host?: string): S | undefined {
   const wanted = host?.toLowerCase().replace(/\.$/, '');

@@ -10,8 +10,9 @@ const USAGE = `Usage: npm run relay:admin -- <command>
   agent remove <email> [--revoke-links]    ends their sessions; their next request is refused; the
                                            lasting links they sent keep working unless --revoke-links
   agent list                               email, stores, last seen, active sessions
-  store set <id> --name <name> --provider appstle|gigstack --helpdesk-hosts <h1,h2>
-            [--store-domain <d>] [--team <t>] [--portal-url-template <url>]   (API key on stdin)
+  store set <id> --name <name> --provider <provider> --helpdesk-hosts <h1,h2>
+            [--<provider field> <value> …]   (API key on stdin)
+  store providers                          the providers and their fields (as flags)
   store list
   store remove <id>                        deletes the store and its encrypted key
   store reseal                             re-encrypts every key under the current KEYS_SECRET
@@ -31,17 +32,25 @@ const base = process.env.RELAY_URL;
 const token = process.env.RELAY_ADMIN_TOKEN;
 if (!base || !token) fail(`RELAY_URL and RELAY_ADMIN_TOKEN must be set.\n\n${USAGE}`);
 
+/** A store field's flag: `storeDomain` → `store-domain`. */
+const flagOf = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+/** The providers and their own store fields, as the relay describes them (nothing here names one). */
+async function providers() {
+  return JSON.parse(await api('GET', '/admin/providers')).providers;
+}
+const [first, second] = process.argv.slice(2);
+const known = first === 'store' && second === 'set' ? await providers() : [];
+const fieldFlags = Object.fromEntries(known.flatMap((p) => p.fields.map((f) => [flagOf(f.key), { type: 'string' }])));
+
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
+    ...fieldFlags,
     stores: { type: 'string' },
     'all-stores': { type: 'boolean' },
     name: { type: 'string' },
     provider: { type: 'string' },
     'helpdesk-hosts': { type: 'string' },
-    'store-domain': { type: 'string' },
-    team: { type: 'string' },
-    'portal-url-template': { type: 'string' },
     since: { type: 'string' },
     format: { type: 'string' },
     agent: { type: 'string' },
@@ -77,6 +86,8 @@ async function readStdin() {
   for await (const chunk of process.stdin) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8').trim();
 }
+
+const COMMON_FLAGS = new Set(['name', 'provider', 'helpdesk-hosts']);
 
 const list = (v) =>
   v
@@ -115,21 +126,29 @@ if (group === 'agent' && verb === 'add' && subject) {
   console.log(`Removed store ${subject}: its links are refused from now on.`);
 } else if (group === 'store' && verb === 'set' && subject) {
   if (!values.name || !values.provider || !values['helpdesk-hosts']) fail(USAGE);
+  const provider = known.find((p) => p.id === values.provider);
+  if (!provider) fail(`Unknown provider ${values.provider}: \`store providers\` lists them.`);
+  const fields = Object.fromEntries(provider.fields.map((f) => [flagOf(f.key), f.key]));
+  const unknown = Object.keys(values).filter((flag) => !(flag in fields) && !COMMON_FLAGS.has(flag));
+  if (unknown.length > 0) fail(`${provider.label} has no field --${unknown.join(', --')}.\n\n${USAGE}`);
   const apiKey = await readStdin();
   if (!apiKey) fail('No API key on standard input.');
   const store = {
     name: values.name,
-    provider: values.provider,
+    provider: provider.id,
     helpdeskHosts: list(values['helpdesk-hosts']),
     apiKey,
-    ...(values['store-domain'] ? { storeDomain: values['store-domain'] } : {}),
-    ...(values.team ? { team: values.team } : {}),
-    ...(values['portal-url-template'] ? { portalUrlTemplate: values['portal-url-template'] } : {}),
+    ...Object.fromEntries(Object.entries(fields).flatMap(([flag, key]) => (values[flag] ? [[key, values[flag]]] : []))),
   };
   const reply = JSON.parse(await api('PUT', `/admin/stores/${encodeURIComponent(subject)}`, store));
   console.log(
     `Store ${reply.store.id} (${reply.store.name}, ${reply.store.provider}) saved; its key is stored encrypted.`,
   );
+} else if (group === 'store' && verb === 'providers') {
+  for (const p of await providers()) {
+    const flags = p.fields.map((f) => `--${flagOf(f.key)}${f.options ? ` ${f.options.join('|')}` : ''}`);
+    console.log(`${p.id}\t${p.label}\t${flags.join(' ')}`);
+  }
 } else if (group === 'store' && verb === 'reseal') {
   const reply = JSON.parse(await api('POST', '/admin/stores/reseal'));
   console.log(`${reply.resealed} store key(s) now sealed under the current KEYS_SECRET.`);

@@ -37,8 +37,9 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 // RELAY_DEV=1 tells the Worker it runs here, under this script: only then, and only when reached on
 // loopback, does it honour the provider base-URL overrides (a deployed Worker refuses links with them).
-const vars = ['APPSTLE_API_BASE', 'GIGSTACK_API_BASE']
-  .filter((name) => process.env[name])
+// Any <PROVIDER>_API_BASE (APPSTLE_API_BASE, GIGSTACK_API_BASE, …) is passed on.
+const vars = Object.keys(process.env)
+  .filter((name) => /^[A-Z0-9]+_API_BASE$/.test(name) && process.env[name])
   .flatMap((name) => ['--var', `${name}:${process.env[name]}`]);
 vars.push('--var', 'RELAY_DEV:1');
 const dev = spawn(wrangler, ['dev', '--ip', '127.0.0.1', '--port', port, '--local', ...persist, ...vars], {

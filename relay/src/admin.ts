@@ -3,8 +3,8 @@
  * (keys write-only), audit.
  */
 import { Hono } from 'hono';
-import { storeSchema } from '../../lib/settings/schema';
-import { hostClashes } from '../../lib/settings/store-resolution';
+import { providerList, storeSchema } from '../../lib/providers/registry';
+import { hostClashes } from '../../lib/providers/store-fields';
 import { normalizeEmail } from '../../lib/shared/customer';
 import { z } from '../../lib/shared/zod';
 import { endSessions } from './agent';
@@ -129,6 +129,17 @@ admin.delete('/stores/:id', async (c) => {
 });
 
 admin.post('/stores/reseal', async (c) => c.json({ resealed: await resealKeys(c.env) }));
+
+/** The providers and their own store fields, for the admin CLI's `store set` flags (`storeDomain` → `--store-domain`). */
+admin.get('/providers', (c) =>
+  c.json({
+    providers: providerList.map((p) => ({
+      id: p.id,
+      label: p.label,
+      fields: p.fields.map((f) => ({ key: f.key, ...(f.options ? { options: f.options.map((o) => o.value) } : {}) })),
+    })),
+  }),
+);
 
 admin.get('/stores', async (c) => c.json({ stores: (await listStores(c.env.DB)).map(publicStore) }));
 

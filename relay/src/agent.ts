@@ -1,6 +1,7 @@
 /** The agents' API: sign in with an enrollment code, rotate tokens, list stores, ask for links. */
 import { type Context, Hono } from 'hono';
-import { normalizeEmail, parseGigstackId, parseShopifyId } from '../../lib/shared/customer';
+import { providerFor } from '../../lib/providers/registry';
+import { normalizeEmail } from '../../lib/shared/customer';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import { z } from '../../lib/shared/zod';
 import { type AuditEntry, AuditError, appendAudit, finaliseAudit } from './audit';
@@ -360,7 +361,7 @@ agentRoutes.post('/links', async (c) => {
     console.error(
       JSON.stringify({
         error: 'provider-override-not-allowed',
-        why: 'APPSTLE_API_BASE/GIGSTACK_API_BASE are set; they are honoured only under `npm run relay:dev` on loopback. Remove them and deploy again.',
+        why: 'Provider overrides (<PROVIDER>_API_BASE) are set; they are honoured only under `npm run relay:dev` on loopback. Remove them and deploy again.',
       }),
     );
     return refused(503, 'provider-override-not-allowed');
@@ -385,16 +386,13 @@ agentRoutes.post('/links', async (c) => {
   if (!store) return refused(404, 'unknown-store');
   if (!limit.ok) return refused(429, 'rate-limited', limit.retryAfterS);
 
+  const provider = providerFor(store);
   const customer =
-    'email' in request.customer
-      ? normalizeEmail(request.customer.email)
-      : store.provider === 'appstle'
-        ? parseShopifyId(request.customer.id)
-        : parseGigstackId(request.customer.id);
+    'email' in request.customer ? normalizeEmail(request.customer.email) : provider.parseId(request.customer.id);
   if (!customer) return refused(400, 'invalid-customer');
   const query =
     'email' in request.customer ? { kind: 'email' as const, email: customer } : { kind: 'id' as const, id: customer };
-  if (request.action === 'email' && (store.provider !== 'appstle' || query.kind !== 'email')) {
+  if (request.action === 'email' && (!provider.emailLink || query.kind !== 'email')) {
     return refused(400, 'email-unsupported');
   }
 

@@ -14,9 +14,11 @@ export interface Env {
   LIMIT_PER_MINUTE?: string;
   LIMIT_PER_DAY?: string;
   IP_LIMIT_PER_MINUTE?: string;
-  /** Local development only: provider calls go to a mock (see providerOverridesRefused). */
-  APPSTLE_API_BASE?: string;
-  GIGSTACK_API_BASE?: string;
+  /**
+   * Local development only: calls to a provider's host go to a mock instead, named by the provider's
+   * id (`APPSTLE_API_BASE`, `GIGSTACK_API_BASE`, …; providers.ts; see providerOverridesRefused).
+   */
+  [mockBase: `${string}_API_BASE`]: string | undefined;
   /** "1" only under `npm run relay:dev` (scripts/dev.mjs passes it); never set it in wrangler.toml. */
   RELAY_DEV?: string;
 }
@@ -47,6 +49,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * by it), so a stray RELAY_DEV there still does not open the door. True = refuse to serve links.
  */
 export function providerOverridesRefused(env: Env, requestUrl: string): boolean {
-  if (!env.APPSTLE_API_BASE && !env.GIGSTACK_API_BASE) return false;
+  const overridden = Object.entries(env).some(([name, value]) => name.endsWith('_API_BASE') && value);
+  if (!overridden) return false;
   return env.RELAY_DEV !== '1' || !LOOPBACK.has(new URL(requestUrl).hostname);
 }

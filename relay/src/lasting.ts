@@ -4,9 +4,9 @@
  * days later and a mail scanner's GET burns nothing. Every create, view and open is an audit row.
  */
 import { type Context, Hono } from 'hono';
-import { isGigstackPortalUrl } from '../../lib/providers/gigstack';
-import type { Store } from '../../lib/settings/schema';
-import { normalizeEmail, parseGigstackId, parseShopifyId } from '../../lib/shared/customer';
+import { checkedLink, cspSources } from '../../lib/providers/link-hosts';
+import { isProviderId, providerFor, type Store } from '../../lib/providers/registry';
+import { normalizeEmail } from '../../lib/shared/customer';
 import { z } from '../../lib/shared/zod';
 import { authenticate } from './agent';
 import { type AuditEntry, AuditError, appendAudit, finaliseAudit } from './audit';
@@ -111,15 +111,13 @@ lastingAgent.post('/lasting-links', async (c) => {
     ]),
     linkDays(c.env.DB, request.storeId),
   ]);
-  if (!store) return refused(404, 'unknown-store');
+  if (!store || !isProviderId(store.provider)) return refused(404, 'unknown-store');
   if (!limit.ok) return refused(429, 'rate-limited', limit.retryAfterS);
   const isEmail = 'email' in request.customer;
   const customer =
     'email' in request.customer
       ? normalizeEmail(request.customer.email)
-      : store.provider === 'gigstack'
-        ? parseGigstackId(request.customer.id)
-        : parseShopifyId(request.customer.id);
+      : providerFor({ provider: store.provider }).parseId(request.customer.id);
   if (!customer) return refused(400, 'invalid-customer');
 
   const id = newLinkId();
@@ -236,24 +234,21 @@ const limited = (v: Visit) =>
   !v.ipLimit.ok ? v.ipLimit.retryAfterS : !v.linkLimit.ok ? v.linkLimit.retryAfterS : undefined;
 
 /** The host the form may lead to (CSP form-action follows the 303): the store's portal host. */
-function portalSource(store: { provider: string; storeDomain?: string }): string {
-  if (store.provider === 'gigstack')
-    return 'https://gigstack.io https://*.gigstack.io https://gigstack.pro https://*.gigstack.pro';
-  return store.storeDomain ? `https://${store.storeDomain}` : 'https:';
+function portalSource(provider: string | null, settings: string | null): string {
+  if (!provider || !isProviderId(provider)) return 'https:';
+  let own: unknown;
+  try {
+    own = JSON.parse(settings ?? '{}');
+  } catch {
+    return 'https:';
+  }
+  const store = { ...(own as object), provider } as Omit<Store, 'apiKey'>;
+  return cspSources(providerFor(store).linkHosts(store));
 }
 
 /** The provider's link, only if it is https on the store's portal host (never a URL from the request). */
 export function checkedTarget(store: Store, link: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(link);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' || url.username || url.password) return undefined;
-  if (store.provider === 'gigstack') return isGigstackPortalUrl(link) ? url.href : undefined;
-  const host = store.storeDomain?.toLowerCase();
-  return !host || url.hostname === host ? url.href : undefined;
+  return checkedLink(link, providerFor(store).linkHosts(store));
 }
 
 lastingPublic.get('/l/:id', async (c) => {
@@ -268,13 +263,13 @@ lastingPublic.get('/l/:id', async (c) => {
   if (retryAfterS !== undefined) return notice(c, v, 'limited', retryAfterS);
   if (!v.live || !v.link) return notice(c, v, 'invalid');
   const token = await formToken(c.env.TOKEN_SECRET, v.idHash, nowS());
-  const { storeName, storeProvider, storeDomain } = v.link;
+  const { storeName, storeProvider, storeSettings } = v.link;
   return page(
     c,
     v,
     200,
     (nonce) => openPage(v.lang, storeName ?? '', token, nonce),
-    portalSource({ provider: storeProvider ?? 'appstle', storeDomain: storeDomain ?? undefined }),
+    portalSource(storeProvider, storeSettings),
   );
 });
 

@@ -4,12 +4,9 @@
  * fits workerd (no `credentials`/`cache` options, redirects never followed) and, in local development
  * only, provider hosts pointed at a loopback mock.
  */
-import type { HttpDeps } from '../../lib/background/http';
-import { APPSTLE_ENDPOINT } from '../../lib/providers/appstle';
-import { GIGSTACK_ENDPOINT } from '../../lib/providers/gigstack';
-import { providerFor } from '../../lib/providers/index';
+import type { HttpDeps } from '../../lib/providers/http';
+import { providerFor, providerList, type Store } from '../../lib/providers/registry';
 import type { PortalLink } from '../../lib/providers/types';
-import type { Store } from '../../lib/settings/schema';
 import type { CustomerQuery } from '../../lib/shared/customer';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import type { Env } from './env';
@@ -30,10 +27,11 @@ export function relayFetch(env: Env): typeof fetch {
   const overrides = new Map<string, URL>();
   // Only under relay:dev (env.ts providerOverridesRefused, checked before any link is served).
   const dev = env.RELAY_DEV === '1';
-  const appstle = dev ? mockBase(env.APPSTLE_API_BASE) : undefined;
-  const gigstack = dev ? mockBase(env.GIGSTACK_API_BASE) : undefined;
-  if (appstle) overrides.set(new URL(APPSTLE_ENDPOINT).origin, appstle);
-  if (gigstack) overrides.set(new URL(GIGSTACK_ENDPOINT).origin, gigstack);
+  for (const provider of providerList) {
+    const base = dev ? mockBase(env[`${provider.id.toUpperCase()}_API_BASE`]) : undefined;
+    // A provider's hosts are permission patterns (`https://host/*`): their origin is what is mocked.
+    for (const host of provider.hosts) if (base) overrides.set(new URL(host.replace(/\*$/, '')).origin, base);
+  }
   return async (input, init) => {
     let url = new URL(input instanceof Request ? input.url : String(input));
     const base = overrides.get(url.origin);

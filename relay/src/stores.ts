@@ -1,5 +1,9 @@
-/** Stores in D1: everything but the key is plain; the key is sealed (crypto.ts) and only opened to call. */
-import { DEFAULT_PORTAL_TEMPLATE, type Store } from '../../lib/settings/schema';
+/**
+ * Stores in D1: the common fields in columns, the provider's own fields as JSON read through that
+ * provider's schema (lib/providers), and the key sealed (crypto.ts), only opened to call.
+ */
+import { isProviderId, providerFor, type Store } from '../../lib/providers/registry';
+import { BASE_KEYS } from '../../lib/providers/store-fields';
 import { openKey, sealKey } from './crypto';
 import type { Env } from './env';
 
@@ -8,9 +12,7 @@ interface StoreRow {
   name: string;
   provider: string;
   helpdesk_hosts: string;
-  store_domain: string | null;
-  portal_url_template: string | null;
-  team: string | null;
+  settings: string;
   key_iv: string;
   key_ciphertext: string;
 }
@@ -18,16 +20,36 @@ interface StoreRow {
 /** A store without its key (per provider: Omit on the union would drop provider-specific fields). */
 export type StoreInfo = Store extends infer S ? (S extends Store ? Omit<S, 'apiKey'> : never) : never;
 
-function info(row: StoreRow): StoreInfo {
-  const common = { id: row.id, name: row.name, helpdeskHosts: JSON.parse(row.helpdesk_hosts) as string[] };
-  return row.provider === 'gigstack'
-    ? { ...common, provider: 'gigstack', ...(row.team ? { team: row.team } : {}) }
-    : {
-        ...common,
-        provider: 'appstle',
-        storeDomain: row.store_domain ?? '',
-        portalUrlTemplate: row.portal_url_template ?? DEFAULT_PORTAL_TEMPLATE,
-      };
+/** A row as its provider's store; undefined when the provider is unknown or the row no longer fits it. */
+function parseRow(row: StoreRow, apiKey: string): Store | undefined {
+  if (!isProviderId(row.provider)) return undefined;
+  let settings: unknown;
+  try {
+    settings = JSON.parse(row.settings);
+  } catch {
+    return undefined;
+  }
+  const parsed = providerFor({ provider: row.provider }).schema.safeParse({
+    ...(typeof settings === 'object' && settings !== null ? settings : {}),
+    id: row.id,
+    name: row.name,
+    provider: row.provider,
+    helpdeskHosts: JSON.parse(row.helpdesk_hosts),
+    apiKey,
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
+function info(row: StoreRow): StoreInfo | undefined {
+  const store = parseRow(row, '');
+  if (!store) return undefined;
+  const { apiKey: _key, ...rest } = store;
+  return rest as StoreInfo;
+}
+
+/** The provider's own fields of a store, as kept in the `settings` column. */
+function providerSettings(store: Store): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(store).filter(([key]) => !BASE_KEYS.includes(key) && key !== 'provider'));
 }
 
 /** What agents see of a store: enough to pick it and map helpdesks, never the key. */
@@ -37,7 +59,7 @@ export function publicStore(store: StoreInfo) {
 
 export async function listStores(db: D1Database): Promise<StoreInfo[]> {
   const { results } = await db.prepare('SELECT * FROM stores ORDER BY name').all<StoreRow>();
-  return results.map(info);
+  return results.map(info).filter((store) => store !== undefined);
 }
 
 /** The store with its key opened, for one provider call; undefined when there is no such store. */
@@ -48,7 +70,7 @@ export async function loadStore(env: Env, id: string): Promise<Store | undefined
     iv: row.key_iv,
     ciphertext: row.key_ciphertext,
   });
-  return { ...info(row), apiKey } as Store;
+  return parseRow(row, apiKey);
 }
 
 /** Re-seals every store's key under the current KEYS_SECRET (after a rotation); returns how many. */
@@ -76,12 +98,10 @@ export async function resealKeys(env: Env): Promise<number> {
 export async function saveStore(env: Env, store: Store): Promise<void> {
   const sealed = await sealKey(env.KEYS_SECRET, store.id, store.apiKey);
   await env.DB.prepare(
-    `INSERT INTO stores (id, name, provider, helpdesk_hosts, store_domain, portal_url_template, team, key_iv,
-                         key_ciphertext, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO stores (id, name, provider, helpdesk_hosts, settings, key_iv, key_ciphertext, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET name = excluded.name, provider = excluded.provider,
-       helpdesk_hosts = excluded.helpdesk_hosts, store_domain = excluded.store_domain,
-       portal_url_template = excluded.portal_url_template, team = excluded.team, key_iv = excluded.key_iv,
+       helpdesk_hosts = excluded.helpdesk_hosts, settings = excluded.settings, key_iv = excluded.key_iv,
        key_ciphertext = excluded.key_ciphertext, updated_at = excluded.updated_at`,
   )
     .bind(
@@ -89,9 +109,7 @@ export async function saveStore(env: Env, store: Store): Promise<void> {
       store.name,
       store.provider,
       JSON.stringify(store.helpdeskHosts),
-      store.provider === 'appstle' ? (store.storeDomain ?? null) : null,
-      store.provider === 'appstle' ? store.portalUrlTemplate : null,
-      store.provider === 'gigstack' ? (store.team ?? null) : null,
+      JSON.stringify(providerSettings(store)),
       sealed.iv,
       sealed.ciphertext,
       new Date().toISOString(),

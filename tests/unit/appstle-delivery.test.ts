@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { customerLabel, emailPortalLink, getPortalLink } from '../../lib/background/link-service';
 import { sendPortalLinkEmail } from '../../lib/background/router';
-import { APPSTLE_EMAIL_ENDPOINT, APPSTLE_LINK_ENDPOINT, appstle, magicLinkRefusal } from '../../lib/providers/appstle';
-import { gigstack } from '../../lib/providers/gigstack';
-import { appstleLinkType, appstleStoreSchema, DEFAULT_PORTAL_TEMPLATE } from '../../lib/settings/schema';
+import {
+  APPSTLE_EMAIL_ENDPOINT,
+  APPSTLE_LINK_ENDPOINT,
+  appstle,
+  magicLinkRefusal,
+} from '../../lib/providers/appstle/index';
+import { appstleLinkType, appstleStoreSchema, DEFAULT_PORTAL_TEMPLATE } from '../../lib/providers/appstle/settings';
+import { gigstack } from '../../lib/providers/gigstack/index';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import {
   APPSTLE_KEY,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getPortalLink } from '../../lib/background/link-service';
-import { APPSTLE_ENDPOINT, appstle, buildPortalUrl } from '../../lib/providers/appstle';
-import { providerFor } from '../../lib/providers/index';
-import { DEFAULT_PORTAL_TEMPLATE } from '../../lib/settings/schema';
+import { APPSTLE_ENDPOINT, appstle, buildPortalUrl } from '../../lib/providers/appstle/index';
+import { DEFAULT_PORTAL_TEMPLATE } from '../../lib/providers/appstle/settings';
+import { providerFor } from '../../lib/providers/registry';
 import type { CustomerQuery } from '../../lib/shared/customer';
 import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
 import { errorInfo } from '../../lib/shared/errors';

@@ -11,7 +11,8 @@ import {
   menuItems,
   selectionCustomer,
 } from '../../lib/background/context-menu';
-import type { Settings, Store } from '../../lib/settings/schema';
+import type { Store } from '../../lib/providers/registry';
+import type { Settings } from '../../lib/settings/schema';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import type { CopyResult } from '../../lib/shared/protocol';
 import { appstleStore, gigstackStore } from './helpers';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PORTAL_TEMPLATE } from '../../lib/providers/appstle/settings';
 import {
   checkDraft,
   checkDrafts,
@@ -8,7 +9,7 @@ import {
   normaliseField,
   visibleFields,
 } from '../../lib/settings/drafts';
-import { DEFAULT_PORTAL_TEMPLATE, type StoreView, settingsSchema, toView } from '../../lib/settings/schema';
+import { type StoreView, settingsSchema, toView } from '../../lib/settings/schema';
 import { APPSTLE_KEY, appstleStore, gigstackStore } from './helpers';
 
 function appstleDraft(patch: Partial<Draft> = {}, values: Record<string, string> = {}): Draft {

@@ -160,7 +160,8 @@ describe('host-taken', () => {
 describe('PROVIDER_ERROR_CODES (what the team relay passes on by code)', () => {
   it('holds every code the provider modules throw', async () => {
     const { readFileSync, readdirSync } = await import('node:fs');
-    const thrown = readdirSync('lib/providers').flatMap((file) => [
+    const files = readdirSync('lib/providers', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const thrown = files.flatMap((file) => [
       ...readFileSync(`lib/providers/${file}`, 'utf8').matchAll(/new PortalLinkError\('([a-z-]+)'/g),
     ]);
     const codes = new Set(thrown.map((m) => m[1]));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getPortalLink } from '../../lib/background/link-service';
-import { GIGSTACK_ENDPOINT, gigstack, isGigstackPortalUrl } from '../../lib/providers/gigstack';
-import { providerFor } from '../../lib/providers/index';
+import { GIGSTACK_ENDPOINT, gigstack, isGigstackPortalUrl } from '../../lib/providers/gigstack/index';
+import { providerFor } from '../../lib/providers/registry';
 import type { CustomerQuery } from '../../lib/shared/customer';
 import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
 import { errorInfo } from '../../lib/shared/errors';

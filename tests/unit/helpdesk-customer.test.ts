@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveQuery } from '../../lib/background/link-service';
 import { hasLookup, parseDetected, toCustomerRef } from '../../lib/helpdesks/detected';
 import type { DetectedCustomer } from '../../lib/helpdesks/types';
-import type { Store } from '../../lib/settings/schema';
+import type { Store } from '../../lib/providers/registry';
 import { type CustomerQuery, type CustomerRef, pickShopifyId } from '../../lib/shared/customer';
 import { parseRequest } from '../../lib/shared/protocol';
 import { appstleStore, gigstackStore } from './helpers';

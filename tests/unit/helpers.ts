@@ -1,14 +1,10 @@
 /** Shared fakes for the unit tests: a fake clock + scripted fetch, JWTs, stores and an in-memory link cache. */
 
-import type { HttpDeps } from '../../lib/background/http';
 import type { LinkCache } from '../../lib/background/link-service';
-import {
-  type AppstleStore,
-  appstleStoreSchema,
-  type GigstackStore,
-  gigstackStoreSchema,
-  type Settings,
-} from '../../lib/settings/schema';
+import { type AppstleStore, appstleStoreSchema } from '../../lib/providers/appstle/settings';
+import { type GigstackStore, gigstackStoreSchema } from '../../lib/providers/gigstack/settings';
+import type { HttpDeps } from '../../lib/providers/http';
+import type { Settings } from '../../lib/settings/schema';
 import { type Sealer, sealer } from '../../lib/settings/sealing';
 import type { Send } from '../../lib/shared/messaging-client';
 import type { Request, RuntimeType } from '../../lib/shared/protocol';

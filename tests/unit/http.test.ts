@@ -12,7 +12,7 @@ import {
   parseRetryAfter,
   problemMessages,
   request,
-} from '../../lib/background/http';
+} from '../../lib/providers/http';
 import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
 import { errorInfo } from '../../lib/shared/errors';
 import { APPSTLE_KEY, everyTextOf, fakeHttp, json, NOW, rejectionOf, type Step, status, text } from './helpers';

@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { HttpDeps } from '../../lib/background/http';
 import {
   cacheKey,
   getPortalLink,
@@ -9,7 +8,8 @@ import {
   sessionLinkCache,
   testConnection,
 } from '../../lib/background/link-service';
-import type { Store } from '../../lib/settings/schema';
+import type { HttpDeps } from '../../lib/providers/http';
+import type { Store } from '../../lib/providers/registry';
 import type { CustomerQuery, CustomerRef } from '../../lib/shared/customer';
 import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
 import { errorInfo } from '../../lib/shared/errors';

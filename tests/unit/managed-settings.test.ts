@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { providerList, storeSchema } from '../../lib/providers/registry';
 import {
   localPart,
   type ManagedState,
@@ -10,7 +11,7 @@ import {
   parseManaged,
   readManaged,
 } from '../../lib/settings/managed';
-import { maskKey, type Settings, storeSchema, toView } from '../../lib/settings/schema';
+import { maskKey, type Settings, toView } from '../../lib/settings/schema';
 import { resolveStore } from '../../lib/settings/store-resolution';
 import { APPSTLE_KEY, appstleStore, GIGSTACK_KEY, gigstackStore } from './helpers';
 
@@ -371,13 +372,13 @@ describe('public/managed_schema.json', () => {
   it('describes every store field the settings schema knows, and nothing else', () => {
     const fields = Object.keys(schema.properties.stores.items.properties).sort();
     const known = new Set<string>();
-    for (const option of storeSchema.options) for (const key of Object.keys(option.shape)) known.add(key);
+    for (const p of providerList) for (const key of Object.keys(p.schema.shape)) known.add(key);
     expect(fields).toEqual([...known].sort());
   });
 
   it('lists exactly the providers the settings schema knows, and hides the key in chrome://policy', () => {
     const props = schema.properties.stores.items.properties;
-    expect(props.provider.enum).toEqual(storeSchema.options.map((o) => o.shape.provider.value));
+    expect(props.provider.enum).toEqual(providerList.map((p) => p.id));
     expect(props.apiKey.sensitiveValue).toBe(true);
   });
 

@@ -1,28 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { appstle } from '../../lib/providers/appstle';
-import { gigstack } from '../../lib/providers/gigstack';
-import { providerFor } from '../../lib/providers/index';
-import type { Provider } from '../../lib/providers/types';
-import { providerLabels, providerList } from '../../lib/settings/provider-labels';
-import type { Store } from '../../lib/settings/schema';
+import { appstle } from '../../lib/providers/appstle/index';
+import { gigstack } from '../../lib/providers/gigstack/index';
+import type { Store } from '../../lib/providers/registry';
+import { providerFor, providerList } from '../../lib/providers/registry';
 import { parseGigstackId, parseShopifyId } from '../../lib/shared/customer';
 import { appstleStore, gigstackStore } from './helpers';
 
-describe('provider labels', () => {
+describe('provider registry', () => {
   it('lists the providers in order with the contract names', () => {
-    expect(providerList).toEqual([
-      { id: 'appstle', label: 'Appstle Subscriptions', shortName: 'Appstle' },
-      { id: 'gigstack', label: 'gigstack', shortName: 'gigstack' },
+    expect(providerList.map((p) => [p.id, p.label, p.shortName])).toEqual([
+      ['appstle', 'Appstle Subscriptions', 'Appstle'],
+      ['gigstack', 'gigstack', 'gigstack'],
     ]);
   });
 
-  it.each<[Provider<Store>, keyof typeof providerLabels]>([
-    [appstle as unknown as Provider<Store>, 'appstle'],
-    [gigstack as unknown as Provider<Store>, 'gigstack'],
-  ])('%#: the provider module uses the shared label', (provider, id) => {
-    expect(provider.id).toBe(id);
-    expect(provider.label).toBe(providerLabels[id].label);
-    expect(provider.shortName).toBe(providerLabels[id].shortName);
+  it.each(providerList.map((p) => [p.id, p] as const))('%s: its schema is a store of that provider', (id, p) => {
+    const parsed = p.schema.safeParse({ id: 's1', name: 'Shop', apiKey: 'k', provider: id });
+    expect(parsed.success).toBe(true);
+    expect(p.schema.safeParse({ id: 's1', name: 'Shop', apiKey: 'k', provider: 'other' }).success).toBe(false);
   });
 });
 
@@ -35,7 +30,7 @@ describe('providerFor', () => {
     expect(providerFor(store).parseId).toBe(parseId);
   });
 
-  it.each([appstle, gigstack])('%#: the probe query is an id its own parser accepts', (provider) => {
+  it.each(providerList)('%#: the probe query is an id its own parser accepts', (provider) => {
     const probe = provider.probeQuery;
     expect(probe.kind).toBe('id');
     if (probe.kind === 'id') expect(provider.parseId(probe.id)).toBe(probe.id);

@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { appstleStoreSchema, DEFAULT_PORTAL_TEMPLATE } from '../../lib/providers/appstle/settings';
+import { gigstackStoreSchema } from '../../lib/providers/gigstack/settings';
+import { type Store, storeSchema } from '../../lib/providers/registry';
+import { hostClashes } from '../../lib/providers/store-fields';
 import {
-  appstleStoreSchema,
-  DEFAULT_PORTAL_TEMPLATE,
   EMPTY_SETTINGS,
-  gigstackStoreSchema,
   maskKey,
   mergeKeys,
   parseHelpdeskHosts,
   type Settings,
-  type Store,
   settingsSchema,
-  storeSchema,
   toView,
 } from '../../lib/settings/schema';
-import { defaultStore, hostClashes, hostOfUrl, resolveStore } from '../../lib/settings/store-resolution';
+import { defaultStore, hostOfUrl, resolveStore } from '../../lib/settings/store-resolution';
 import { APPSTLE_KEY, appstleStore, GIGSTACK_KEY, gigstackStore } from './helpers';
 
 const rawAppstle = (overrides: Record<string, unknown> = {}) => ({
@@ -318,6 +317,7 @@ describe('toView', () => {
         storeDomain: 'acme.myshopify.com',
         portalUrlTemplate: DEFAULT_PORTAL_TEMPLATE,
         linkType: 'token',
+        canEmail: true,
         apiKeyMask: maskKey(APPSTLE_KEY),
       },
       { id: 'b', name: b.name, provider: 'gigstack', helpdeskHosts: b.helpdeskHosts, team: 'team1', apiKeyMask: '' },

@@ -7,21 +7,20 @@
  *   link. It sends mail, so it is asked once and never retried.
  */
 
-import { errorForStatus, type HttpDeps, jsonBody, problemMessages, request } from '../background/http';
-import { providerLabels } from '../settings/provider-labels';
-import { type AppstleStore, appstleLinkType } from '../settings/schema';
-import { type CustomerQuery, parseShopifyId } from '../shared/customer';
-import { PortalLinkError } from '../shared/error-codes';
-import { decodeJwtPayload, toEpochMs } from '../shared/jwt';
-import { z } from '../shared/zod';
-import type { PortalLink, Provider } from './types';
+import { type CustomerQuery, parseShopifyId, pickShopifyId } from '../../shared/customer';
+import { PortalLinkError } from '../../shared/error-codes';
+import { decodeJwtPayload, toEpochMs } from '../../shared/jwt';
+import { z } from '../../shared/zod';
+import { errorForStatus, type HttpDeps, jsonBody, problemMessages, request } from '../http';
+import type { PortalLink, Provider } from '../types';
+import { type AppstleStore, appstleFields, appstleLinkType, appstleStoreSchema } from './settings';
 
 const API = 'https://subscription-admin.appstle.com/api/external/v2';
 export const APPSTLE_ENDPOINT = `${API}/customer-portal-token`;
 export const APPSTLE_LINK_ENDPOINT = `${API}/manage-subscription-link`;
 export const APPSTLE_EMAIL_ENDPOINT = `${API}/subscription-contracts-email-magic-link`;
 const LIFETIME_MS = 2 * 60 * 60 * 1000;
-const { label, shortName: SHORT_NAME } = providerLabels.appstle;
+const SHORT_NAME = 'Appstle';
 
 const tokenReply = z.object({
   customerId: z.union([z.number(), z.string()]).optional(),
@@ -87,10 +86,19 @@ function expiryOf(payload: Record<string, unknown> | undefined, now: number): nu
 
 export const appstle: Provider<AppstleStore> = {
   id: 'appstle',
-  label,
+  label: 'Appstle Subscriptions',
   shortName: SHORT_NAME,
+  schema: appstleStoreSchema,
+  fields: appstleFields,
+  inEffect: (store) => ({ ...store, linkType: appstleLinkType(store) }),
+  hosts: [`${new URL(API).origin}/*`],
+  // Appstle's complete link is on the shop's public domain, which only Appstle knows: any https host
+  // then; the store's own domain when it names one.
+  linkHosts: (store) => (store.storeDomain ? [store.storeDomain] : []),
   lifetimeMs: LIFETIME_MS,
   parseId: parseShopifyId,
+  // Shopify ids are Appstle's; the one for this store's shop, if any, comes before the email.
+  pickId: (customer, store) => pickShopifyId(customer.shopify, store.storeDomain),
   probeQuery: { kind: 'id', id: '1' },
 
   async issueLink(store, query, http) {

@@ -1,20 +1,20 @@
 /**
  * gigstack: POST /v2/clients/customerportal with a Bearer key; the reply carries the portal URL.
- * POST is not idempotent, so it is retried only on 429 with Retry-After (lib/background/http.ts).
+ * POST is not idempotent, so it is retried only on 429 with Retry-After (../http.ts).
  */
 
-import { errorForStatus, jsonBody, request } from '../background/http';
-import { providerLabels } from '../settings/provider-labels';
-import type { GigstackStore } from '../settings/schema';
-import { parseGigstackId } from '../shared/customer';
-import { PortalLinkError } from '../shared/error-codes';
-import { toEpochMs } from '../shared/jwt';
-import { z } from '../shared/zod';
-import type { Provider } from './types';
+import { parseGigstackId } from '../../shared/customer';
+import { PortalLinkError } from '../../shared/error-codes';
+import { toEpochMs } from '../../shared/jwt';
+import { z } from '../../shared/zod';
+import { errorForStatus, jsonBody, request } from '../http';
+import { checkedLink } from '../link-hosts';
+import type { Provider } from '../types';
+import { type GigstackStore, gigstackFields, gigstackStoreSchema } from './settings';
 
 export const GIGSTACK_ENDPOINT = 'https://api.gigstack.io/v2/clients/customerportal';
 const LIFETIME_MS = 5 * 24 * 60 * 60 * 1000;
-const { label, shortName: SHORT_NAME } = providerLabels.gigstack;
+const SHORT_NAME = 'gigstack';
 
 const portalReply = z.object({
   data: z.object({
@@ -24,29 +24,21 @@ const portalReply = z.object({
   }),
 });
 
-/** gigstack's portal lives on gigstack.io (or a subdomain); anything else is not copied. */
+/** gigstack's portal lives on gigstack.io or gigstack.pro (or a subdomain); anything else is not copied. */
+const PORTAL_HOSTS = ['gigstack.io', '*.gigstack.io', 'gigstack.pro', '*.gigstack.pro'];
+
 export function isGigstackPortalUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    const host = url.hostname.toLowerCase();
-    return (
-      url.protocol === 'https:' &&
-      !url.username &&
-      !url.password &&
-      (host === 'gigstack.io' ||
-        host.endsWith('.gigstack.io') ||
-        host === 'gigstack.pro' ||
-        host.endsWith('.gigstack.pro'))
-    );
-  } catch {
-    return false;
-  }
+  return checkedLink(value, PORTAL_HOSTS) !== undefined;
 }
 
 export const gigstack: Provider<GigstackStore> = {
   id: 'gigstack',
-  label,
+  label: 'gigstack',
   shortName: SHORT_NAME,
+  schema: gigstackStoreSchema,
+  fields: gigstackFields,
+  hosts: [`${new URL(GIGSTACK_ENDPOINT).origin}/*`],
+  linkHosts: () => PORTAL_HOSTS,
   lifetimeMs: LIFETIME_MS,
   parseId: parseGigstackId,
   probeQuery: { kind: 'id', id: 'client_portal_link_connection_test' },
