@@ -7,7 +7,7 @@ import { resolveStore } from '@/lib/settings/store-resolution';
 import { ticketTabId } from '@/lib/shared/active-ticket';
 import { requestCopy } from '@/lib/shared/copy-here';
 import type { ErrorInfo } from '@/lib/shared/errors';
-import { formatExpiry } from '@/lib/shared/expiry';
+import { formatLifetime } from '@/lib/shared/expiry';
 import { t } from '@/lib/shared/i18n';
 import { send, sendToTab } from '@/lib/shared/messaging-client';
 import type { CopyResult } from '@/lib/shared/protocol';
@@ -131,7 +131,7 @@ export function Popup() {
       <div role="status">
         {outcome?.kind === 'copied' && (
           <>
-            <strong>{t('copiedToast', [outcome.result.customer, formatExpiry(outcome.result.expiresAt)])}</strong>
+            <strong>{t('copiedToast', [outcome.result.customer, formatLifetime(outcome.result)])}</strong>
             {outcome.result.cached ? ` ${t('popup.reused')}` : ''}
             <br />
             <span className="link">{outcome.result.url}</span>

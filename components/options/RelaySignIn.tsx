@@ -1,6 +1,13 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { parseRelayUrl, relayOriginPattern } from '@/lib/settings/relay';
+import {
+  RELAY_LINK_TYPES_KEY,
+  type RelayLinkType,
+  relayLinkTypeOf,
+  relayLinkTypeSchema,
+  withRelayLinkType,
+} from '@/lib/settings/relay-link-type';
 import type { SettingsView } from '@/lib/settings/schema';
 import { PortalLinkError } from '@/lib/shared/error-codes';
 import { errorInfo } from '@/lib/shared/errors';
@@ -65,6 +72,9 @@ export function RelaySignIn(props: {
           <strong>{t('relay.signedInAs', [relay.email])}</strong> · {relay.url}
         </p>
         <p className="hint">{t('relay.stores', [relayStores.map((s) => s.name).join(', ') || '—'])}</p>
+        {relayStores.map((s) => (
+          <RelayLinkTypeField key={s.id} storeId={s.id} storeName={s.name} />
+        ))}
         <button type="button" className="secondary" disabled={props.busy} onClick={() => void signOut()}>
           {t('relay.signOut')}
         </button>
@@ -106,5 +116,49 @@ export function RelaySignIn(props: {
         {props.busy ? t('relay.signingIn') : t('relay.signIn')}
       </button>
     </section>
+  );
+}
+
+/**
+ * A relay store's **Link type**: **Lasting link** (default) or **Direct link**. Stored at once in
+ * `storage.local`; the background reads it on every copy (lib/background/relay.ts).
+ */
+function RelayLinkTypeField(props: { storeId: string; storeName: string }) {
+  const [type, setType] = useState<RelayLinkType | undefined>();
+  const id = `relay-link-type-${props.storeId.replace(/[^a-z0-9-]/gi, '-')}`;
+  useEffect(() => {
+    void browser.storage.local
+      .get(RELAY_LINK_TYPES_KEY)
+      .then((got) => setType(relayLinkTypeOf(got[RELAY_LINK_TYPES_KEY], props.storeId)));
+  }, [props.storeId]);
+
+  async function choose(value: string) {
+    const next = relayLinkTypeSchema.safeParse(value);
+    if (!next.success) return;
+    setType(next.data);
+    const got = await browser.storage.local.get(RELAY_LINK_TYPES_KEY);
+    await browser.storage.local.set({
+      [RELAY_LINK_TYPES_KEY]: withRelayLinkType(got[RELAY_LINK_TYPES_KEY], props.storeId, next.data),
+    });
+  }
+
+  return (
+    <fieldset className="relay-link-type">
+      <legend>{props.storeName}</legend>
+      <label htmlFor={id}>{t('options.linkType')}</label>
+      <select
+        id={id}
+        value={type ?? 'lasting'}
+        disabled={type === undefined}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => void choose(e.target.value)}
+      >
+        <option value="lasting">{t('relay.linkTypeLasting')}</option>
+        <option value="direct">{t('relay.linkTypeDirect')}</option>
+      </select>
+      <p className="hint" id={`${id}-hint`}>
+        {type === 'direct' ? t('relay.linkTypeDirectHint') : t('relay.linkTypeLastingHint')}
+      </p>
+    </fieldset>
   );
 }

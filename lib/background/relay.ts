@@ -16,6 +16,7 @@ import {
   relayStoreSchema,
 } from '../settings/relay';
 import type { Sealer } from '../settings/sealing';
+import { RELAY_LINK_TYPES_KEY, relayLinkTypeOf } from '../settings/relay-link-type';
 import type { CustomerQuery } from '../shared/customer';
 import { type ErrorCode, PortalLinkError, PROVIDER_ERROR_CODES } from '../shared/error-codes';
 import { t } from '../shared/i18n';
@@ -296,18 +297,30 @@ export function relayClient(deps: RelayDeps) {
       if (latest) await deps.local.set({ [RELAY_SESSION_KEY]: { ...latest, stores } });
     },
 
-    async issueLink(storeId: string, query: CustomerQuery, context?: LinkContext): Promise<PortalLink> {
+    /**
+     * A lasting link (/v1/lasting-links) unless the agent chose **Direct link** for this store: the
+     * relay's page then mints the provider's link when the customer opens it.
+     */
+    async issueLink(
+      storeId: string,
+      query: CustomerQuery,
+      context?: LinkContext,
+    ): Promise<PortalLink & { lasting?: boolean }> {
       const session = await load();
       if (!session || !isRelayStoreId(storeId)) throw new PortalLinkError('relay-signed-out');
-      const reply = await authorised(session, 'POST', '/v1/links', {
+      const lasting =
+        relayLinkTypeOf((await deps.local.get(RELAY_LINK_TYPES_KEY))[RELAY_LINK_TYPES_KEY], storeId) === 'lasting';
+      const reply = await authorised(session, 'POST', lasting ? '/v1/lasting-links' : '/v1/links', {
         storeId: storeId.slice(RELAY_ID_PREFIX.length),
         customer: query.kind === 'id' ? { id: query.id } : { email: query.email },
-        action: 'copy',
+        ...(lasting ? {} : { action: 'copy' }),
         ...(context ? { context } : {}),
       });
       const parsed = linkReply.safeParse(reply.body);
       if (reply.status !== 200 || !parsed.success) throw await refusalError(reply);
-      return parsed.data;
+      // A lasting link is the relay's own page, on the relay's origin: anything else is not handed out.
+      if (lasting && !parsed.data.url.startsWith(`${session.url}/l/`)) throw new PortalLinkError('relay-refused');
+      return lasting ? { ...parsed.data, lasting: true } : parsed.data;
     },
   };
 }

@@ -111,6 +111,7 @@ export async function issuePortalLink(
     storeName: store.name,
     customer: customerLabel(query, customer),
     providerMs: Math.round(link.providerMs * 10) / 10,
+    ...('lasting' in link && link.lasting ? { lasting: true } : {}),
   };
 }
 

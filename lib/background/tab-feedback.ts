@@ -4,7 +4,7 @@
  * errors, a system notification. Browser calls are passed in, so the choice is testable.
  */
 import type { ErrorInfo } from '../shared/errors';
-import { formatExpiry } from '../shared/expiry';
+import { formatLifetime } from '../shared/expiry';
 import { t } from '../shared/i18n';
 import type { CopyResult, EmailResult } from '../shared/protocol';
 import type { PageToast } from './page-toast';
@@ -31,7 +31,7 @@ export type FeedbackChannel = 'toast' | 'badge' | 'badge+notification';
 export function confirmation(result: CopyResult | EmailResult, now: number = Date.now()): string {
   return 'to' in result
     ? t('emailedToast', [result.to])
-    : t('copiedToast', [result.customer, formatExpiry(result.expiresAt, now)]);
+    : t('copiedToast', [result.customer, formatLifetime(result, now)]);
 }
 
 export function toastFor(outcome: Outcome, now: number = Date.now()): PageToast {

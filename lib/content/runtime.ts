@@ -21,7 +21,7 @@ import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk } from '../helpdes
 import { requestCopy } from '../shared/copy-here';
 import { PortalLinkError } from '../shared/error-codes';
 import { errorInfo } from '../shared/errors';
-import { formatExpiry } from '../shared/expiry';
+import { formatLifetime } from '../shared/expiry';
 import { t } from '../shared/i18n';
 import { portSender, type Send } from '../shared/messaging-client';
 import type { TabActionReply } from '../shared/protocol';
@@ -402,7 +402,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       if (signal.aborted) return false;
       if (!result.ok) return alert(result.error.message);
       ui.done(t('content.copied'));
-      const shown = status(t('copiedToast', [result.customer, formatExpiry(result.expiresAt)]));
+      const shown = status(t('copiedToast', [result.customer, formatLifetime(result)]));
       performance.clearMeasures(COPY_MEASURE);
       performance.measure(COPY_MEASURE, {
         start: started,

@@ -11,3 +11,18 @@ export function formatExpiry(expiresAt: number, now: number = Date.now(), locale
   const month = new Intl.DateTimeFormat(locale, { month: 'short' }).format(at).replace('.', '');
   return t('expires', [`${at.getDate()} ${month} ${time}`]);
 }
+
+/**
+ * What a confirmation says about how long the link works: a lasting link (team relay, issue 21)
+ * "works until 14 Dec" (its relay page, day only); a provider's own link "expires …" as above.
+ */
+export function formatLifetime(
+  link: { expiresAt: number; lasting?: boolean },
+  now: number = Date.now(),
+  locale = messageLocale(),
+): string {
+  if (!link.lasting) return formatExpiry(link.expiresAt, now, locale);
+  const at = new Date(link.expiresAt);
+  const month = new Intl.DateTimeFormat(locale, { month: 'short' }).format(at).replace('.', '');
+  return t('worksUntil', [`${at.getDate()} ${month}`]);
+}

@@ -78,6 +78,8 @@ export interface CopyResult {
   customer: string;
   /** How long the provider (or the team relay) took, 0 when cached: benchmarks subtract it (ms, 0.1). */
   providerMs?: number;
+  /** A team relay's lasting link (/l/<id>): `expiresAt` is when that page stops working. */
+  lasting?: boolean;
 }
 
 /** A link handed to the content script to insert (same fields; nothing was copied). */

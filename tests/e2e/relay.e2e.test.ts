@@ -98,6 +98,23 @@ describe('team relay', () => {
     expect(stored.local.relay.stores).toEqual([
       { id: 'acme', name: 'Acme (team)', provider: 'appstle', helpdeskHosts: [ZENDESK_HOST] },
     ]);
+    // This test is about the provider's own link: the store's Link type goes from Lasting link (the
+    // default for relay stores; tests/e2e/lasting.e2e.test.ts) to Direct link.
+    await options
+      .getByRole('navigation')
+      .getByRole('button', { name: /^Acme \(team\).*team relay$/ })
+      .click();
+    const linkType = options.getByRole('group', { name: 'Acme (team)' }).getByLabel('Link type');
+    await expect.poll(() => linkType.inputValue()).toBe('lasting');
+    await linkType.selectOption({ label: 'Direct link' });
+    await expect
+      .poll(() =>
+        harness.worker.evaluate(async () => {
+          const { chrome } = globalThis as unknown as ChromeGlobal;
+          return (await chrome.storage.local.get('relayLinkTypes')).relayLinkTypes;
+        }),
+      )
+      .toEqual({ 'relay:acme': 'direct' });
     await options.close();
 
     // Popup: the relay's store is in the Store select; copy for a typed email.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatExpiry } from '../../lib/shared/expiry';
+import { formatExpiry, formatLifetime } from '../../lib/shared/expiry';
 
 /** Local wall-clock times, so the tests hold in any time zone. */
 const local = (month: number, day: number, hour: number, minute: number, year = 2025) =>
@@ -50,5 +50,12 @@ describe('formatExpiry', () => {
     vi.setSystemTime(NOW);
     expect(formatExpiry(local(11, 26, 16, 42))).toBe('expires 16:42');
     expect(formatExpiry(local(11, 28, 16, 42))).toBe('expires 28 Nov 16:42');
+  });
+});
+
+describe('formatLifetime', () => {
+  it('says "works until <day month>" for a lasting link, and the provider expiry otherwise', () => {
+    expect(formatLifetime({ expiresAt: local(12, 14, 20, 9), lasting: true }, NOW, 'en')).toBe('works until 14 Dec');
+    expect(formatLifetime({ expiresAt: local(11, 26, 16, 42) }, NOW, 'en')).toBe('expires 16:42');
   });
 });

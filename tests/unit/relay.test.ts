@@ -3,6 +3,7 @@ import { linkContext, RELAY_ACCESS_KEY, RELAY_SESSION_KEY, relayClient } from '.
 import { createRouter, type RouterDeps } from '../../lib/background/router';
 import { parseManaged } from '../../lib/settings/managed';
 import { mergeRelay, parseRelayUrl, type RelaySession } from '../../lib/settings/relay';
+import { RELAY_LINK_TYPES_KEY } from '../../lib/settings/relay-link-type';
 import { type Settings, toView } from '../../lib/settings/schema';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import { errorInfo } from '../../lib/shared/errors';
@@ -104,6 +105,9 @@ function fakeRelay() {
         };
       }
       state.links.push(body);
+      if (url.pathname === '/v1/lasting-links') {
+        return { status: 200, body: { url: `${RELAY}/l/AAAAAAAAAAAAAAAAAAAAAA`, expiresAt: NOW + 7 * 86_400_000 } };
+      }
       return {
         status: 200,
         body: { url: 'https://acme.myshopify.com/tools/recurring/customer_portal?token=t', expiresAt: NOW + 7_200_000 },
@@ -227,8 +231,9 @@ describe('relay client through the router', () => {
   });
 
   it('copies from a ticket through the relay with the helpdesk host and ticket id, never cached', async () => {
-    const { handle, relay, copied } = setup();
+    const { handle, relay, copied, local } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
+    local.data[RELAY_LINK_TYPES_KEY] = { 'relay:acme': 'direct' };
     for (let i = 0; i < 2; i++) {
       const reply = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, ZENDESK);
       expect(reply).toMatchObject({ ok: true, cached: false, storeName: 'Acme' });
@@ -248,6 +253,46 @@ describe('relay client through the router', () => {
         context: { helpdeskHost: 'acme.zendesk.com', ticketId: '4711' },
       },
     ]);
+  });
+
+  it('hands out a lasting link by default (menu, copy and insert alike): the relay page, "works until"', async () => {
+    const { handle, relay, copied, local } = setup();
+    await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
+    const reply = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, ZENDESK);
+    expect(reply).toMatchObject({ ok: true, lasting: true, expiresAt: NOW + 7 * 86_400_000 });
+    expect(copied).toEqual([`${RELAY}/l/AAAAAAAAAAAAAAAAAAAAAA`]);
+    const inserted = await handle({ type: 'get-link', customer: { email: 'carla@example.com' } }, ZENDESK);
+    expect(inserted).toMatchObject({ ok: true, lasting: true, url: `${RELAY}/l/AAAAAAAAAAAAAAAAAAAAAA` });
+    expect(relay.calls.filter((c) => c.path === '/v1/lasting-links').map((c) => c.body)).toEqual([
+      {
+        storeId: 'acme',
+        customer: { email: 'carla@example.com' },
+        context: { helpdeskHost: 'acme.zendesk.com', ticketId: '4711' },
+      },
+      {
+        storeId: 'acme',
+        customer: { email: 'carla@example.com' },
+        context: { helpdeskHost: 'acme.zendesk.com', ticketId: '4711' },
+      },
+    ]);
+    // Direct link for this store: the provider's own link, from /v1/links.
+    local.data[RELAY_LINK_TYPES_KEY] = { 'relay:acme': 'direct' };
+    const direct = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, ZENDESK);
+    expect(direct).toMatchObject({ ok: true, url: expect.stringMatching(/^https:\/\/acme\.myshopify\.com\//) });
+    expect(direct).not.toHaveProperty('lasting');
+    expect(relay.calls.at(-1)?.path).toBe('/v1/links');
+  });
+
+  it('refuses a "lasting link" that is not the relay\'s own page', async () => {
+    const { handle, relay, copied } = setup();
+    await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
+    relay.answerNext({
+      status: 200,
+      body: { url: 'https://evil.example/l/AAAAAAAAAAAAAAAAAAAAAA', expiresAt: NOW + 1 },
+    });
+    const reply = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, ZENDESK);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'relay-refused' } });
+    expect(copied).toEqual([]);
   });
 
   it('gives a ticket the link to insert (nothing copied) but never emails: a relay store has no key here', async () => {
@@ -270,7 +315,7 @@ describe('relay client through the router', () => {
     clock.now += 11 * 60_000;
     const reply = await handle({ type: 'copy-link', customer: '12345', storeId: 'relay:acme' }, OPTIONS);
     expect(reply).toMatchObject({ ok: true });
-    expect(relay.calls.map((c) => c.path)).toEqual(['/v1/enroll', '/v1/stores', '/v1/token', '/v1/links']);
+    expect(relay.calls.map((c) => c.path)).toEqual(['/v1/enroll', '/v1/stores', '/v1/token', '/v1/lasting-links']);
     expect(relay.calls.at(-1)?.auth).toBe('Bearer at-2');
     expect(relay.calls.find((c) => c.path === '/v1/token')?.body).toEqual({ refreshToken: 'rt-1' });
   });

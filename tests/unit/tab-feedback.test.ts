@@ -47,6 +47,18 @@ function fakeDeps(toast: 'shows' | 'rejects' | 'false') {
 }
 
 describe('toastFor / badgeFor', () => {
+  it('a lasting link (team relay): "works until 14 Dec", the day its relay page stops working', () => {
+    const lasting: Outcome = {
+      ok: true,
+      result: {
+        ...(copied.ok ? copied.result : ({} as never)),
+        expiresAt: new Date(2026, 11, 14, 20, 9).getTime(),
+        lasting: true,
+      },
+    };
+    expect(toastFor(lasting, NOW).text).toBe('Portal link for jane@example.com copied · works until 14 Dec');
+  });
+
   it('success: the contract wording with the real expiry, never the link', () => {
     const toast = toastFor(copied, NOW);
     expect(toast).toEqual({
