@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run relay:dev`: the relay on loopback with a local D1 (migrations applied) and dev secrets.
 // Creates relay/.dev.vars with random secrets when missing and prints the admin token.
-// RELAY_PORT (default 8787) picks the port; RELAY_STATE_DIR keeps local D1/DO data elsewhere;
+// RELAY_PORT (default 8787) picks the port, RELAY_INSPECTOR_PORT the devtools port (default 9229);
+// RELAY_STATE_DIR keeps local D1/DO data elsewhere;
 // APPSTLE_API_BASE / GIGSTACK_API_BASE point provider calls at a local mock.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,11 +43,17 @@ const vars = Object.keys(process.env)
   .filter((name) => /^[A-Z0-9]+_API_BASE$/.test(name) && process.env[name])
   .flatMap((name) => ['--var', `${name}:${process.env[name]}`]);
 vars.push('--var', 'RELAY_DEV:1');
-const dev = spawn(wrangler, ['dev', '--ip', '127.0.0.1', '--port', port, '--local', ...persist, ...vars], {
-  cwd: root,
-  env,
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+// Two relays on one machine (e2e files run in parallel) would both want the devtools port 9229.
+const inspector = process.env.RELAY_INSPECTOR_PORT ? ['--inspector-port', process.env.RELAY_INSPECTOR_PORT] : [];
+const dev = spawn(
+  wrangler,
+  ['dev', '--ip', '127.0.0.1', '--port', port, '--local', ...inspector, ...persist, ...vars],
+  {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  },
+);
 console.log(`\nRelay: http://127.0.0.1:${port}`);
 console.log(`Admin token: ${adminToken}`);
 console.log(`export RELAY_URL=http://127.0.0.1:${port} RELAY_ADMIN_TOKEN=${adminToken}\n`);

@@ -54,7 +54,7 @@ function fakeRelay() {
     const body = init?.body ? JSON.parse(String(init.body)) : undefined;
     const auth = new Headers(init?.headers).get('authorization') ?? undefined;
     calls.push({ path: url.pathname, auth, body });
-    if (held && url.pathname === '/v1/links') {
+    if (held && url.pathname.endsWith('links')) {
       const wait = held;
       held = undefined;
       await wait; // answered (and judged) only once released
@@ -332,7 +332,7 @@ describe('relay client through the router', () => {
     release();
     await expect(first).resolves.toMatchObject({ expiresAt: expect.any(Number) });
     expect(relay.calls.filter((c) => c.path === '/v1/token')).toHaveLength(1);
-    expect(relay.calls.filter((c) => c.path === '/v1/links').map((c) => c.auth)).toEqual([
+    expect(relay.calls.filter((c) => c.path === '/v1/lasting-links').map((c) => c.auth)).toEqual([
       'Bearer at-1',
       'Bearer at-1',
       'Bearer at-6',
@@ -351,7 +351,7 @@ describe('relay client through the router', () => {
       const reply = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, sender);
       expect(reply).toEqual({ ok: false, error: removed });
     }
-    expect(relay.calls.filter((c) => c.path === '/v1/links')).toHaveLength(2);
+    expect(relay.calls.filter((c) => c.path === '/v1/lasting-links')).toHaveLength(2);
     const view = await handle({ type: 'get-settings' }, OPTIONS);
     expect(view).toMatchObject({
       ok: true,

@@ -70,10 +70,17 @@ export interface Relay {
 
 export async function startRelay(env: Record<string, string>, timeoutMs = 90_000): Promise<Relay> {
   const port = await freePort();
+  const inspectorPort = await freePort();
   const state = mkdtempSync(join(tmpdir(), 'portal-link-relay-'));
   let output = '';
   const child: ChildProcess = spawn('npm', ['run', 'relay:dev'], {
-    env: { ...process.env, ...env, RELAY_PORT: String(port), RELAY_STATE_DIR: state },
+    env: {
+      ...process.env,
+      ...env,
+      RELAY_PORT: String(port),
+      RELAY_INSPECTOR_PORT: String(inspectorPort),
+      RELAY_STATE_DIR: state,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: npm → node → wrangler → workerd all stop together
   });
