@@ -15,8 +15,8 @@ import {
   relaySessionSchema,
   relayStoreSchema,
 } from '../settings/relay';
-import type { Sealer } from '../settings/sealing';
 import { RELAY_LINK_TYPES_KEY, relayLinkTypeOf } from '../settings/relay-link-type';
+import type { Sealer } from '../settings/sealing';
 import type { CustomerQuery } from '../shared/customer';
 import { type ErrorCode, PortalLinkError, PROVIDER_ERROR_CODES } from '../shared/error-codes';
 import { t } from '../shared/i18n';
