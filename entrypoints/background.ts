@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { handleCommand } from '@/lib/background/command';
 import { handleMenuClick, type MenuClick, menuInstaller } from '@/lib/background/context-menu';
 import { backgroundDeps, feedbackDeps, restrictStorage } from '@/lib/background/deps';
-import { LINK_KEY_PREFIX } from '@/lib/background/link-service';
+import { LINK_KEY_PREFIX, removedLinkKeys } from '@/lib/background/link-service';
 import { linkContext } from '@/lib/background/relay';
 import {
   answerOnPort,
@@ -61,6 +61,8 @@ export default defineBackground(() => {
     if (area === 'managed') void policyChanged(deps);
     // Any change but the link cache's own writes may change which store or key a copy uses.
     else if (Object.keys(changes).some((key) => !key.startsWith(LINK_KEY_PREFIX))) deps.settingsMemo?.forget();
+    // A link removed from the stored copy (session cleared) goes from memory too.
+    if (area === 'session') deps.cache.forget(removedLinkKeys(changes));
   });
 
   // e2e builds only (WXT_E2E=1): the same handlers, reachable by the test driver.

@@ -1,6 +1,6 @@
 /**
  * Turns "this customer, this store" into a portal link: parse, look in the cache, ask the provider.
- * Links live in `storage.session` because the service worker's globals die after 30 s idle.
+ * The cache is kept in memory and copied to `storage.session`, which outlives the worker's globals.
  */
 
 import type { HttpDeps } from '../providers/http';
@@ -32,6 +32,8 @@ export interface LinkCache {
   generation(): number;
   /** Settings or policy changed: forget every link, and every write begun before now. */
   invalidate(): Promise<void>;
+  /** These keys were removed from the stored copy by someone else (`storage.onChanged`): forget them too. */
+  forget(keys: string[]): void;
 }
 
 export interface IssuedLink extends PortalLink {
@@ -72,6 +74,11 @@ export function settingsDigest(store: Store): string {
 
 /** The link cache's keys in `storage.session` start with this (nothing else there does). */
 export const LINK_KEY_PREFIX = 'link:';
+
+/** The link keys a `storage.onChanged` event removed. */
+export function removedLinkKeys(changes: Record<string, { oldValue?: unknown; newValue?: unknown }>): string[] {
+  return Object.keys(changes).filter((key) => key.startsWith(LINK_KEY_PREFIX) && changes[key]?.newValue === undefined);
+}
 
 export function cacheKey(store: Store, query: CustomerQuery): string {
   return `${LINK_KEY_PREFIX}${settingsDigest(store)}:${queryKey(query)}`;
@@ -174,8 +181,11 @@ export async function testConnection(
 }
 
 /**
- * `storage.session` as a link cache (trusted contexts only: content scripts can't read it). The
- * generation lives in memory: a write in flight dies with the worker that started it.
+ * The link cache: in the worker's memory, with `storage.session` as a write-behind copy for when the
+ * worker restarts (its globals die after 30 s idle): the first look after a start reads the stored
+ * copy, later ones read memory only. Links removed from the stored copy by someone else are
+ * forgotten through `forget` (storage.onChanged). Trusted contexts only (content scripts can't read
+ * storage.session). The generation lives in memory: a write in flight dies with its worker.
  */
 export function sessionLinkCache(area: {
   get(keys: string | null): Promise<Record<string, unknown>>;
@@ -183,14 +193,38 @@ export function sessionLinkCache(area: {
   remove(keys: string[]): Promise<void>;
 }): LinkCache {
   let generation = 0;
+  const memory = new Map<string, unknown>();
+  // The stored copy is read once per worker life; from then on memory holds every link, so a miss
+  // (every uncached click) costs no storage round trip either.
+  let loaded: Promise<void> | undefined;
+  const load = () =>
+    (loaded ??= area.get(null).then(
+      (all) => {
+        for (const [key, value] of Object.entries(all)) {
+          if (key.startsWith(LINK_KEY_PREFIX) && !memory.has(key)) memory.set(key, value);
+        }
+      },
+      () => {
+        loaded = undefined; // try again next time
+      },
+    ));
   return {
-    get: async (key) => (await area.get(key))[key],
+    get: async (key) => {
+      await load();
+      return memory.get(key);
+    },
     set: async (key, value, writtenFor) => {
-      if (writtenFor === generation) await area.set({ [key]: value });
+      if (writtenFor !== generation) return;
+      memory.set(key, value);
+      await area.set({ [key]: value });
     },
     generation: () => generation,
+    forget: (keys) => {
+      for (const key of keys) memory.delete(key);
+    },
     invalidate: async () => {
       generation += 1;
+      memory.clear();
       const all = await area.get(null);
       await area.remove(Object.keys(all).filter((k) => k.startsWith(LINK_KEY_PREFIX)));
     },

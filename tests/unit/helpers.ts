@@ -175,6 +175,9 @@ export function memoryCache(initial: Record<string, unknown> = {}): MemoryCache 
       generation += 1;
       for (const key of [...map.keys()]) if (key.startsWith('link:')) map.delete(key);
     },
+    forget: (keys) => {
+      for (const key of keys) map.delete(key);
+    },
   };
   return cache;
 }

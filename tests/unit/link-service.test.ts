@@ -1,9 +1,10 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import {
   cacheKey,
   getPortalLink,
   REUSE_WINDOW_MS,
+  removedLinkKeys,
   resolveQuery,
   sessionLinkCache,
   testConnection,
@@ -395,5 +396,42 @@ describe('sessionLinkCache (storage.session)', () => {
     });
     expect(again).toEqual({ ...first, cached: true, providerMs: 0 });
     expect(http.calls).toHaveLength(1);
+  });
+});
+
+describe('sessionLinkCache in memory', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it('reads the stored copy once per worker life; after that hits and misses read no storage', async () => {
+    await fakeBrowser.storage.session.set({ 'link:a:id:0': 0 }); // left by the worker before a restart
+    const cache = sessionLinkCache(fakeBrowser.storage.session);
+    const get = vi.spyOn(fakeBrowser.storage.session, 'get');
+    expect(await cache.get('link:a:id:0')).toBe(0);
+    await cache.set('link:a:id:1', 1, cache.generation());
+    expect(await fakeBrowser.storage.session.get('link:a:id:1')).toEqual({ 'link:a:id:1': 1 }); // written behind
+    get.mockClear();
+    expect(await cache.get('link:a:id:1')).toBe(1);
+    expect(await cache.get('link:a:id:2')).toBeUndefined();
+    expect(get).not.toHaveBeenCalled();
+  });
+
+  it('a link removed from the stored copy by someone else is forgotten once told (storage.onChanged)', async () => {
+    const cache = sessionLinkCache(fakeBrowser.storage.session);
+    await cache.set('link:a:id:1', 1, cache.generation());
+    await fakeBrowser.storage.session.clear();
+    cache.forget(removedLinkKeys({ 'link:a:id:1': { oldValue: 1 }, settings: { oldValue: 2 } }));
+    expect(await cache.get('link:a:id:1')).toBeUndefined();
+  });
+
+  it('removedLinkKeys: only link keys, only removals', () => {
+    expect(
+      removedLinkKeys({
+        'link:a': { oldValue: 1 },
+        'link:b': { oldValue: 1, newValue: 2 },
+        relay: { oldValue: 1 },
+      }),
+    ).toEqual(['link:a']);
   });
 });

@@ -39,7 +39,7 @@ export interface Harness {
   open(path: string): Promise<Page>;
   /** Settings written straight to storage, as the options page would save them. */
   setSettings(settings: unknown): Promise<void>;
-  /** Empties `storage.session`, where issued links are cached. */
+  /** Empties `storage.session`, where issued links are kept (and so the background's memory of them). */
   clearLinkCache(): Promise<void>;
   readClipboard(): Promise<string>;
   writeClipboard(text: string): Promise<void>;
@@ -198,7 +198,21 @@ export async function launchExtension(
     },
     async clearLinkCache() {
       const w = await currentWorker();
-      await w.evaluate(() => (globalThis as unknown as ChromeGlobal).chrome.storage.session.clear());
+      await w.evaluate(async () => {
+        const { chrome } = globalThis as unknown as ChromeGlobal;
+        if (Object.keys(await chrome.storage.session.get(null)).length === 0) return;
+        // The background keeps links in memory and forgets them on storage.onChanged: return once
+        // that event has reached this worker (its own listener, registered first, has run then).
+        const heard = new Promise<void>((resolve) => {
+          const listener = () => {
+            chrome.storage.onChanged.removeListener(listener);
+            resolve();
+          };
+          chrome.storage.onChanged.addListener(listener);
+        });
+        await chrome.storage.session.clear();
+        await heard;
+      });
     },
     async readClipboard() {
       return (await clipboard()).evaluate(() => navigator.clipboard.readText());

@@ -190,7 +190,19 @@ export async function launchFirefox(
         await inBackground((value) => browser.storage.local.set({ settings: value }), settings);
       },
       async clearLinkCache() {
-        await inBackground(() => browser.storage.session.clear());
+        // The background keeps links in memory and forgets them on storage.onChanged: wait for it.
+        await inBackground(async () => {
+          if (Object.keys(await browser.storage.session.get(null)).length === 0) return;
+          const heard = new Promise<void>((resolve) => {
+            const listener = () => {
+              browser.storage.onChanged.removeListener(listener);
+              resolve();
+            };
+            browser.storage.onChanged.addListener(listener);
+          });
+          await browser.storage.session.clear();
+          await heard;
+        });
       },
       async readClipboard() {
         await clipboardPage.bringToFront();
