@@ -5,9 +5,10 @@
 import { z } from '../shared/zod';
 import { appstle } from './appstle';
 import { gigstack } from './gigstack';
+import { stayai } from './stayai';
 import type { Provider } from './types';
 
-const registry = { appstle, gigstack };
+const registry = { appstle, gigstack, stayai };
 
 type Registry = typeof registry;
 export type ProviderId = keyof Registry;

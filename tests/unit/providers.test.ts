@@ -11,6 +11,7 @@ describe('provider registry', () => {
     expect(providerList.map((p) => [p.id, p.label, p.shortName])).toEqual([
       ['appstle', 'Appstle Subscriptions', 'Appstle'],
       ['gigstack', 'gigstack', 'gigstack'],
+      ['stayai', 'Stay AI', 'Stay AI'],
     ]);
   });
 

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 export const TEST_HOSTS = [
   'subscription-admin.appstle.com',
   'api.gigstack.io',
+  'api.retextion.com',
+  'api.acme-subscriptions.example',
   '*.zendesk.com',
   '*.gorgias.com',
   '*.myshopify.com',
