@@ -40,7 +40,8 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 // loopback, does it honour the provider base-URL overrides (a deployed Worker refuses links with them).
 // Any <PROVIDER>_API_BASE (APPSTLE_API_BASE, GIGSTACK_API_BASE, …) is passed on.
 const vars = Object.keys(process.env)
-  .filter((name) => /^[A-Z0-9]+_API_BASE$/.test(name) && process.env[name])
+  // LASTING_IP_PER_MINUTE too: the benchmark (one client address) lifts the public pages' per-IP limit.
+  .filter((name) => (/^[A-Z0-9]+_API_BASE$/.test(name) || name === 'LASTING_IP_PER_MINUTE') && process.env[name])
   .flatMap((name) => ['--var', `${name}:${process.env[name]}`]);
 vars.push('--var', 'RELAY_DEV:1');
 // Two relays on one machine (e2e files run in parallel) would both want the devtools port 9229.
