@@ -89,9 +89,33 @@ async function menuClick(page: Page, info: Record<string, unknown>) {
 const selection = (text: string) => ({ menuItemId: 'copy-portal-link-selection', selectionText: text });
 const mailtoLink = (href: string) => ({ menuItemId: 'copy-portal-link-mailto', linkUrl: href });
 
+/** On a helpdesk tab the outcome is our content script's own toast (nothing is injected into pages). */
 function toast(page: Page, role: 'status' | 'alert') {
-  return page.locator('#portal-link-menu-toast').getByRole(role);
+  return page.locator('[data-portal-link="toast"]').getByRole(role);
 }
+
+/** The toolbar button on a tab: the badge and its title. */
+async function badge(tabId: number): Promise<{ text: string; title: string }> {
+  const worker = await harness.currentWorker();
+  return worker.evaluate(async (id) => {
+    const { chrome } = globalThis as unknown as ChromeGlobal;
+    return {
+      text: await chrome.action.getBadgeText({ tabId: id }),
+      title: await chrome.action.getTitle({ tabId: id }),
+    };
+  }, tabId);
+}
+
+async function notifications(): Promise<number> {
+  const worker = await harness.currentWorker();
+  return worker.evaluate(
+    async () => Object.keys(await (globalThis as unknown as ChromeGlobal).chrome.notifications.getAll()).length,
+  );
+}
+
+/** Everything the page's DOM gained from us: elements with our markers (none may be there). */
+const ourElements = (page: Page) =>
+  page.evaluate(() => document.querySelectorAll('[id^="portal-link"], [data-portal-link]').length);
 
 async function clipboardChanged(): Promise<string> {
   let text = SENTINEL;
@@ -167,13 +191,13 @@ describe('copy by selection and by mailto link', () => {
     await clickAction(harness, page);
     const before = appstle.requests().length;
     const href = (await page.locator('#mail').getAttribute('href')) ?? '';
-    await menuClick(page, mailtoLink(href));
+    const tabId = await menuClick(page, mailtoLink(href));
 
     const link = await clipboardChanged();
     expect(link.startsWith(expectedAppstleUrlPrefix())).toBe(true);
     const seen = appstle.requests().slice(before);
     expect(new URL(seen[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe('jane@example.com');
-    await expect.poll(() => toast(page, 'status').textContent()).toMatch(/^Portal link for jane@example\.com copied/);
+    await expect.poll(async () => (await badge(tabId)).title).toMatch(/^Portal link for jane@example\.com copied/);
     await page.close();
   });
 
@@ -208,38 +232,42 @@ describe('copy by selection and by mailto link', () => {
   );
 });
 
-describe('where no script may run', () => {
-  async function badge(tabId: number) {
-    const worker = await harness.currentWorker();
-    return worker.evaluate(
-      (id) => (globalThis as unknown as ChromeGlobal).chrome.action.getBadgeText({ tabId: id }),
-      tabId,
-    );
-  }
-  async function notifications(): Promise<number> {
-    const worker = await harness.currentWorker();
-    return worker.evaluate(
-      async () => Object.keys(await (globalThis as unknown as ChromeGlobal).chrome.notifications.getAll()).length,
-    );
-  }
-
-  it('success: no toast (no activeTab grant), the ✓ badge on that tab, no notification', async () => {
-    const page = await openTab('https://shop-notes.myshopify.com/no-grant');
+describe('on a page that is not a helpdesk: the extension’s own surfaces, never the page', () => {
+  it('a page that rewrites whatever we add can’t fake the confirmation: nothing is added; badge, title, notification', async () => {
+    const page = await openTab('https://shop-notes.myshopify.com/hostile');
+    // The hostile page renames any confirmation we would add to it (open shadow roots included).
+    await page.evaluate(() => {
+      const forge = () => {
+        for (const host of document.querySelectorAll('[id^="portal-link"], [data-portal-link]')) {
+          for (const el of host.shadowRoot?.querySelectorAll('[role]') ?? []) {
+            el.textContent = 'Portal link for attacker@evil.example copied';
+          }
+        }
+      };
+      new MutationObserver(forge).observe(document.documentElement, { childList: true, subtree: true });
+    });
+    await clickAction(harness, page); // activeTab granted, as a real menu click would
     const notes = await notifications();
-    const tabId = await menuClick(page, selection('jane@example.com'));
+    const tabId = await menuClick(page, mailtoLink('mailto:jane@example.com'));
     await clipboardChanged();
-    await expect.poll(() => badge(tabId)).toBe('✓');
-    expect(await page.locator('#portal-link-menu-toast').count()).toBe(0);
-    expect(await notifications()).toBe(notes);
+    await expect
+      .poll(() => badge(tabId))
+      .toEqual({
+        text: '✓',
+        title: expect.stringMatching(/^Portal link for jane@example\.com copied · expires /),
+      });
+    await expect.poll(() => notifications()).toBe(notes + 1);
+    expect(await ourElements(page)).toBe(0);
     await page.close();
   });
 
-  it('failure: the ! badge and a notification', async () => {
+  it('failure: the ! badge (its title says why) and a notification', async () => {
     appstle.fail({ status: 401, body: { title: 'Unauthorized', status: 401 } });
     const page = await openTab('https://shop-notes.myshopify.com/no-grant-error');
     const notes = await notifications();
     const tabId = await menuClick(page, selection('12345'));
-    await expect.poll(() => badge(tabId)).toBe('!');
+    await expect.poll(async () => (await badge(tabId)).text).toBe('!');
+    expect((await badge(tabId)).title).toMatch(/rejected the API key/);
     await expect.poll(() => notifications()).toBe(notes + 1);
     expect(await harness.readClipboard()).toBe(SENTINEL);
     await page.close();
