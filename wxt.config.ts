@@ -38,10 +38,10 @@ export default defineConfig({
       'storage',
       'clipboardWrite',
       'contextMenus',
-      // Opening the popup grants activeTab: the popup reads the tab's URL to pick the mapped store.
+      // The context-menu click (and opening the popup) grants activeTab: the toast is injected into
+      // that tab, and the popup reads the tab's URL to pick the mapped store.
       'activeTab',
-      // A context-menu outcome on a page that is not a helpdesk: the badge, and a notification (no
-      // toast injected into a page that could rewrite it).
+      'scripting',
       'notifications',
       ...(browser === 'firefox' ? [] : ['offscreen']),
     ],

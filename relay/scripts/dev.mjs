@@ -38,10 +38,17 @@ if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
 // RELAY_DEV=1 tells the Worker it runs here, under this script: only then, and only when reached on
 // loopback, does it honour the provider base-URL overrides (a deployed Worker refuses links with them).
-// Any <PROVIDER>_API_BASE (APPSTLE_API_BASE, GIGSTACK_API_BASE, …) is passed on.
+// Any <PROVIDER>_API_BASE (APPSTLE_API_BASE, GIGSTACK_API_BASE, …) is passed on, and so are the limits
+// (npm run bench:relay asks for many links from one agent and one IP).
+const limits = [
+  'LIMIT_PER_MINUTE',
+  'LIMIT_PER_DAY',
+  'LASTING_OPENS_PER_DAY',
+  'LASTING_VIEWS_PER_HOUR',
+  'LASTING_IP_PER_MINUTE',
+];
 const vars = Object.keys(process.env)
-  // LASTING_IP_PER_MINUTE too: the benchmark (one client address) lifts the public pages' per-IP limit.
-  .filter((name) => (/^[A-Z0-9]+_API_BASE$/.test(name) || name === 'LASTING_IP_PER_MINUTE') && process.env[name])
+  .filter((name) => (/^[A-Z0-9]+_API_BASE$/.test(name) || limits.includes(name)) && process.env[name])
   .flatMap((name) => ['--var', `${name}:${process.env[name]}`]);
 vars.push('--var', 'RELAY_DEV:1');
 // Two relays on one machine (e2e files run in parallel) would both want the devtools port 9229.

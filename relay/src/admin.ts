@@ -9,7 +9,7 @@ import { normalizeEmail } from '../../lib/shared/customer';
 import { z } from '../../lib/shared/zod';
 import { endSessions } from './agent';
 import { auditCsv, readAudit } from './audit';
-import { enrollmentCode, normaliseCode, sameSecret, sha256Hex } from './crypto';
+import { enrollmentCode, forgetOpenedKeys, normaliseCode, sameSecret, sha256Hex } from './crypto';
 import type { AppEnv } from './env';
 import { jsonOf, limitIp, refuse } from './http';
 import { lastingAdmin } from './lasting';
@@ -118,6 +118,7 @@ admin.put('/stores/:id', async (c) => {
   const clash = hostClashes([...others, parsed.data])[0];
   if (clash) return c.json({ error: { code: 'host-taken', host: clash.host } }, 409);
   await saveStore(c.env, parsed.data);
+  forgetOpenedKeys(parsed.data.id);
   return c.json({ store: publicStore(parsed.data) });
 });
 
@@ -125,6 +126,7 @@ admin.delete('/stores/:id', async (c) => {
   const id = c.req.param('id');
   const result = await c.env.DB.prepare('DELETE FROM stores WHERE id = ?').bind(id).run();
   if (result.meta.changes !== 1) return refuse(c, 404, 'unknown-store');
+  forgetOpenedKeys(id);
   return c.json({ removed: id });
 });
 

@@ -1,6 +1,6 @@
 /** The agents' API: sign in with an enrollment code, rotate tokens, list stores, ask for links. */
 import { type Context, Hono } from 'hono';
-import { providerFor } from '../../lib/providers/registry';
+import { providerFor, providerList } from '../../lib/providers/registry';
 import { normalizeEmail } from '../../lib/shared/customer';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import { z } from '../../lib/shared/zod';
@@ -8,10 +8,12 @@ import { type AuditEntry, AuditError, appendAudit, finaliseAudit } from './audit
 import { normaliseCode, sha256Hex } from './crypto';
 import { type AgentContext, type AppEnv, intVar, providerOverridesRefused } from './env';
 import { jsonOf, limitIp, refuse } from './http';
+import type { Verdict } from './limiter';
 import { issueLink, relayHttp, sendPortalEmail } from './providers';
-import { listStores, loadStore, publicStore } from './stores';
+import { listStores, openStore, publicStore, type StoreRow, storeQuery } from './stores';
 import {
   ACCESS_TTL_S,
+  type AccessClaims,
   newRefreshToken,
   newSessionId,
   openGrace,
@@ -203,40 +205,64 @@ type Auth =
   | { ok: true; agent: AgentContext }
   | { ok: false; code: string; email?: string; tokenHash?: string; sessionId?: string };
 
-export async function authenticate(c: Ctx): Promise<Auth> {
+type Bearer = { ok: true; claims: AccessClaims; tokenHash: string } | { ok: false; code: string; tokenHash?: string };
+
+/** The bearer token's claims, checked without the database (signature, audience, issuer, expiry). */
+async function bearer(c: Ctx): Promise<Bearer> {
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer ([A-Za-z0-9._-]{1,2048})$/.exec(header);
   if (!match?.[1]) return { ok: false, code: 'unauthenticated' };
   const token = match[1];
-  const tokenHash = await tokenHashPrefix(token);
-  const claims = await verifyAccessToken(c.env.TOKEN_SECRET, token);
-  if (!claims) return { ok: false, code: 'unauthenticated', tokenHash };
-  // Checked on every request, so removing an agent or ending a session takes effect at once.
-  const agent = await c.env.DB.prepare(
-    `SELECT a.stores, a.removed_at AS removedAt, a.session_epoch AS epoch, s.id AS sid, s.ended_at AS endedAt,
-            s.last_seen_at AS lastSeen
-     FROM agents a LEFT JOIN sessions s ON s.id = ? AND s.email = a.email WHERE a.email = ?`,
-  )
-    .bind(claims.sid, claims.email)
-    .first<{
-      stores: string | null;
-      removedAt: string | null;
-      epoch: number;
-      sid: string | null;
-      endedAt: number | null;
-      lastSeen: number | null;
-    }>();
+  const [tokenHash, claims] = await Promise.all([tokenHashPrefix(token), verifyAccessToken(c.env.TOKEN_SECRET, token)]);
+  return claims ? { ok: true, claims, tokenHash } : { ok: false, code: 'unauthenticated', tokenHash };
+}
+
+interface SessionRow {
+  stores: string | null;
+  removedAt: string | null;
+  epoch: number;
+  sid: string | null;
+  endedAt: number | null;
+}
+
+/**
+ * What checks a verified token against D1 on every request (so removing an agent or ending a
+ * session takes effect at once), for the caller's batch: the agent and session, then "last seen",
+ * kept to the minute (most requests change nothing there) and only for a session that passes.
+ */
+function sessionStatements(db: D1Database, claims: AccessClaims): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `SELECT a.stores, a.removed_at AS removedAt, a.session_epoch AS epoch, s.id AS sid, s.ended_at AS endedAt
+         FROM agents a LEFT JOIN sessions s ON s.id = ? AND s.email = a.email WHERE a.email = ?`,
+      )
+      .bind(claims.sid, claims.email),
+    db
+      .prepare(
+        `UPDATE sessions SET last_seen_at = ?1
+         WHERE id = ?2 AND email = ?3 AND ended_at IS NULL AND last_seen_at < ?1 - 60
+           AND EXISTS (SELECT 1 FROM agents WHERE email = ?3 AND removed_at IS NULL AND session_epoch = ?4)`,
+      )
+      .bind(nowS(), claims.sid, claims.email, claims.epoch),
+  ];
+}
+
+function sessionVerdict(claims: AccessClaims, tokenHash: string, agent: SessionRow | undefined): Auth {
   const failed = { email: claims.email, tokenHash, sessionId: claims.sid };
   if (!agent || agent.removedAt) return { ok: false, code: 'agent-removed', ...failed };
   if (agent.epoch !== claims.epoch || !agent.sid || agent.endedAt !== null) {
     return { ok: false, code: 'session-revoked', ...failed };
   }
-  // "Last seen" to the minute is enough, and spares a write on most requests.
-  if ((agent.lastSeen ?? 0) < nowS() - 60) {
-    await c.env.DB.prepare('UPDATE sessions SET last_seen_at = ? WHERE id = ?').bind(nowS(), claims.sid).run();
-  }
   const stores = agent.stores ? (JSON.parse(agent.stores) as string[]) : undefined;
   return { ok: true, agent: { email: claims.email, stores, tokenHash, sessionId: claims.sid } };
+}
+
+export async function authenticate(c: Ctx): Promise<Auth> {
+  const token = await bearer(c);
+  if (!token.ok) return token;
+  const [found] = await c.env.DB.batch(sessionStatements(c.env.DB, token.claims));
+  return sessionVerdict(token.claims, token.tokenHash, found?.results[0] as SessionRow | undefined);
 }
 
 /** Who a refused request claimed to be, for its audit row. */
@@ -331,20 +357,113 @@ const PROVIDER_STATUS: Partial<Record<string, 400 | 404 | 429 | 502 | 504>> = {
   timeout: 504,
 };
 
+type LinkRequest = z.infer<typeof linkRequest>;
+
+/**
+ * The customer as each provider reads this request, or null where that provider cannot serve it
+ * (not its id form, or an email action it does not offer); SQL picks the store's provider's entry.
+ */
+function customerByProvider(request: LinkRequest): string {
+  const entries = providerList.map((provider) => {
+    const customer =
+      'email' in request.customer ? normalizeEmail(request.customer.email) : provider.parseId(request.customer.id);
+    const offered = request.action !== 'email' || (provider.emailLink !== undefined && 'email' in request.customer);
+    return [provider.id, offered ? (customer ?? null) : null];
+  });
+  return JSON.stringify(Object.fromEntries(entries));
+}
+
+/**
+ * The link's audit row as 'pending', in the lookups' own batch (one round trip, one transaction),
+ * written only when the request passes what D1 knows: a live session, a store that exists and the
+ * agent may use, a customer its provider reads. Otherwise nothing is written here and the refusal
+ * gets its own row as before; a request refused after this (limit, key) finalises this row instead.
+ */
+function pendingLinkRow(
+  db: D1Database,
+  token: Extract<Bearer, { ok: true }>,
+  request: LinkRequest,
+  entry: Omit<AuditEntry, 'outcome'>,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO audit (at, agent, store_id, customer, action, outcome, helpdesk_host, ticket_id, token_hash,
+                          session_id)
+       SELECT ?1, a.email, st.id, m.value, ?2, 'pending', ?3, ?4, ?5, s.id
+       FROM agents a
+       JOIN sessions s ON s.id = ?6 AND s.email = a.email AND s.ended_at IS NULL
+       JOIN stores st ON st.id = ?7
+       JOIN json_each(?8) m ON m.key = st.provider AND m.type = 'text'
+       WHERE a.email = ?9 AND a.removed_at IS NULL AND a.session_epoch = ?10
+         AND (a.stores IS NULL OR EXISTS (SELECT 1 FROM json_each(a.stores) WHERE value = st.id))
+       RETURNING id`,
+    )
+    .bind(
+      new Date().toISOString(),
+      request.action,
+      entry.helpdeskHost ?? null,
+      entry.ticketId ?? null,
+      token.tokenHash,
+      token.claims.sid,
+      request.storeId,
+      customerByProvider(request),
+      token.claims.email,
+      token.claims.epoch,
+    );
+}
+
 agentRoutes.post('/links', async (c) => {
+  const db = c.env.DB;
   const body = await jsonOf(c);
   const fields = auditFields(body);
-  const auth = await authenticate(c);
+  const token = await bearer(c);
+  // What needs no database is known first, so that what does is one batch: the session check, the
+  // store and the pending audit row, with the agent's limiter asked meanwhile.
+  const overridden = providerOverridesRefused(c.env, c.req.url);
+  const parsed = linkRequest.safeParse(body);
+  const request = parsed.success && !overridden ? parsed.data : undefined;
+  let auth: Auth = token.ok ? { ok: false, code: 'unauthenticated' } : token;
+  let storeRow: StoreRow | undefined;
+  let pendingId: number | undefined;
+  let limit: Verdict | undefined;
+  if (token.ok) {
+    const entry = { ...fields, agent: token.claims.email, tokenHash: token.tokenHash, sessionId: token.claims.sid };
+    const statements = sessionStatements(db, token.claims);
+    if (request) statements.push(storeQuery(db, request.storeId), pendingLinkRow(db, token, request, entry));
+    // Every well-formed request of a signed-in agent counts against the limit, whatever its outcome.
+    const limiter = c.env.LIMITER.get(c.env.LIMITER.idFromName(`agent:${token.claims.email}`));
+    const take = request
+      ? limiter
+          .take([
+            { windowS: 60, max: intVar(c.env.LIMIT_PER_MINUTE, 30) },
+            { windowS: 86_400, max: intVar(c.env.LIMIT_PER_DAY, 500) },
+          ])
+          .catch(() => undefined)
+      : undefined;
+    let results: D1Result[];
+    try {
+      [results, limit] = await Promise.all([db.batch(statements), take]);
+    } catch (error) {
+      // With the audit row in it, a batch that fails is an audit write that failed: no link.
+      if (request) return refuse(c, 503, 'audit-unavailable');
+      throw error;
+    }
+    auth = sessionVerdict(token.claims, token.tokenHash, results[0]?.results[0] as SessionRow | undefined);
+    storeRow = results[2]?.results[0] as StoreRow | undefined;
+    pendingId = (results[3]?.results[0] as { id: number } | undefined)?.id;
+  }
   const entry: Omit<AuditEntry, 'outcome'> = {
     ...fields,
     ...(auth.ok
       ? { agent: auth.agent.email, tokenHash: auth.agent.tokenHash, sessionId: auth.agent.sessionId }
       : claimed(auth)),
   };
-  // Refusals are audited too; if even that row cannot be written, say so rather than pretend.
+  // Refusals are audited too (the pending row finalised, or a row of their own); if even that cannot
+  // be written, say so rather than pretend.
   const refused = async (status: Status, code: string, retryAfterS?: number) => {
     try {
-      await appendAudit(c.env.DB, { ...entry, outcome: code });
+      if (pendingId !== undefined) await finaliseAudit(db, pendingId, code);
+      else await appendAudit(db, { ...entry, outcome: code });
     } catch {
       return refuse(c, 503, 'audit-unavailable');
     }
@@ -353,11 +472,11 @@ agentRoutes.post('/links', async (c) => {
 
   if (!auth.ok) {
     // Counted per client IP before the row is written, so a flood of bad tokens writes little.
-    const limit = await limitIp(c, 'unauthenticated');
-    if (!limit.ok) return refuse(c, 429, 'rate-limited', { retryAfterS: limit.retryAfterS });
+    const ipLimit = await limitIp(c, 'unauthenticated');
+    if (!ipLimit.ok) return refuse(c, 429, 'rate-limited', { retryAfterS: ipLimit.retryAfterS });
     return refused(401, auth.code);
   }
-  if (providerOverridesRefused(c.env, c.req.url)) {
+  if (overridden) {
     console.error(
       JSON.stringify({
         error: 'provider-override-not-allowed',
@@ -366,24 +485,14 @@ agentRoutes.post('/links', async (c) => {
     );
     return refused(503, 'provider-override-not-allowed');
   }
-  const parsed = linkRequest.safeParse(body);
-  if (!parsed.success) return refused(400, 'invalid-request');
-  const request = parsed.data;
+  if (!request) return refused(400, 'invalid-request');
   if (auth.agent.stores && !auth.agent.stores.includes(request.storeId)) return refused(403, 'store-forbidden');
 
-  // The store and the agent's limit are looked up together (two round trips become one); every
-  // request past this point counts against the limit, whatever its outcome.
-  const limiter = c.env.LIMITER.get(c.env.LIMITER.idFromName(`agent:${auth.agent.email}`));
-  const [store, limit] = await Promise.all([
-    // A key that does not open (KEYS_SECRET changed without a reseal) fails closed, audited.
-    loadStore(c.env, request.storeId).catch(() => null),
-    limiter.take([
-      { windowS: 60, max: intVar(c.env.LIMIT_PER_MINUTE, 30) },
-      { windowS: 86_400, max: intVar(c.env.LIMIT_PER_DAY, 500) },
-    ]),
-  ]);
+  // A key that does not open (KEYS_SECRET changed without a reseal) fails closed, audited.
+  const store = await openStore(c.env, storeRow).catch(() => null);
   if (store === null) return refused(500, 'store-key-unreadable');
   if (!store) return refused(404, 'unknown-store');
+  if (!limit) return refused(500, 'internal');
   if (!limit.ok) return refused(429, 'rate-limited', limit.retryAfterS);
 
   const provider = providerFor(store);
@@ -396,10 +505,10 @@ agentRoutes.post('/links', async (c) => {
     return refused(400, 'email-unsupported');
   }
 
-  // Write-ahead: no row, no provider call.
+  // Write-ahead: no row, no provider call (written in the batch above unless D1 saw it differently).
   let auditId: number;
   try {
-    auditId = await appendAudit(c.env.DB, { ...entry, customer, outcome: 'pending' });
+    auditId = pendingId ?? (await appendAudit(db, { ...entry, customer, outcome: 'pending' }));
   } catch {
     return refuse(c, 503, 'audit-unavailable');
   }
@@ -408,17 +517,17 @@ agentRoutes.post('/links', async (c) => {
   try {
     if (request.action === 'email' && query.kind === 'email') {
       await sendPortalEmail(store, query.email, http);
-      await finaliseAudit(c.env.DB, auditId, 'emailed');
+      await finaliseAudit(db, auditId, 'emailed');
       return c.json({ emailed: true, to: query.email });
     }
     const link = await issueLink(store, query, http);
-    await finaliseAudit(c.env.DB, auditId, 'allowed');
+    await finaliseAudit(db, auditId, 'allowed');
     return c.json({ url: link.url, expiresAt: link.expiresAt });
   } catch (error) {
     if (error instanceof AuditError) return refuse(c, 503, 'audit-unavailable');
     const failure = error instanceof PortalLinkError ? error : new PortalLinkError('internal');
     try {
-      await finaliseAudit(c.env.DB, auditId, `provider:${failure.code}`);
+      await finaliseAudit(db, auditId, `provider:${failure.code}`);
     } catch {
       return refuse(c, 503, 'audit-unavailable');
     }

@@ -46,10 +46,18 @@ export async function sameSecret(a: string, b: string): Promise<boolean> {
   return subtle.timingSafeEqual(x as ArrayBuffer, y as ArrayBuffer);
 }
 
-async function aesKey(secret: string): Promise<CryptoKey> {
-  const raw = fromBase64(secret);
-  if (raw.byteLength !== 32) throw new Error('KEYS_SECRET must be 32 bytes, base64');
-  return crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+const aesKeys = new Map<string, Promise<CryptoKey>>();
+
+/** Imported once per isolate and secret. */
+function aesKey(secret: string): Promise<CryptoKey> {
+  let key = aesKeys.get(secret);
+  if (!key) {
+    const raw = fromBase64(secret);
+    if (raw.byteLength !== 32) throw new Error('KEYS_SECRET must be 32 bytes, base64');
+    key = crypto.subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    aesKeys.set(secret, key);
+  }
+  return key;
 }
 
 export interface SealedKey {
@@ -68,8 +76,25 @@ export async function sealKey(secret: string, storeId: string, apiKey: string): 
   return { iv: toBase64(iv), ciphertext: toBase64(new Uint8Array(ciphertext)) };
 }
 
-/** Opens with the current secret, then the previous one while a rotation is under way. */
-export async function openKey(secrets: (string | undefined)[], storeId: string, sealed: SealedKey): Promise<string> {
+/** How long an opened key stays in the isolate's memory after it was opened. */
+export const OPENED_KEY_TTL_MS = 60_000;
+const opened = new Map<string, { apiKey: string; until: number }>();
+
+/**
+ * Opens with the current secret, then the previous one while a rotation is under way. An opened key
+ * is kept for a minute under its ciphertext (and the secrets that opened it): a `store set` seals
+ * anew, with a fresh IV, so a changed key is never served from here, and a removed store's row is
+ * no longer read at all.
+ */
+export async function openKey(
+  secrets: (string | undefined)[],
+  storeId: string,
+  sealed: SealedKey,
+  now = Date.now(),
+): Promise<string> {
+  const name = [storeId, sealed.iv, sealed.ciphertext, ...secrets].join('\u0000');
+  const hit = opened.get(name);
+  if (hit && hit.until > now) return hit.apiKey;
   for (const secret of secrets) {
     if (!secret) continue;
     try {
@@ -78,10 +103,18 @@ export async function openKey(secrets: (string | undefined)[], storeId: string, 
         await aesKey(secret),
         fromBase64(sealed.ciphertext),
       );
-      return new TextDecoder().decode(plain);
+      const apiKey = new TextDecoder().decode(plain);
+      for (const [other, entry] of opened) if (entry.until <= now) opened.delete(other);
+      opened.set(name, { apiKey, until: now + OPENED_KEY_TTL_MS });
+      return apiKey;
     } catch {
       // try the next secret
     }
   }
   throw new Error('store key does not open with KEYS_SECRET');
+}
+
+/** Forgets a store's opened keys at once (store set, store remove) rather than after their minute. */
+export function forgetOpenedKeys(storeId: string): void {
+  for (const name of opened.keys()) if (name.startsWith(`${storeId}\u0000`)) opened.delete(name);
 }

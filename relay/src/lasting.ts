@@ -31,7 +31,7 @@ import {
 } from './lasting-links';
 import { clientHint, type Lang, type Notice, noticePage, openPage, pageHeaders, pickLang } from './lasting-pages';
 import { issueLink, relayHttp } from './providers';
-import { loadStore } from './stores';
+import { openStore, type StoreRow, storeQuery } from './stores';
 
 /** Optional vars (wrangler.toml) for the public pages' limits. */
 type LastingEnv = Env & {
@@ -314,7 +314,9 @@ lastingPublic.post('/l/:id', async (c) => {
   const link = v.link;
 
   // Spend the token and write the audit row first, together: a replay or a failed write means no redirect.
+  // The store's row comes in the same batch (one round trip fewer before the provider call).
   let auditId: number;
+  let storeRow: StoreRow | undefined;
   try {
     const results = await c.env.DB.batch([
       ...spendToken(c.env.DB, nonce, nowS()),
@@ -329,10 +331,12 @@ lastingPublic.post('/l/:id', async (c) => {
         v.idHash.slice(0, HASH_PREFIX_LENGTH),
         v.client,
       ),
+      storeQuery(c.env.DB, link.storeId),
     ]);
     const row = results[2]?.results?.[0] as { id: number } | undefined;
     if (!row) throw new AuditError('no row');
     auditId = row.id;
+    storeRow = results[3]?.results?.[0] as StoreRow | undefined;
   } catch (error) {
     const replay = error instanceof Error && /UNIQUE|constraint/i.test(error.message);
     return replay ? refusedWith('replayed', 'forbidden') : notice(c, v, 'failed');
@@ -343,7 +347,7 @@ lastingPublic.post('/l/:id', async (c) => {
   try {
     // Same rule as /v1/links: a provider mock base outside `relay:dev` on loopback serves nothing.
     if (providerOverridesRefused(c.env, c.req.url)) throw Object.assign(new Error(), { code: 'override-not-allowed' });
-    const store = await loadStore(c.env, link.storeId);
+    const store = await openStore(c.env, storeRow);
     if (!store) throw new Error('store gone');
     const minted = await issueLink(
       store,

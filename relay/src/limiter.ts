@@ -13,6 +13,9 @@ export interface Rule {
 export type Verdict = { ok: true } | { ok: false; retryAfterS: number };
 
 export class Limiter extends DurableObject {
+  /** Known to be set since this object woke (the alarm handler clears it when it ends without one). */
+  private alarmSet = false;
+
   /** Counts one request against every rule, unless one of them is already used up. */
   async take(rules: Rule[], nowMs: number = Date.now()): Promise<Verdict> {
     const nowS = Math.floor(nowMs / 1000);
@@ -28,10 +31,15 @@ export class Limiter extends DurableObject {
     if (retryAfterS > 0) return { ok: false, retryAfterS };
     const next: Record<string, number> = {};
     for (const slot of slots) next[slot.key] = (counts.get(slot.key) ?? 0) + 1;
-    await this.ctx.storage.put(next);
+    // The verdict does not wait for the count to reach disk: the object reads its own writes at once,
+    // and a write that fails resets the object (at worst a count or two is lost, never a refusal).
+    await this.ctx.storage.put(next, { allowUnconfirmed: true });
     // Old windows are dropped once the longest one has passed.
-    const longest = Math.max(...rules.map((r) => r.windowS));
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(nowMs + longest * 1000);
+    if (!this.alarmSet) {
+      const longest = Math.max(...rules.map((r) => r.windowS));
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(nowMs + longest * 1000);
+      this.alarmSet = true;
+    }
     return { ok: true };
   }
 
@@ -44,5 +52,6 @@ export class Limiter extends DurableObject {
     });
     if (stale.length > 0) await this.ctx.storage.delete(stale);
     if (all.size > stale.length) await this.ctx.storage.setAlarm(Date.now() + 86_400_000);
+    else this.alarmSet = false;
   }
 }

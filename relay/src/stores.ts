@@ -7,7 +7,7 @@ import { BASE_KEYS } from '../../lib/providers/store-fields';
 import { openKey, sealKey } from './crypto';
 import type { Env } from './env';
 
-interface StoreRow {
+export interface StoreRow {
   id: string;
   name: string;
   provider: string;
@@ -62,9 +62,16 @@ export async function listStores(db: D1Database): Promise<StoreInfo[]> {
   return results.map(info).filter((store) => store !== undefined);
 }
 
+/** A store's row, for a batch (openStore turns it into the store). */
+export const storeQuery = (db: D1Database, id: string) => db.prepare('SELECT * FROM stores WHERE id = ?').bind(id);
+
 /** The store with its key opened, for one provider call; undefined when there is no such store. */
 export async function loadStore(env: Env, id: string): Promise<Store | undefined> {
-  const row = await env.DB.prepare('SELECT * FROM stores WHERE id = ?').bind(id).first<StoreRow>();
+  return openStore(env, await storeQuery(env.DB, id).first<StoreRow>());
+}
+
+/** A row from storeQuery as a store with its key opened; throws when the key does not open. */
+export async function openStore(env: Env, row: StoreRow | null | undefined): Promise<Store | undefined> {
   if (!row) return undefined;
   const apiKey = await openKey([env.KEYS_SECRET, env.KEYS_SECRET_PREVIOUS], row.id, {
     iv: row.key_iv,

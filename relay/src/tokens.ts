@@ -21,9 +21,18 @@ export interface AccessClaims {
   sid: string;
 }
 
-function hmacKey(secret: string): Uint8Array {
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+/** Imported once per isolate (jose would import the raw secret again on every sign and verify). */
+function hmacKey(secret: string): Promise<CryptoKey> {
   if (secret.length < 32) throw new Error('TOKEN_SECRET must be at least 32 characters');
-  return new TextEncoder().encode(secret);
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    const raw = new TextEncoder().encode(secret);
+    key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    hmacKeys.set(secret, key);
+  }
+  return key;
 }
 
 export async function signAccessToken(secret: string, claims: AccessClaims, nowS: number): Promise<string> {
@@ -35,13 +44,13 @@ export async function signAccessToken(secret: string, claims: AccessClaims, nowS
     .setJti(randomToken(16))
     .setIssuedAt(nowS)
     .setExpirationTime(nowS + ACCESS_TTL_S)
-    .sign(hmacKey(secret));
+    .sign(await hmacKey(secret));
 }
 
 /** The claims of a valid token, or undefined for anything else (forged, expired, wrong audience, none). */
 export async function verifyAccessToken(secret: string, token: string): Promise<AccessClaims | undefined> {
   try {
-    const { payload } = await jwtVerify(token, hmacKey(secret), {
+    const { payload } = await jwtVerify(token, await hmacKey(secret), {
       algorithms: ['HS256'],
       audience: AUDIENCE,
       issuer: ISSUER,
