@@ -38,10 +38,10 @@ export default defineConfig({
       'storage',
       'clipboardWrite',
       'contextMenus',
-      // The context-menu click (and opening the popup) grants activeTab: the toast is injected into
-      // that tab, and the popup reads the tab's URL to pick the mapped store.
+      // Opening the popup grants activeTab: the popup reads the tab's URL to pick the mapped store.
       'activeTab',
-      'scripting',
+      // A context-menu outcome on a page that is not a helpdesk: the badge, and a notification (no
+      // toast injected into a page that could rewrite it).
       'notifications',
       ...(browser === 'firefox' ? [] : ['offscreen']),
     ],

@@ -7,13 +7,13 @@
 import { parseActionReply } from '../helpdesks/detected';
 import { PortalLinkError } from '../shared/error-codes';
 import { type ErrorInfo, errorInfo } from '../shared/errors';
-import type { TabType } from '../shared/protocol';
+import type { BareTabType } from '../shared/protocol';
 
 /** Keyboard command ids (the manifest's `commands`): not message types, which are verb-noun. */
 export const COMMAND_COPY = 'copy-portal-link';
 export const COMMAND_INSERT = 'insert-portal-link';
 
-const TAB_MESSAGES: Record<string, TabType> = {
+const TAB_MESSAGES: Record<string, BareTabType> = {
   [COMMAND_COPY]: 'copy-detected-link',
   [COMMAND_INSERT]: 'insert-detected-link',
 };
@@ -24,7 +24,7 @@ export interface CommandDeps {
   /** The active tab when the browser didn't say. */
   activeTab(): Promise<{ id?: number } | undefined>;
   /** `tabs.sendMessage` to the tab's top frame; rejects when nothing listens there. */
-  sendToTab(tabId: number, type: TabType): Promise<unknown>;
+  sendToTab(tabId: number, type: BareTabType): Promise<unknown>;
   /** Feedback on the toolbar button, for pages without our content script. */
   report(tabId: number | undefined, outcome: { ok: false; error: ErrorInfo }): Promise<void>;
 }

@@ -6,9 +6,9 @@ import { extensionKey, sealer } from '../settings/sealing';
 import { settingsStorage } from '../settings/storage';
 import { PortalLinkError } from '../shared/error-codes';
 import { t } from '../shared/i18n';
+import { sendToTab } from '../shared/messaging-client';
 import { copyInDocument, OFFSCREEN_PATH, offscreenClipboard } from './clipboard';
 import { sessionLinkCache } from './link-service';
-import { showPageToast } from './page-toast';
 import { relayClient } from './relay';
 import type { RouterDeps } from './router';
 import { memo } from './settings-memo';
@@ -92,13 +92,10 @@ const NOTIFICATION_ICON =
 
 export function feedbackDeps(): FeedbackDeps {
   return {
-    async showToast(tabId, toast) {
-      const [frame] = await browser.scripting.executeScript({
-        target: { tabId },
-        func: showPageToast,
-        args: [toast.text, toast.role],
-      });
-      return frame?.result === true;
+    async showInPage(tabId, feedback) {
+      // Only our content script answers (helpdesk pages); elsewhere nothing listens and this rejects.
+      const reply = await sendToTab(tabId, { type: 'show-feedback', ...feedback });
+      return (reply as { shown?: unknown } | undefined)?.shown === true;
     },
     async setBadge(tabId, badge) {
       // Firefox's MV2 build has browserAction, with the same badge calls.

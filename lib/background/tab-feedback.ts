@@ -1,13 +1,21 @@
 /**
- * Telling the agent how a copy they started outside our pages (context menu) went: a toast in the
- * tab when a script can be injected there, else the toolbar badge (✓ / !) on that tab and, for
- * errors, a system notification. Browser calls are passed in, so the choice is testable.
+ * Telling the agent how a copy they started outside our pages (context menu) went, where the page
+ * can't rewrite it: on a helpdesk tab, our content script's own toast (asked by a tab message);
+ * anywhere else, the extension's own surfaces: the toolbar badge (✓ / !) and its title on that tab,
+ * and a system notification. Never a toast injected into the page: the page could rewrite it (name
+ * another address than the one used, undoing the mailto: protection). Browser calls are passed in,
+ * so the choice is testable.
  */
 import type { ErrorInfo } from '../shared/errors';
 import { formatLifetime } from '../shared/expiry';
 import { t } from '../shared/i18n';
 import type { CopyResult, EmailResult } from '../shared/protocol';
-import type { PageToast } from './page-toast';
+
+/** What the agent is told: our own words, never page data. */
+export interface Feedback {
+  text: string;
+  role: 'status' | 'alert';
+}
 
 export type Outcome = { ok: true; result: CopyResult | EmailResult } | { ok: false; error: ErrorInfo };
 
@@ -18,14 +26,14 @@ export interface Badge {
 }
 
 export interface FeedbackDeps {
-  /** Injects the toast; rejects (or resolves false) where no script may run: chrome:// pages, PDFs, the store. */
-  showToast(tabId: number, toast: PageToast): Promise<boolean>;
+  /** Asks our content script in the tab to show it; false (or rejects) where none runs: any page but a helpdesk's. */
+  showInPage(tabId: number, feedback: Feedback): Promise<boolean>;
   setBadge(tabId: number | undefined, badge: Badge): Promise<void>;
   notify(message: string): Promise<void>;
   now?(): number;
 }
 
-export type FeedbackChannel = 'toast' | 'badge' | 'badge+notification';
+export type FeedbackChannel = 'page' | 'badge+notification';
 
 /** What a success says; it names the customer (the address actually used, whatever a mailto: link showed). */
 export function confirmation(result: CopyResult | EmailResult, now: number = Date.now()): string {
@@ -34,7 +42,7 @@ export function confirmation(result: CopyResult | EmailResult, now: number = Dat
     : t('copiedToast', [result.customer, formatLifetime(result, now)]);
 }
 
-export function toastFor(outcome: Outcome, now: number = Date.now()): PageToast {
+export function feedbackFor(outcome: Outcome, now: number = Date.now()): Feedback {
   return outcome.ok
     ? { role: 'status', text: confirmation(outcome.result, now) }
     : { role: 'alert', text: outcome.error.message };
@@ -53,19 +61,14 @@ export async function reportOutcome(
   tabId: number | undefined,
   deps: FeedbackDeps,
 ): Promise<FeedbackChannel> {
-  const toast = toastFor(outcome, deps.now?.());
+  const feedback = feedbackFor(outcome, deps.now?.());
   // Tab ids are >= 0; -1 (TAB_ID_NONE) is a click outside any tab.
-  if (tabId !== undefined && tabId >= 0) {
-    const shown = await deps.showToast(tabId, toast).catch(() => false);
-    if (shown) {
-      await deps.setBadge(tabId, clear()).catch(() => undefined); // an older "!" would now be wrong
-      return 'toast';
-    }
+  const tab = tabId !== undefined && tabId >= 0 ? tabId : undefined;
+  if (tab !== undefined && (await deps.showInPage(tab, feedback).catch(() => false))) {
+    await deps.setBadge(tab, clear()).catch(() => undefined); // an older "!" would now be wrong
+    return 'page';
   }
-  await deps
-    .setBadge(tabId !== undefined && tabId >= 0 ? tabId : undefined, badgeFor(outcome, deps.now?.()))
-    .catch(() => undefined);
-  if (outcome.ok) return 'badge';
-  await deps.notify(outcome.error.message).catch(() => undefined);
+  await deps.setBadge(tab, badgeFor(outcome, deps.now?.())).catch(() => undefined);
+  await deps.notify(feedback.text).catch(() => undefined);
   return 'badge+notification';
 }

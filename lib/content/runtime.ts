@@ -24,7 +24,7 @@ import { errorInfo } from '../shared/errors';
 import { formatLifetime } from '../shared/expiry';
 import { t } from '../shared/i18n';
 import { portSender, type Send } from '../shared/messaging-client';
-import type { TabActionReply } from '../shared/protocol';
+import type { TabActionReply, TabProtocol } from '../shared/protocol';
 import { type ClickProblem, clickProblem, documentEnv } from './clickable';
 import { type ComposerBridge, composerBridge, isEditable } from './composer';
 import { type ButtonClick, createInlineUi, type InlineUi, type MenuAction, removeStaleUi } from './ui';
@@ -446,6 +446,12 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
 
   function onMessage(message: unknown, sender: { id?: string }, sendResponse: (reply: unknown) => void) {
     if (sender.id !== browser.runtime.id || !isTabMessage(message) || signal.aborted) return undefined;
+    if (message.type === 'show-feedback') {
+      // The context menu's outcome, in our own toast rather than one the background injects.
+      void ui.toast(message.role, message.text);
+      sendResponse({ shown: true } satisfies TabProtocol['show-feedback']);
+      return undefined;
+    }
     if (message.type === 'get-detected-customer') {
       const timeout = new Promise<undefined>((resolve) => setTimeout(resolve, POPUP_WAIT_MS));
       void Promise.race([customer(), timeout]).then((found) => sendResponse(found ?? null));

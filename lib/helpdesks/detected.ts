@@ -15,10 +15,18 @@ export const DETECT_MEASURE = 'portal-link:detect';
  */
 export const COPY_MEASURE = 'portal-link:copy';
 
+/** Our words for a toast: short text, nothing else (it is shown as text, never parsed). */
+const MAX_FEEDBACK_CHARS = 500;
+
 /** Whether a message is one of ours for a tab (checked by hand in the content script). */
 export function isTabMessage(message: unknown): message is TabMessage {
-  const type = (message as { type?: unknown } | null)?.type;
-  return type === 'get-detected-customer' || type === 'copy-detected-link' || type === 'insert-detected-link';
+  const m = (message ?? {}) as { type?: unknown; role?: unknown; text?: unknown };
+  if (m.type === 'show-feedback') {
+    return (
+      (m.role === 'status' || m.role === 'alert') && typeof m.text === 'string' && m.text.length <= MAX_FEEDBACK_CHARS
+    );
+  }
+  return m.type === 'get-detected-customer' || m.type === 'copy-detected-link' || m.type === 'insert-detected-link';
 }
 
 /** The content script's reply to `copy-detected-link` / `insert-detected-link`, or undefined. */

@@ -5,7 +5,7 @@
  */
 import { parseDetected } from '../helpdesks/detected';
 import type { DetectedCustomer } from '../helpdesks/types';
-import type { TabType } from './protocol';
+import type { BareTabType } from './protocol';
 
 interface TabLike {
   id?: number;
@@ -17,7 +17,7 @@ export interface ActiveTicketDeps {
   /** The tab this page runs in, undefined for the toolbar popup. */
   currentTab(): Promise<TabLike | undefined>;
   tabsOfCurrentWindow(): Promise<TabLike[]>;
-  sendToTab(tabId: number, type: TabType): Promise<unknown>;
+  sendToTab(tabId: number, type: BareTabType): Promise<unknown>;
 }
 
 export async function ticketTabId(deps: Pick<ActiveTicketDeps, 'currentTab' | 'tabsOfCurrentWindow'>) {

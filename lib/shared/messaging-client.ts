@@ -5,7 +5,7 @@
 import { type Browser, browser } from 'wxt/browser';
 import type { ErrorInfo } from './errors';
 import { t } from './i18n';
-import type { ReplyOf, RequestOf, RuntimeType, TabMessage, TabType } from './protocol';
+import type { BareTabType, ReplyOf, RequestOf, RuntimeType, TabMessage } from './protocol';
 
 /** A message's fields without its type; optional when it has none. */
 type Fields<K extends RuntimeType> = Omit<RequestOf<K>, 'type'>;
@@ -87,6 +87,7 @@ export function portSender(connect: () => Browser.runtime.Port = () => browser.r
  * A tab message to a tab's top frame (popup, background). The reply is the page's word: the caller
  * checks it (`parseDetected`, `parseActionReply` in lib/helpdesks/detected.ts). Rejects when nothing listens.
  */
-export function sendToTab(tabId: number, type: TabType): Promise<unknown> {
-  return browser.tabs.sendMessage(tabId, { type } satisfies TabMessage, { frameId: 0 });
+export function sendToTab(tabId: number, message: BareTabType | TabMessage): Promise<unknown> {
+  const whole: TabMessage = typeof message === 'string' ? { type: message } : message;
+  return browser.tabs.sendMessage(tabId, whole, { frameId: 0 });
 }

@@ -206,7 +206,7 @@ export interface TabActionReply {
   message?: string;
 }
 
-/** Popup and background → the ticket tab's content script (top frame); no fields, checked by hand. */
+/** Popup and background → the helpdesk tab's content script (top frame); checked by hand. */
 export interface TabProtocol {
   /** The requester of the ticket on screen (popup); the reply is checked with `parseDetected`. */
   'get-detected-customer': DetectedCustomer | null;
@@ -214,13 +214,24 @@ export interface TabProtocol {
   'copy-detected-link': TabActionReply;
   /** Insert the detected customer's link into the open ticket's reply (popup, shortcut). */
   'insert-detected-link': TabActionReply;
+  /** Say how a context-menu action went, in the content script's own toast (not one injected into the page). */
+  'show-feedback': { shown: true };
 }
 export type TabType = keyof TabProtocol;
-export type TabMessage = { [K in TabType]: { type: K } }[TabType];
+/** The fields a tab message carries (the others carry none). */
+export interface TabFields {
+  'show-feedback': { role: 'status' | 'alert'; text: string };
+}
+/** A tab message without fields: named by its type alone. */
+export type BareTabType = Exclude<TabType, keyof TabFields>;
+export type TabMessage = {
+  [K in TabType]: { type: K } & (K extends keyof TabFields ? TabFields[K] : unknown);
+}[TabType];
 export const TAB_SENDERS: Record<TabType, string> = {
   'get-detected-customer': 'popup',
   'copy-detected-link': 'background (shortcut)',
   'insert-detected-link': 'popup, background (shortcut)',
+  'show-feedback': 'background (context menu)',
 };
 
 /** Longer than any portal link; the offscreen document refuses more. */

@@ -312,7 +312,8 @@ async function menuClick(p: Page, info: Record<string, unknown>) {
     { info: { editable: false, frameId: 0, pageUrl: p.url(), ...info }, url: p.url() },
   );
 }
-const menuToast = (p: Page, role: 'status' | 'alert') => p.locator('#portal-link-menu-toast').getByRole(role);
+/** The context menu's outcome on a helpdesk tab: our content script's own toast. */
+const menuToast = (p: Page, role: 'status' | 'alert') => p.locator('[data-portal-link="toast"]').getByRole(role);
 
 describe('context menu', () => {
   it.each(['zendesk', 'gorgias'] as const)(

@@ -74,6 +74,7 @@ describe('Firefox ESR, production build', () => {
     const permissions = await firefox.inBackground(() => browser.permissions.getAll());
     expect(permissions.permissions).toEqual(expect.arrayContaining(['clipboardWrite', 'contextMenus', 'storage']));
     expect(permissions.permissions).not.toContain('offscreen');
+    expect(permissions.permissions).not.toContain('scripting'); // nothing is injected into pages
     expect(permissions.origins).toEqual(
       expect.arrayContaining(['https://api.gigstack.io/*', 'https://subscription-admin.appstle.com/*']),
     );
@@ -114,6 +115,12 @@ describe('Firefox ESR, production build', () => {
     expect(await firefox.readClipboard()).toBe(link);
     expect(appstle.requests().slice(before)).toHaveLength(1);
     await popup.close();
+
+    // The key stored in clear above (as an older version did) was sealed on that first read: Firefox
+    // has no storage.setAccessLevel, and its content scripts can read storage.local.
+    const stored = await firefox.inBackground(async () => JSON.stringify(await browser.storage.local.get(null)));
+    expect(stored).toContain('sealed:v1:');
+    expect(stored).not.toContain(APPSTLE_KEY);
   });
 
   it('Zendesk ticket: the content script injects its button; a click puts the requester’s link on the clipboard', async () => {

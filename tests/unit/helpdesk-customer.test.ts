@@ -1,7 +1,7 @@
 /** Detected customers on their way to the background: the message schema, the Shopify id choice, the popup's check. */
 import { describe, expect, it } from 'vitest';
 import { resolveQuery } from '../../lib/background/link-service';
-import { hasLookup, parseDetected, toCustomerRef } from '../../lib/helpdesks/detected';
+import { hasLookup, isTabMessage, parseDetected, toCustomerRef } from '../../lib/helpdesks/detected';
 import type { DetectedCustomer } from '../../lib/helpdesks/types';
 import type { Store } from '../../lib/providers/registry';
 import { type CustomerQuery, type CustomerRef, pickShopifyId } from '../../lib/shared/customer';
@@ -168,5 +168,21 @@ describe('toCustomerRef / hasLookup', () => {
     ['nothing', undefined, false],
   ])('%s → %s', (_name, customer, expected) => {
     expect(hasLookup(customer)).toBe(expected);
+  });
+});
+
+describe('isTabMessage (what the content script accepts from a tab message)', () => {
+  it.each<[unknown, boolean]>([
+    [{ type: 'get-detected-customer' }, true],
+    [{ type: 'show-feedback', role: 'status', text: 'Portal link for jane@example.com copied' }, true],
+    [{ type: 'show-feedback', role: 'alert', text: 'x'.repeat(500) }, true],
+    [{ type: 'show-feedback', role: 'alert', text: 'x'.repeat(501) }, false],
+    [{ type: 'show-feedback', role: 'html', text: 'x' }, false],
+    [{ type: 'show-feedback', role: 'status', text: { toString: () => 'x' } }, false],
+    [{ type: 'show-feedback' }, false],
+    [{ type: 'copy-portal-link' }, false],
+    [null, false],
+  ])('%j → %s', (message, accepted) => {
+    expect(isTabMessage(message)).toBe(accepted);
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { PageToast } from '../../lib/background/page-toast';
 import {
   type Badge,
   badgeFor,
+  type Feedback,
   type FeedbackDeps,
+  feedbackFor,
   type Outcome,
   reportOutcome,
-  toastFor,
 } from '../../lib/background/tab-feedback';
 import type { ErrorInfo } from '../../lib/shared/errors';
 import { formatExpiry } from '../../lib/shared/expiry';
@@ -25,13 +25,14 @@ const copied: Outcome = {
 const error: ErrorInfo = { code: 'key-rejected', message: 'Appstle rejected the API key. Check the key in Settings.' };
 const failed: Outcome = { ok: false, error };
 
+/** `shows`: our content script answered (a helpdesk tab); `rejects`: nothing listens there (any other page). */
 function fakeDeps(toast: 'shows' | 'rejects' | 'false') {
-  const toasts: { tabId: number; toast: PageToast }[] = [];
+  const toasts: { tabId: number; toast: Feedback }[] = [];
   const badges: { tabId: number | undefined; badge: Badge }[] = [];
   const notes: string[] = [];
   const deps = {
-    showToast: vi.fn(async (tabId: number, t: PageToast) => {
-      if (toast === 'rejects') throw new Error('Cannot access contents of url "chrome://newtab/"');
+    showInPage: vi.fn(async (tabId: number, t: Feedback) => {
+      if (toast === 'rejects') throw new Error('Could not establish connection. Receiving end does not exist.');
       toasts.push({ tabId, toast: t });
       return toast === 'shows';
     }),
@@ -46,7 +47,7 @@ function fakeDeps(toast: 'shows' | 'rejects' | 'false') {
   return { deps, toasts, badges, notes };
 }
 
-describe('toastFor / badgeFor', () => {
+describe('feedbackFor / badgeFor', () => {
   it('a lasting link (team relay): "works until 14 Dec", the day its relay page stops working', () => {
     const lasting: Outcome = {
       ok: true,
@@ -56,11 +57,11 @@ describe('toastFor / badgeFor', () => {
         lasting: true,
       },
     };
-    expect(toastFor(lasting, NOW).text).toBe('Portal link for jane@example.com copied · works until 14 Dec');
+    expect(feedbackFor(lasting, NOW).text).toBe('Portal link for jane@example.com copied · works until 14 Dec');
   });
 
   it('success: the contract wording with the real expiry, never the link', () => {
-    const toast = toastFor(copied, NOW);
+    const toast = feedbackFor(copied, NOW);
     expect(toast).toEqual({
       role: 'status',
       text: `Portal link for jane@example.com copied · ${formatExpiry(NOW + 2 * 3600_000, NOW)}`,
@@ -73,7 +74,7 @@ describe('toastFor / badgeFor', () => {
   });
 
   it('failure: the error message as an alert', () => {
-    expect(toastFor(failed)).toEqual({ role: 'alert', text: error.message });
+    expect(feedbackFor(failed)).toEqual({ role: 'alert', text: error.message });
     expect(badgeFor(failed)).toEqual({ text: '!', color: '#c92a2a', title: error.message });
   });
 });
@@ -82,20 +83,24 @@ describe('reportOutcome', () => {
   it.each<[string, Outcome]>([
     ['success', copied],
     ['failure', failed],
-  ])('%s: a toast in the tab when it can be injected; the badge is cleared, no notification', async (_l, outcome) => {
+  ])('%s on a helpdesk tab: our content script’s toast; the badge is cleared, no notification', async (_l, outcome) => {
     const { deps, toasts, badges, notes } = fakeDeps('shows');
-    expect(await reportOutcome(outcome, 7, deps)).toBe('toast');
-    expect(toasts).toEqual([{ tabId: 7, toast: toastFor(outcome, NOW) }]);
+    expect(await reportOutcome(outcome, 7, deps)).toBe('page');
+    expect(toasts).toEqual([{ tabId: 7, toast: feedbackFor(outcome, NOW) }]);
     expect(badges).toEqual([{ tabId: 7, badge: { text: '', color: '#2b8a3e', title: 'Portal Link' } }]);
     expect(notes).toEqual([]);
   });
 
-  it.each(['rejects', 'false'] as const)('success where the toast %s → the ✓ badge on that tab only', async (mode) => {
-    const { deps, badges, notes } = fakeDeps(mode);
-    expect(await reportOutcome(copied, 7, deps)).toBe('badge');
-    expect(badges).toEqual([{ tabId: 7, badge: badgeFor(copied, NOW) }]);
-    expect(notes).toEqual([]);
-  });
+  it.each(['rejects', 'false'] as const)(
+    'success where no content script shows it (%s) → the ✓ badge, its title and a notification name the customer',
+    async (mode) => {
+      const { deps, badges, notes } = fakeDeps(mode);
+      expect(await reportOutcome(copied, 7, deps)).toBe('badge+notification');
+      expect(badges).toEqual([{ tabId: 7, badge: badgeFor(copied, NOW) }]);
+      expect(notes).toEqual([feedbackFor(copied, NOW).text]);
+      expect(notes[0]).toMatch(/^Portal link for jane@example\.com copied/);
+    },
+  );
 
   it.each(['rejects', 'false'] as const)(
     'failure where the toast %s → the ! badge and a notification',
@@ -110,7 +115,7 @@ describe('reportOutcome', () => {
   it.each([undefined, -1])('no tab (%s): no toast attempt, a global badge', async (tabId) => {
     const { deps, badges } = fakeDeps('shows');
     expect(await reportOutcome(failed, tabId, deps)).toBe('badge+notification');
-    expect(deps.showToast).not.toHaveBeenCalled();
+    expect(deps.showInPage).not.toHaveBeenCalled();
     expect(badges).toEqual([{ tabId: undefined, badge: badgeFor(failed) }]);
   });
 
