@@ -120,6 +120,14 @@ describe('lasting links', () => {
     await customer.close();
     expect(appstleHttp.lookups).toHaveLength(1);
 
+    // The other admin commands, as an administrator types them.
+    expect(await relay.admin(['link', 'days', 'acme', '3'])).toContain('work for 3 day(s)');
+    await expect(relay.admin(['link', 'days', 'acme', '31'])).rejects.toThrow(/400/);
+    await expect(relay.admin(['link', 'revoke', '--customer', CUSTOMER.email])).rejects.toThrow(
+      'No active lasting link matched',
+    );
+    expect(await relay.admin(['agent', 'remove', AGENT, '--revoke-links'])).toContain('Revoked 0 lasting link(s)');
+
     const rows = await auditRows();
     console.log(`lasting link audit:\n${JSON.stringify(rows, null, 2)}`);
     const lasting = rows.filter((r) => r.action?.startsWith('lasting-'));
