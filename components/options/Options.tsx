@@ -9,6 +9,7 @@ import {
   fromView,
   newDraft,
   normaliseField,
+  originsToAsk,
 } from '@/lib/settings/drafts';
 import type { SettingsView } from '@/lib/settings/schema';
 import type { ErrorInfo } from '@/lib/shared/errors';
@@ -153,12 +154,18 @@ export function Options() {
       return;
     }
     setErrors({});
+    const managed = new Set(drafts.filter((d) => d.managed).map((d) => d.id));
+    const stores = checked.stores.filter((s) => !managed.has(s.id));
+    // A store on a host of its own (Custom (HTTP)) needs that host: asked in this click, before any await.
+    const origins = originsToAsk(stores);
+    if (origins.length > 0 && !(await browser.permissions.request({ origins }))) {
+      const hosts = origins.map((o) => new URL(o.replace(/\*$/, '')).host).join(', ');
+      setOutcome({ kind: 'alert', text: t('options.customHostRefused', [hosts]) });
+      return;
+    }
     setBusy(true);
     setOutcome(undefined);
-    const managed = new Set(drafts.filter((d) => d.managed).map((d) => d.id));
-    const reply = await send('save-settings', {
-      settings: { stores: checked.stores.filter((s) => !managed.has(s.id)), defaultStoreId: effectiveDefault },
-    });
+    const reply = await send('save-settings', { settings: { stores, defaultStoreId: effectiveDefault } });
     if (reply.ok) {
       show(reply.settings, draft?.id);
       setOutcome({ kind: 'status', text: t('options.saved') });

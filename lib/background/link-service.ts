@@ -170,7 +170,7 @@ export async function testConnection(
 ): Promise<{ ok: true } | { ok: false; error: PortalLinkError }> {
   const provider = providerFor(store);
   try {
-    await provider.issueLink(store, provider.probeQuery, http);
+    await provider.issueLink(store, provider.probeFor?.(store) ?? provider.probeQuery, http);
     return { ok: true };
   } catch (error) {
     if (error instanceof PortalLinkError && (error.code === 'customer-not-found' || error.code === 'bad-request')) {

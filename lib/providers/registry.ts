@@ -4,11 +4,12 @@
  */
 import { z } from '../shared/zod';
 import { appstle } from './appstle';
+import { custom } from './custom';
 import { gigstack } from './gigstack';
 import { stayai } from './stayai';
 import type { Provider } from './types';
 
-const registry = { appstle, gigstack, stayai };
+const registry = { appstle, gigstack, stayai, custom };
 
 type Registry = typeof registry;
 export type ProviderId = keyof Registry;

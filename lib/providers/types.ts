@@ -50,6 +50,8 @@ export interface Provider<S extends { provider: string; apiKey: string } = { pro
   fields: readonly ProviderField[];
   /** Hosts the extension calls (manifest host permissions); none when the store names its own. */
   hosts: readonly string[];
+  /** The store names its own host: the origins asked for (optional host permissions) when it is saved. */
+  permissionOrigins?(store: Omit<S, 'apiKey'>): readonly string[];
   /** Lifetime of a fresh link, used to decide how long a cached one stays good. */
   lifetimeMs: number;
   /** The provider's own id form (normalised), or undefined when the text is not one. */
@@ -63,4 +65,6 @@ export interface Provider<S extends { provider: string; apiKey: string } = { pro
   emailLink?(store: S, email: string, http: HttpDeps): Promise<void>;
   /** A lookup that cannot match anyone, to tell an accepted key from a rejected one. */
   probeQuery: CustomerQuery;
+  /** The same, when it depends on the store's settings (what kind of customer it sends). */
+  probeFor?(store: S): CustomerQuery;
 }

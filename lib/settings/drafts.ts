@@ -7,6 +7,7 @@
 import {
   type ProviderId,
   providerFor,
+  providerHosts,
   providerIds,
   providerList,
   type Store,
@@ -194,4 +195,14 @@ export function checkDrafts(drafts: readonly Draft[]): DraftsCheck {
     };
   }
   return { ok: true, stores };
+}
+
+/**
+ * The host permissions saving these stores needs: origins of stores that name their own host (Custom
+ * (HTTP)), less those the manifest already grants. Asked for in the Save click, before anything awaits.
+ */
+export function originsToAsk(stores: readonly Store[]): string[] {
+  const granted = new Set<string>(providerHosts);
+  const wanted = stores.flatMap((store) => providerFor(store).permissionOrigins?.(store) ?? []);
+  return [...new Set(wanted)].filter((origin) => !granted.has(origin));
 }

@@ -11,9 +11,12 @@ import { PortalLinkError } from '../../lib/shared/error-codes';
 import { hostFetch } from '../fixtures/host-fetch';
 import {
   APPSTLE_KEY,
+  CUSTOM_HOST,
+  CUSTOM_KEY,
   type Fault,
   GIGSTACK_KEY,
   mockAppstle,
+  mockCustom,
   mockGigstack,
   mockStayai,
   type ProviderMock,
@@ -74,6 +77,28 @@ const contracts: Record<string, Contract> = {
     replyWith: (link) => (res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end(link),
     goodLink: `${STAYAI_PORTAL}?token=contract`,
     wrongLink: 'http://acme-goods.com/pages/subscriptions?token=t',
+  },
+  custom: {
+    store: (apiKey) =>
+      ({
+        ...base,
+        provider: 'custom',
+        apiKey,
+        endpointUrl: `https://${CUSTOM_HOST}/v1/portal-links`,
+        method: 'POST',
+        keyHeader: 'X-Api-Key',
+        customerField: 'customer_email',
+        sendCustomerAs: 'email',
+        linkField: 'data.portal.url',
+        expiryField: 'data.portal.expires_at',
+      }) as Store,
+    key: CUSTOM_KEY,
+    mock: (server) => mockCustom(server),
+    known: { kind: 'email', email: 'jane@example.com' },
+    unknown: { kind: 'email', email: 'nobody@example.com' },
+    replyWith: (link) => ({ status: 200, body: { data: { portal: { url: link } } } }),
+    goodLink: 'https://portal.acme-subscriptions.example/c/contract',
+    wrongLink: 'http://portal.acme-subscriptions.example/c/contract',
   },
 };
 

@@ -12,11 +12,16 @@ describe('provider registry', () => {
       ['appstle', 'Appstle Subscriptions', 'Appstle'],
       ['gigstack', 'gigstack', 'gigstack'],
       ['stayai', 'Stay AI', 'Stay AI'],
+      ['custom', 'Custom (HTTP)', 'Custom (HTTP)'],
     ]);
   });
 
+  // The least each provider's store needs beyond the common fields.
+  const own: Record<string, object> = {
+    custom: { endpointUrl: 'https://api.acme.example/links', customerField: 'email' },
+  };
   it.each(providerList.map((p) => [p.id, p] as const))('%s: its schema is a store of that provider', (id, p) => {
-    const parsed = p.schema.safeParse({ id: 's1', name: 'Shop', apiKey: 'k', provider: id });
+    const parsed = p.schema.safeParse({ id: 's1', name: 'Shop', apiKey: 'k', provider: id, ...own[id] });
     expect(parsed.success).toBe(true);
     expect(p.schema.safeParse({ id: 's1', name: 'Shop', apiKey: 'k', provider: 'other' }).success).toBe(false);
   });
@@ -31,10 +36,10 @@ describe('providerFor', () => {
     expect(providerFor(store).parseId).toBe(parseId);
   });
 
-  it.each(providerList)('%#: the probe query is an id its own parser accepts', (provider) => {
+  it.each(providerList)('%#: the probe query is an email, or an id its own parser accepts', (provider) => {
     const probe = provider.probeQuery;
-    expect(probe.kind).toBe('id');
     if (probe.kind === 'id') expect(provider.parseId(probe.id)).toBe(probe.id);
+    else expect(probe.email).toMatch(/@example\.com$/);
   });
 
   it.each([
