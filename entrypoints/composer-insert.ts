@@ -1,7 +1,4 @@
-import { serveInserts } from '@/lib/content/page-insert';
+import { serveInserts } from '@/lib/content/insert-page';
 
 // Runs in the helpdesk page's own world (injected by the content script; web_accessible_resources).
-export default defineUnlistedScript(() => {
-  const channel = document.currentScript;
-  if (channel) serveInserts(channel, document);
-});
+export default defineUnlistedScript(() => void serveInserts(document));

@@ -8,7 +8,7 @@ import { providerFor, type Store, storeSchema } from '../providers/registry';
 import { localPart, type ManagedState, mergeManaged, NO_POLICY } from '../settings/managed';
 import { isRelayStoreId, mergeRelay, parseRelayUrl } from '../settings/relay';
 import { type EffectiveSettings, EMPTY_SETTINGS, mergeKeys, type Settings, toView } from '../settings/schema';
-import { resolveStore } from '../settings/store-resolution';
+import { defaultStore, hostListed, resolveStore } from '../settings/store-resolution';
 import { PortalLinkError } from '../shared/error-codes';
 import { errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
@@ -186,8 +186,27 @@ function handlers(deps: RouterDeps): Handlers {
       const store = await storeFor(request.storeId, request.tabHost);
       return copyPortalLink(deps, store, request.customer, { context, copyHere: request.copyHere });
     },
-    'get-link': async (request, { sender, storeFor }) =>
-      issuePortalLink(deps, await storeFor(), request.customer, linkContext(sender.url ?? sender.tab?.url)),
+    'get-link': async (request, { sender, storeFor }) => {
+      // A link goes into a page only on a helpdesk account a store lists (the agent may add it).
+      const { stores } = await currentSettings(deps);
+      const host = hostOf(sender);
+      if (stores.length > 0 && !hostListed(stores, host)) throw new PortalLinkError('host-unlisted', { host });
+      return issuePortalLink(deps, await storeFor(), request.customer, linkContext(sender.url ?? sender.tab?.url));
+    },
+    'add-helpdesk-host': async (_, { sender }) => {
+      // The agent chose "Use this store here": the default store (one of their own) lists the host.
+      const host = hostOf(sender);
+      const store = defaultStore(await currentSettings(deps));
+      const saved = await deps.loadSettings();
+      if (!host || !store || !saved.stores.some((s) => s.id === store.id))
+        throw new PortalLinkError('settings-invalid');
+      const stores = saved.stores.map((s) =>
+        s.id === store.id && !s.helpdeskHosts.includes(host) ? { ...s, helpdeskHosts: [...s.helpdeskHosts, host] } : s,
+      );
+      await deps.saveSettings({ ...saved, stores });
+      deps.settingsMemo?.forget();
+      return {};
+    },
     'email-link': async (request, { storeFor }) =>
       sendPortalLinkEmail(deps, await storeFor(request.storeId, request.tabHost), request.customer),
     'get-actions': async (_, { storeFor }) => {

@@ -130,6 +130,12 @@ export function gorgiasFromPage(root: Element, ticketId: string): DetectedCustom
   return { helpdesk: 'gorgias', ticketId, name: name === email ? undefined : name, email, source: 'page' };
 }
 
+/** The reply editor of the page's one ticket (the runtime checks the page shows the ticket, not the previous one). */
+export function gorgiasComposer(root: Element): HTMLElement | undefined {
+  const found = root.querySelector(S.composer.css);
+  return found instanceof HTMLElement ? found : undefined;
+}
+
 export const gorgias: Helpdesk = {
   id: 'gorgias',
   ticketIdFromUrl: gorgiasTicketId,
@@ -139,4 +145,7 @@ export const gorgias: Helpdesk = {
   scopedByTicket: false,
   anchor: customerLink,
   requesterMark: gorgiasCustomerMark,
+  composer: gorgiasComposer,
+  // No stable selector shows the reply's recipient (lib/helpdesks/selectors.ts): none is read.
+  recipient: () => undefined,
 };

@@ -50,6 +50,8 @@ export const zendeskSelectors = {
   composer: {
     css: '.ck-editor__editable[data-test-id="omnicomposer-rich-text-ckeditor"]',
   },
+  /** The reply's recipient in the composer region: an avatar whose `alt` is their email (the first is the To). */
+  recipient: { css: '[data-test-id="editor-view"] [data-garden-id="tags.avatar"][alt]' },
 } as const;
 
 export const gorgiasSelectors = {
@@ -88,6 +90,7 @@ export const zendeskEvidence = {
     'guess: no public script names a stable element for the email in the customer panel; they take a mailto: link or email-shaped text from it',
   conversation: SUPPORT_TOOLKIT,
   composer: 'holatuwol/liferay-zendesk-userscript src/reply.ts; JPInert/userscripts canned-responses.user.js',
+  recipient: 'Briskine/briskine src/content/plugins/zendesk.js; holatuwol/liferay-zendesk-userscript src/internal.ts',
 } satisfies Record<keyof typeof zendeskSelectors, string>;
 
 export const gorgiasEvidence = {
@@ -98,6 +101,14 @@ export const gorgiasEvidence = {
   composer:
     'ines-parreira/prototypes apps/helpdesk/src/pages/common/editor/Editor.tsx; Briskine/briskine src/content/editors/editor-paste.js; pixiebrix/pixiebrix-extension src/contrib/draftjs/draftJsDom.ts',
 } satisfies Record<keyof typeof gorgiasSelectors, string>;
+
+/*
+ * Not selected: Gorgias shows the reply's recipients (`To: ` and the receivers' names, ines-parreira/prototypes
+ * apps/helpdesk/src/pages/tickets/detail/components/ReplyArea/MessageSourceFields/MessageSourceFields.tsx
+ * and components/ReceiversSelectField.tsx) only under CSS-module class names hashed per build
+ * (apps/helpdesk/rspack.app.config.mjs): no stable selector, so no recipient is read there and the
+ * recipient guard does not apply (insert as before).
+ */
 
 /** Every selector with its evidence, by helpdesk (for the evidence test). */
 export const ALL_SELECTORS = {

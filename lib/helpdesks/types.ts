@@ -62,4 +62,8 @@ export interface Helpdesk {
    * the agent changed the requester, and when it differs from the API's `mark` the API is stale.
    */
   requesterMark(root: Element): string | undefined;
+  /** The ticket's reply editor inside `root` (never another ticket's), undefined when none is open. */
+  composer(root: Element): HTMLElement | undefined;
+  /** The email the reply goes to, where the ticket's composer shows it; undefined when it shows none. */
+  recipient(root: Element): string | undefined;
 }

@@ -123,6 +123,16 @@ export function zendeskFromPage(root: Element, ticketId: string): DetectedCustom
   return { helpdesk: 'zendesk', ticketId, name: name === email ? undefined : name, email, source: 'page' };
 }
 
+export function zendeskComposer(root: Element): HTMLElement | undefined {
+  const found = root.querySelector(S.composer.css);
+  return found instanceof HTMLElement ? found : undefined;
+}
+
+/** The reply's To as the ticket's composer region shows it (its avatar's `alt`). */
+export function zendeskRecipient(root: Element): string | undefined {
+  return normalizeEmail(root.querySelector(S.recipient.css)?.getAttribute('alt') ?? '');
+}
+
 export const zendesk: Helpdesk = {
   id: 'zendesk',
   ticketIdFromUrl: zendeskTicketId,
@@ -132,4 +142,6 @@ export const zendesk: Helpdesk = {
   scopedByTicket: true,
   anchor: requesterField,
   requesterMark: zendeskRequesterName,
+  composer: zendeskComposer,
+  recipient: zendeskRecipient,
 };

@@ -20,6 +20,12 @@ export function resolveStore<S extends StoreLike>(settings: StoresLike<S>, host?
   return mapped ?? defaultStore(settings);
 }
 
+/** Whether some store lists this helpdesk host under its Helpdesk accounts. */
+export function hostListed(stores: readonly StoreLike[], host: string | undefined): boolean {
+  const wanted = host?.toLowerCase().replace(/\.$/, '');
+  return !!wanted && stores.some((s) => s.helpdeskHosts.includes(wanted));
+}
+
 export function defaultStore<S extends StoreLike>(settings: StoresLike<S>): S | undefined {
   return settings.stores.find((s) => s.id === settings.defaultStoreId) ?? settings.stores[0];
 }

@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'no-composer'
   | 'composer-read-only'
   | 'insert-failed'
+  | 'ticket-changed'
+  | 'host-unlisted'
   | 'internal';
 
 /**

@@ -51,6 +51,8 @@ const describe: Record<ErrorCode, (c: Required<Pick<ErrorContext, 'provider'>> &
   'no-composer': () => t('errors.noComposer'),
   'composer-read-only': () => t('errors.composerReadOnly'),
   'insert-failed': () => t('errors.insertFailed'),
+  'ticket-changed': () => t('errors.ticketChanged'),
+  'host-unlisted': ({ host }) => t('content.hostUnlisted', [host ?? t('errors.thatHelpdesk')]),
   internal: () => t('errors.internal'),
 };
 

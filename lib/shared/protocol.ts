@@ -11,8 +11,9 @@
  *   no zod, so they check the type by hand; the caller checks the reply (lib/helpdesks/detected.ts).
  * - offscreen: background → the offscreen clipboard document (Chrome).
  * - broadcast: background → open extension pages; carries no data.
- * - main world: content script ↔ the page-world insert script, as CustomEvents on its element
- *   (lib/content/page-insert.ts imports nothing, so its names are checked against this type).
+ * - main world: content script ↔ the page-world insert script, as non-composed CustomEvents on a node
+ *   inside its closed shadow root (lib/content/insert-page.ts imports nothing, so its names are
+ *   checked against this type).
  *
  * Content scripts import only types from here (zod stays out of their bundles); docs/architecture.md's
  * message table is generated from this module (tests/unit/protocol.test.ts).
@@ -149,6 +150,8 @@ export const runtimeProtocol = {
   }),
   /** The link itself, for the content script to insert into the ticket's reply (no clipboard write). */
   'get-link': spec<LinkResult>()({ from: [CONTENT], request: z.object({ customer: customerRef }) }),
+  /** The agent chose to use the default store on this (unlisted) helpdesk account: list the sender's host. */
+  'add-helpdesk-host': spec<object>()({ from: [CONTENT], request: z.object({}) }),
   /** Have the provider email the customer their link (Appstle); the background never retries it. */
   'email-link': spec<EmailResult>()({
     from: [PAGE, CONTENT],
@@ -252,8 +255,12 @@ export type Broadcast = { type: keyof typeof BROADCASTS };
 
 /** Content script ↔ page-world insert script (CustomEvents; `detail` is JSON text). */
 export interface MainWorldProtocol {
-  'portal-link:insert-request': { id: string; url: string };
-  'portal-link:insert-result': { id: string; result: 'inserted' | 'pasted' | 'read-only' | 'not-found' | 'failed' };
+  /** `nonce`: per insert, repeated by the answer; `target`: the composer's TARGET_ATTRIBUTE value. */
+  'portal-link:insert-request': { nonce: string; target: string; url: string };
+  'portal-link:insert-result': {
+    nonce: string;
+    result: 'inserted' | 'pasted' | 'read-only' | 'not-found' | 'failed';
+  };
 }
 export type MainWorldEvent = keyof MainWorldProtocol;
 

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GORGIAS_COMPOSER_SLOT, serveComposers, ZENDESK_COMPOSER_SLOT } from '../fixtures/composers';
 import { GORGIAS_HOST, JANE_G, mockGorgias } from '../fixtures/helpdesk/gorgias';
-import { JANE, mockZendesk, OPEN_TABS, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
+import { JANE, mockZendesk, OPEN_TABS, ZENDESK_HOST, type ZendeskMock } from '../fixtures/helpdesk/zendesk';
 import {
   APPSTLE_KEY,
   expectedAppstleUrlPrefix,
@@ -35,6 +35,7 @@ import { appstleStore, gigstackStore } from './support/settings';
 let server: MockServer;
 let appstle: ProviderMock;
 let harness: Harness;
+let zendeskMock: ZendeskMock;
 let page: Page | undefined;
 
 const SENTINEL = 'clipboard before the test';
@@ -48,7 +49,7 @@ beforeAll(async () => {
   server = await startMockServer();
   appstle = mockAppstle(server);
   serveComposers(server);
-  mockZendesk(server, { composer: ZENDESK_COMPOSER_SLOT });
+  zendeskMock = mockZendesk(server, { composer: ZENDESK_COMPOSER_SLOT });
   mockGorgias(server, { composer: GORGIAS_COMPOSER_SLOT });
   harness = await launchExtension(server);
 });
@@ -64,6 +65,7 @@ afterAll(() => {
 
 beforeEach(async () => {
   appstle.reset();
+  zendeskMock.reset();
   // No link type and the default template: Appstle's complete link (the default for new and old stores).
   const { linkType: _token, ...store } = appstleStore({ helpdeskHosts: [ZENDESK_HOST, GORGIAS_HOST] });
   await harness.setSettings({ stores: [store], defaultStoreId: 'store-a' });
@@ -209,6 +211,63 @@ describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpd
     await expect.poll(() => toast(page as Page, 'alert').textContent()).toMatch(message);
     expect(appstle.requests().length).toBe(before);
     if (query === '&readonly') expect((await reply(page, helpdesk)).links).toEqual([]);
+  });
+});
+
+describe('Insert into reply belongs to the ticket it was started on (Zendesk, real CKEditor 5)', () => {
+  it('the agent moves to another open ticket while the ticket API still answers: nothing is inserted anywhere, and an alert says so', async () => {
+    const release = zendeskMock.holdApi(TICKET.zendesk);
+    page = await harness.context.newPage();
+    await page.goto(ticketUrl('zendesk'));
+    const other = OPEN_TABS.find((t) => t !== TICKET.zendesk) as number;
+    await page.locator(composerSelector('zendesk')).waitFor();
+    await page.locator(composerSelector('zendesk', other)).waitFor({ state: 'attached' });
+    await expect.poll(() => page?.getByRole('button', { name: 'Copy portal link' }).count()).toBe(1);
+    const minted = appstle.requests().length;
+    await pressShortcut(harness, page, 'insert-portal-link');
+    await page.locator(`#views a[href="/agent/tickets/${other}"]`).click();
+    await page.locator(composerSelector('zendesk', other)).waitFor();
+    release(); // the first ticket's customer is known only now
+    await expect
+      .poll(() => toast(page as Page, 'alert').textContent())
+      .toBe('You moved to another ticket before the link was ready: nothing was inserted. Try again on this ticket.');
+    expect((await reply(page, 'zendesk', other)).links).toEqual([]);
+    expect((await reply(page, 'zendesk', TICKET.zendesk)).links).toEqual([]);
+    expect(appstle.requests().length).toBe(minted); // no link was even made
+  });
+});
+
+/**
+ * Page code watching everything it can without replacing globals first: every element added (the
+ * injected script included) and the document and window get listeners for the insert channel's events.
+ */
+function spyOnInsertChannel() {
+  const spied: string[] = [];
+  (window as unknown as { __spied: string[] }).__spied = spied;
+  const types = ['portal-link:insert-request', 'portal-link:insert-result'];
+  const record = (event: Event) => spied.push(String((event as CustomEvent).detail));
+  const watch = (target: EventTarget) => {
+    for (const type of types) target.addEventListener(type, record, true);
+  };
+  watch(window);
+  watch(document);
+  new MutationObserver((records) => {
+    for (const r of records) for (const node of r.addedNodes) if (node instanceof Element) watch(node);
+  }).observe(document, { childList: true, subtree: true });
+}
+
+describe('the main-world insert channel', () => {
+  it('a page watching the DOM and every event sees no insert request or answer (Zendesk, real CKEditor 5)', async () => {
+    page = await harness.context.newPage();
+    await page.addInitScript(spyOnInsertChannel);
+    await page.goto(ticketUrl('zendesk'));
+    await page.locator(composerSelector('zendesk')).waitFor();
+    await expect.poll(() => page?.getByRole('button', { name: 'Copy portal link' }).count()).toBe(1);
+    await page.locator(composerSelector('zendesk')).click();
+    await pressShortcut(harness, page, 'insert-portal-link');
+    const { link } = await insertedLink(page, 'zendesk', performance.now());
+    expect(link.startsWith(LINK_PREFIX)).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { __spied: string[] }).__spied)).toEqual([]);
   });
 });
 

@@ -51,6 +51,10 @@ const expectedMessages: Record<ErrorCode, string> = {
   'composer-read-only':
     'The reply box can’t be edited right now (a message may be sending). Wait a moment and try again.',
   'insert-failed': 'The reply box didn’t take the link. Copy the link instead and paste it with Ctrl+V (⌘V on a Mac).',
+  'ticket-changed':
+    'You moved to another ticket before the link was ready: nothing was inserted. Try again on this ticket.',
+  'host-unlisted':
+    "Insert portal links on That helpdesk account? It is not listed under any store's Helpdesk accounts.",
   internal: 'Something went wrong in Portal Link. Try again.',
 };
 

@@ -119,10 +119,11 @@ describe('who may send what', () => {
       Object.entries(runtimeProtocol)
         .filter(([, spec]) => spec.from.includes(cls))
         .map(([type]) => type);
-    const contentOnly = ['get-link', 'get-actions', 'open-settings'];
+    const contentOnly = ['get-link', 'add-helpdesk-host', 'get-actions', 'open-settings'];
     expect(open('helpdesk-content-script')).toEqual([
       'copy-link',
       'get-link',
+      'add-helpdesk-host',
       'email-link',
       'get-actions',
       'open-settings',

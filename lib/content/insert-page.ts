@@ -3,6 +3,14 @@
  * by the content script): the editors' objects live there only. It imports nothing, receives only
  * strings (JSON in a CustomEvent's `detail`) and answers with strings.
  *
+ * The page shares this world, so the channel is kept from it: everything used is captured when the
+ * script runs (page code that runs later can't replace it), and requests and answers travel as
+ * non-composed events on a node inside a closed shadow root that only this script holds (the
+ * content script reaches it through the extension-only `openOrClosedShadowRoot`), so they never
+ * reach the page's listeners. Each request carries a nonce that the answer must repeat. Page code
+ * that ran before this script could have replaced the globals first: the content script never
+ * trusts the answer, and checks the editor itself shows the link (insert-bridge.ts).
+ *
  * Sources: CKEditor 5 through its model, as Briskine did for Zendesk (Briskine/briskine
  * src/content/editors/editor-ckeditor.js: `data.processor.toView` → `data.toModel` →
  * `model.insertContent`) and PixieBrix does from its page script (pixiebrix/pixiebrix-extension
@@ -14,13 +22,16 @@
  * apps/helpdesk/src/pages/common/forms/RichField/RichFieldEditor.tsx, `_handlePastedText`).
  * Never `execCommand`: CKEditor 5 ignores it and it corrupts Draft.js (PixieBrix #7630, #8157).
  */
+
 import type { MainWorldEvent, MainWorldProtocol } from '../shared/protocol'; // types only: this script imports nothing
 
-/** Content script → page, dispatched on the injected script's own element. */
+/** Content script → page, dispatched on the channel node. */
 export const INSERT_REQUEST = 'portal-link:insert-request' satisfies MainWorldEvent;
-/** Page → content script, on the same element. */
+/** Page → content script, on the same node. */
 export const INSERT_RESULT = 'portal-link:insert-result' satisfies MainWorldEvent;
-/** The composer to insert into carries this attribute, valued with the request's id. */
+/** The element whose closed shadow root holds the channel node. */
+export const CHANNEL_HOST = 'data-portal-link-insert';
+/** The composer to insert into carries this attribute, valued with the request's target id (not its nonce). */
 export const TARGET_ATTRIBUTE = 'data-portal-link-insert-target';
 
 export type PageInsertResult = MainWorldProtocol[typeof INSERT_RESULT]['result'];
@@ -51,8 +62,25 @@ function ckeditorOf(element: Element): CkEditorLike | undefined {
   return editor?.model && editor.data ? (editor as CkEditorLike) : undefined;
 }
 
+/** What the page could replace later, as it is when this script runs. */
+function captured() {
+  return {
+    apply: Reflect.apply,
+    listen: EventTarget.prototype.addEventListener,
+    emit: EventTarget.prototype.dispatchEvent,
+    query: Document.prototype.querySelector,
+    parse: JSON.parse,
+    stringify: JSON.stringify,
+    escape: CSS.escape,
+    Custom: CustomEvent,
+    Clipboard: ClipboardEvent,
+    Transfer: DataTransfer,
+  };
+}
+type Captured = ReturnType<typeof captured>;
+
 /** Inserts at the editor's own caret (CKEditor keeps its model selection while unfocused). */
-export function insertIntoComposer(element: HTMLElement, url: string): PageInsertResult {
+export function insertIntoComposer(element: HTMLElement, url: string, own: Captured = captured()): PageInsertResult {
   const html = linkHtml(url);
   const editor = ckeditorOf(element);
   if (editor) {
@@ -66,36 +94,54 @@ export function insertIntoComposer(element: HTMLElement, url: string): PageInser
   if (element.getAttribute('contenteditable') !== 'true') return 'read-only';
   // Draft.js pastes at the selection in its EditorState; focusing first keeps that selection.
   if (element.ownerDocument.activeElement !== element) element.focus();
-  const event = new ClipboardEvent('paste', { clipboardData: new DataTransfer(), bubbles: true, cancelable: true });
+  const event = new own.Clipboard('paste', { clipboardData: new own.Transfer(), bubbles: true, cancelable: true });
   // Set on the event's own DataTransfer: Firefox drops data set on a separate one (Briskine).
   event.clipboardData?.setData('text/plain', url);
   event.clipboardData?.setData('text/html', html);
-  element.dispatchEvent(event);
+  own.apply(own.emit, element, [event]);
   return 'pasted';
 }
 
-function parseRequest(detail: unknown): InsertRequest | undefined {
+function parseRequest(detail: unknown, parse: Captured['parse']): InsertRequest | undefined {
   if (typeof detail !== 'string' || detail.length > 10_000) return undefined;
   try {
-    const value = JSON.parse(detail) as Partial<InsertRequest>;
-    return typeof value.id === 'string' && typeof value.url === 'string' ? { id: value.id, url: value.url } : undefined;
+    const value = parse(detail) as Partial<InsertRequest>;
+    const { nonce, target, url } = value;
+    return typeof nonce === 'string' && typeof target === 'string' && typeof url === 'string'
+      ? { nonce, target, url }
+      : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Listens on the injected script's element (detached from the document, so page code can't reach it). */
-export function serveInserts(channel: EventTarget, doc: Document): void {
-  channel.addEventListener(INSERT_REQUEST, (event) => {
-    const request = parseRequest((event as CustomEvent).detail);
-    if (!request) return;
-    let result: PageInsertResult;
-    try {
-      const target = doc.querySelector(`[${TARGET_ATTRIBUTE}="${CSS.escape(request.id)}"]`);
-      result = target instanceof HTMLElement ? insertIntoComposer(target, request.url) : 'not-found';
-    } catch {
-      result = 'failed';
-    }
-    channel.dispatchEvent(new CustomEvent(INSERT_RESULT, { detail: JSON.stringify({ id: request.id, result }) }));
-  });
+/**
+ * Opens the private channel: a hidden element with a closed shadow root holding the node that
+ * requests and answers are dispatched on (not composed, so they stay inside). Returns the host.
+ */
+export function serveInserts(doc: Document): Element {
+  const own = captured();
+  const host = doc.createElement('span');
+  host.setAttribute(CHANNEL_HOST, '');
+  host.hidden = true;
+  const channel = doc.createElement('i');
+  host.attachShadow({ mode: 'closed' }).append(channel);
+  own.apply(own.listen, channel, [
+    INSERT_REQUEST,
+    (event: Event) => {
+      const request = parseRequest((event as CustomEvent).detail, own.parse);
+      if (!request) return;
+      let result: PageInsertResult;
+      try {
+        const target = own.apply(own.query, doc, [`[${TARGET_ATTRIBUTE}="${own.escape(request.target)}"]`]);
+        result = target instanceof HTMLElement ? insertIntoComposer(target, request.url, own) : 'not-found';
+      } catch {
+        result = 'failed';
+      }
+      const detail = own.stringify({ nonce: request.nonce, result });
+      own.apply(own.emit, channel, [new own.Custom(INSERT_RESULT, { detail })]);
+    },
+  ]);
+  doc.documentElement.append(host);
+  return host;
 }
