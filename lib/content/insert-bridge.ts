@@ -16,13 +16,15 @@ export function isEditable(composer: Element): boolean {
 }
 
 /**
- * How many links to `url` the editor renders: an `<a>` whose `href` is the URL, in the editor's
- * own rendering of its content (CKEditor's editing view, Draft.js's link entities), not merely the
- * URL as text, which anything could type.
+ * How many times the editor renders the link: the URL as the text of an `<a>` whose `href` is the
+ * URL, in the editor's own rendering of its content (CKEditor's editing view, Draft.js's link
+ * entities), not merely as text, which anything could type. Counted by text because an editor
+ * merges the same link inserted twice in a row into one anchor.
  */
 export function countLinks(composer: Element, url: string): number {
   let n = 0;
-  for (const a of composer.querySelectorAll('a[href]')) if (a.getAttribute('href') === url) n++;
+  for (const a of composer.querySelectorAll('a[href]'))
+    if (a.getAttribute('href') === url) n += (a.textContent ?? '').split(url).length - 1;
   return n;
 }
 

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GORGIAS_COMPOSER_SLOT, serveComposers, ZENDESK_COMPOSER_SLOT } from '../fixtures/composers';
 import { GORGIAS_HOST, JANE_G, mockGorgias } from '../fixtures/helpdesk/gorgias';
-import { JANE, mockZendesk, OPEN_TABS, ZENDESK_HOST, type ZendeskMock } from '../fixtures/helpdesk/zendesk';
+import { CC, JANE, mockZendesk, OPEN_TABS, ZENDESK_HOST, type ZendeskMock } from '../fixtures/helpdesk/zendesk';
 import {
   APPSTLE_KEY,
   expectedAppstleUrlPrefix,
@@ -27,6 +27,7 @@ import {
   ticketUrl,
   typedReply,
 } from './support/composers';
+import { alertDialog, answerDialog } from './support/dialog';
 import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
 import { pressShortcut, toast } from './support/helpdesk';
 import { finishAfterAll } from './support/secrets';
@@ -234,6 +235,71 @@ describe('Insert into reply belongs to the ticket it was started on (Zendesk, re
     expect((await reply(page, 'zendesk', other)).links).toEqual([]);
     expect((await reply(page, 'zendesk', TICKET.zendesk)).links).toEqual([]);
     expect(appstle.requests().length).toBe(minted); // no link was even made
+  });
+});
+
+describe('questions before an insert (Zendesk, real CKEditor 5)', () => {
+  /** Ticket 110's reply goes to the CC (its composer region shows them), not to the requester. */
+  async function openCcReply(): Promise<Page> {
+    const p = await harness.context.newPage();
+    await p.goto(`https://${ZENDESK_HOST}/agent/tickets/110`);
+    await p.locator(composerSelector('zendesk', 110)).waitFor();
+    await expect.poll(() => p.getByRole('button', { name: 'Copy portal link' }).count()).toBe(1);
+    await p.locator(composerSelector('zendesk', 110)).click();
+    return p;
+  }
+
+  it('the reply goes to someone else: an alertdialog names both; Cancel inserts nothing and mints nothing, Insert anyway inserts', async () => {
+    page = await openCcReply();
+    const minted = appstle.requests().length;
+    await pressShortcut(harness, page, 'insert-portal-link');
+    await expect
+      .poll(() => alertDialog(page as Page), { timeout: 10_000 })
+      .toEqual({
+        name: `This reply goes to ${CC.email}; the link is for ${JANE.email}.`,
+        buttons: ['Insert anyway', 'Cancel'],
+      });
+    await answerDialog(page, 'cancel');
+    await expect.poll(() => alertDialog(page as Page)).toBeUndefined();
+    expect((await reply(page, 'zendesk', 110)).links).toEqual([]);
+    expect(appstle.requests().length).toBe(minted);
+
+    await pressShortcut(harness, page, 'insert-portal-link');
+    await expect.poll(() => alertDialog(page as Page).then((d) => d?.name)).toMatch(/^This reply goes to /);
+    await answerDialog(page, 'confirm');
+    await expect.poll(async () => (await reply(page as Page, 'zendesk', 110)).links.length).toBe(1);
+    await expect
+      .poll(() => toast(page as Page, 'status').textContent())
+      .toBe(`Portal link for ${JANE.email} inserted into the reply`);
+  });
+
+  it('a helpdesk account no store lists: asked once; Cancel inserts nothing, Use this store here lists it and inserts', async () => {
+    const { linkType: _token, ...store } = appstleStore({ helpdeskHosts: [] });
+    await harness.setSettings({ stores: [store], defaultStoreId: 'store-a' });
+    page = await openAndType('zendesk');
+    const minted = appstle.requests().length;
+    const question = {
+      name: `Insert portal links on ${ZENDESK_HOST}? It is not listed under any store's Helpdesk accounts.`,
+      buttons: ['Use this store here', 'Cancel'],
+    };
+    await pressShortcut(harness, page, 'insert-portal-link');
+    await expect.poll(() => alertDialog(page as Page), { timeout: 10_000 }).toEqual(question);
+    await answerDialog(page, 'cancel');
+    await expect.poll(() => alertDialog(page as Page)).toBeUndefined();
+    expect((await reply(page, 'zendesk')).links).toEqual([]);
+    expect(appstle.requests().length).toBe(minted);
+
+    await pressShortcut(harness, page, 'insert-portal-link');
+    await expect.poll(() => alertDialog(page as Page), { timeout: 10_000 }).toEqual(question);
+    await answerDialog(page, 'confirm');
+    const { link } = await insertedLink(page, 'zendesk', performance.now());
+    await expectAtCaret(page, 'zendesk', link);
+
+    // Listed now: the next insert asks nothing.
+    await page.keyboard.type(' and ');
+    await pressShortcut(harness, page, 'insert-portal-link');
+    await expect.poll(async () => (await reply(page as Page, 'zendesk')).links.length).toBe(2);
+    expect(await alertDialog(page)).toBeUndefined();
   });
 });
 
