@@ -15,7 +15,7 @@ import type { CustomerDetector } from './detect-customer';
 import type { Ticket, TicketFollower } from './follow-ticket';
 import type { InlineUi } from './ui';
 
-/** What the agent is told, kept for the popup to repeat after a TAB_COPY / TAB_INSERT. */
+/** What the agent is told, kept for the popup to repeat after a `copy-detected-link` / `insert-detected-link`. */
 export interface Feedback {
   alert(error: PortalLinkError | string): false;
   status(text: string): true;
