@@ -90,7 +90,9 @@ export async function customerOf(
   ticket: Ticket,
 ): Promise<DetectedCustomer | false> {
   const found = await deps.detector.customer(ticket);
-  return hasLookup(found) ? found : deps.say.alert(new PortalLinkError('no-customer'));
+  // The words resolved where the error is made (the insert runs in the on-demand module: its
+  // PortalLinkError is not the content script's class).
+  return hasLookup(found) ? found : deps.say.alert(errorInfo(new PortalLinkError('no-customer')).message);
 }
 
 /** Copies the ticket's requester's link (the clipboard written here when the click still counts). */

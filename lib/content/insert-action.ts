@@ -7,7 +7,8 @@
  */
 import { toCustomerRef } from '../helpdesks/detected';
 import type { Helpdesk } from '../helpdesks/types';
-import { PortalLinkError } from '../shared/error-codes';
+import { type ErrorCode, PortalLinkError } from '../shared/error-codes';
+import { errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
 import { type Action, type ActionDeps, customerOf } from './actions';
 import { askInPage } from './dialog';
@@ -32,6 +33,9 @@ export interface InsertDeps extends ActionDeps {
 /** Loaded on demand with the rest of the in-page UI (on-demand.ts): only an insert needs it. */
 export function insertAction(deps: InsertDeps): Action {
   const { helpdesk, view, tickets, say, send, signal } = deps;
+  // Words resolved here: this module is loaded on its own, so its PortalLinkError is not the content
+  // script's (an `instanceof` there would fail).
+  const fail = (code: ErrorCode) => say.alert(errorInfo(new PortalLinkError(code)).message);
   const confirm: Confirm = deps.confirm ?? ((question) => askInPage(deps.doc, question));
   // Made once, at the first insert (it injects the page-world script then).
   let bridge = deps.bridge;
@@ -40,13 +44,13 @@ export function insertAction(deps: InsertDeps): Action {
     // The ticket's own composer, now: checked before a link is minted for nothing.
     const root = view.shownRoot(ticket);
     const composer = root && helpdesk.composer(root);
-    if (!root || !composer) return say.alert(new PortalLinkError('no-composer'));
-    if (!isEditable(composer)) return say.alert(new PortalLinkError('composer-read-only'));
+    if (!root || !composer) return fail('no-composer');
+    if (!isEditable(composer)) return fail('composer-read-only');
     const stillHere = () => tickets.current() === ticket && composer.isConnected && view.shownRoot(ticket) === root;
 
     const found = await customerOf(deps, ticket);
     if (!found) return false;
-    if (!stillHere()) return say.alert(new PortalLinkError('ticket-changed'));
+    if (!stillHere()) return fail('ticket-changed');
     const recipient = helpdesk.recipient(root);
     if (recipient && found.email && recipient !== found.email) {
       const text = t('content.recipientDiffers', [recipient, found.email]);
@@ -65,12 +69,12 @@ export function insertAction(deps: InsertDeps): Action {
     }
     if (signal.aborted) return false;
     if (!reply.ok) return say.alert(reply.error.message);
-    if (!stillHere()) return say.alert(new PortalLinkError('ticket-changed'));
+    if (!stillHere()) return fail('ticket-changed');
 
     bridge ??= composerBridge();
     const outcome = await bridge.insert(composer, reply.url);
-    if (outcome === 'read-only') return say.alert(new PortalLinkError('composer-read-only'));
-    if (outcome !== 'inserted') return say.alert(new PortalLinkError('insert-failed'));
+    if (outcome === 'read-only') return fail('composer-read-only');
+    if (outcome !== 'inserted') return fail('insert-failed');
     performance.clearMeasures(INSERT_MEASURE);
     performance.measure(INSERT_MEASURE, { start: started, detail: { helpdesk: helpdesk.id } });
     deps.ui.done(t('content.inserted'));
