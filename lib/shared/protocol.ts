@@ -83,9 +83,6 @@ export interface CopyResult {
   lasting?: boolean;
 }
 
-/** A link handed to the content script to insert (same fields; nothing was copied). */
-export type LinkResult = CopyResult;
-
 export interface EmailResult {
   /** The address Appstle emailed. */
   to: string;
@@ -149,7 +146,8 @@ export const runtimeProtocol = {
     }),
   }),
   /** The link itself, for the content script to insert into the ticket's reply (no clipboard write). */
-  'get-link': spec<LinkResult>()({ from: [CONTENT], request: z.object({ customer: customerRef }) }),
+  // A link for the content script to insert: a copy's fields, nothing copied.
+  'get-link': spec<CopyResult>()({ from: [CONTENT], request: z.object({ customer: customerRef }) }),
   /** The agent chose to use the default store on this (unlisted) helpdesk account: list the sender's host. */
   'add-helpdesk-host': spec<object>()({ from: [CONTENT], request: z.object({}) }),
   /** Have the provider email the customer their link (Appstle); the background never retries it. */
