@@ -35,8 +35,13 @@ export const zendeskSelectors = {
   requesterField: { css: '[data-test-id="ticket-system-field-requester-select"]' },
   /** The requester's name inside the field. */
   requesterName: { css: 'div[data-garden-id="typography.ellipsis"]' },
-  /** The customer tab of the context panel: rendered only while that tab is open. */
-  customerContext: { css: '[data-test-id="customer-context-tab-navigation"]' },
+  /**
+   * The customer tab of the context panel, open: its tab bar (rendered only while that tab is open),
+   * or the omnipanel's customer-context selector pressed (the panel's body is its pane's).
+   */
+  customerContext: {
+    css: '[data-test-id="customer-context-tab-navigation"], [data-test-id="omnipanel-selector-item-customer-context"][aria-pressed="true"]',
+  },
   /** A `mailto:` link in the customer panel (its email may also be plain text). */
   mailto: {
     css: 'a[href^="mailto:" i]',
@@ -85,7 +90,8 @@ export const zendeskEvidence = {
   pane: `${TOGGL_ZENDESK}; Automattic/support-toolkit docs/superpowers/specs/2026-06-22-zendesk-customizer-design.md`,
   requesterField: EMAIL_REPLACER,
   requesterName: EMAIL_REPLACER,
-  customerContext: TOGGL_ZENDESK,
+  customerContext:
+    'guess: the tab bar is in toggl/track-extension src/scripts/content/zendesk.js; the pressed omnipanel selector (`omnipanel-selector-item-customer-context`, `aria-pressed`, body `omnipanel-content`) only in userscripts the search index does not name',
   mailto:
     'guess: no public script names a stable element for the email in the customer panel; they take a mailto: link or email-shaped text from it',
   conversation: SUPPORT_TOOLKIT,

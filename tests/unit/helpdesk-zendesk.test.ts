@@ -229,6 +229,21 @@ describe('zendeskFromPage (the customer panel of the ticket in the URL)', () => 
     expect(readPage(doc, '102')?.email).toBe(BOB.email);
   });
 
+  it.each([
+    ['its tab bar and the pressed omnipanel selector', false, JANE.email],
+    ['only the pressed omnipanel selector (no customer-context tab bar)', true, JANE.email],
+  ])('an open customer panel marked by %s → its email', (_variant, omnipanelOnly, email) => {
+    const doc = parseHtml(zendeskTicketHtml({ ...ticket(104), api: 200, omnipanelOnly }, { active: true }));
+    expect(readPage(doc, '104')?.email).toBe(email);
+  });
+
+  it('the omnipanel showing another tab (selector not pressed) → no email from it', () => {
+    const doc = parseHtml(
+      zendeskTicketHtml({ ...ticket(105), omnipanelOnly: true, contextClosed: true }, { active: true }),
+    );
+    expect(readPage(doc, '105')).toBeUndefined();
+  });
+
   it('works whichever column holds the panel (ticket 104 puts it first)', () => {
     const doc = parseHtml(zendeskTicketHtml({ ...ticket(104), api: 200 }, { active: true }));
     expect(doc.querySelector('[data-test-id="column-1"]')?.className).toContain('ContextPanel');
