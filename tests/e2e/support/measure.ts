@@ -1,12 +1,11 @@
 /**
  * Measurements of the content scripts in real Chromium, reusable by the e2e budget checks and by a
- * future `npm run bench`: gzip sizes, the detection cost the runtime records in the Performance
+ * `npm run bench` (sizes: bench/sizes.ts): the detection cost the runtime records in the Performance
  * timeline, and the main-thread cost of a burst of DOM mutations.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { DETECT_MEASURE } from '../../../lib/helpdesks/detected';
 import type { MockServer } from '../../fixtures/mock-server';
@@ -17,23 +16,6 @@ export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-export interface ScriptSize {
-  file: string;
-  bytes: number;
-  gzipBytes: number;
-}
-
-/** Every content script of a build, raw and gzip -9. */
-export function contentScriptSizes(build: string): ScriptSize[] {
-  const dir = join(build, 'content-scripts');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.js'))
-    .map((file) => {
-      const code = readFileSync(join(dir, file));
-      return { file, bytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
-    });
 }
 
 export interface DetectionSample {
