@@ -52,8 +52,6 @@ export interface Provider<S extends { provider: string; apiKey: string } = { pro
   hosts: readonly string[];
   /** The store names its own host: the origins asked for (optional host permissions) when it is saved. */
   permissionOrigins?(store: Omit<S, 'apiKey'>): readonly string[];
-  /** Lifetime of a fresh link, used to decide how long a cached one stays good. */
-  lifetimeMs: number;
   /** The provider's own id form (normalised), or undefined when the text is not one. */
   parseId(input: string): string | undefined;
   /** Among what the helpdesk knows of the customer, the id this store's provider takes (Shopify ids for a shop). */

@@ -49,7 +49,6 @@ describe('appstle provider: identity', () => {
       id: 'appstle',
       label: 'Appstle Subscriptions',
       shortName: 'Appstle',
-      lifetimeMs: 2 * HOUR,
       probeQuery: { kind: 'id', id: '1' },
     });
     expect(providerFor(appstleStore())).toBe(appstle);

@@ -43,7 +43,6 @@ describe('gigstack provider: identity', () => {
       id: 'gigstack',
       label: 'gigstack',
       shortName: 'gigstack',
-      lifetimeMs: 5 * DAY,
       probeQuery: { kind: 'id', id: 'client_portal_link_connection_test' },
     });
     expect(providerFor(gigstackStore())).toBe(gigstack);

@@ -59,7 +59,6 @@ export const custom: Provider<CustomStore> = {
   permissionOrigins: (store) => [`${new URL(store.endpointUrl).origin}/*`],
   // The app's portal may live anywhere its administrator put it: any https host.
   linkHosts: () => [],
-  lifetimeMs: LIFETIME_MS,
   // Numeric ids and prefixed ones (`cus_…`, `sub_…`), the forms subscription apps use.
   parseId: (input) => {
     const text = input.trim();

@@ -39,7 +39,6 @@ export const gigstack: Provider<GigstackStore> = {
   fields: gigstackFields,
   hosts: [`${new URL(GIGSTACK_ENDPOINT).origin}/*`],
   linkHosts: () => PORTAL_HOSTS,
-  lifetimeMs: LIFETIME_MS,
   parseId: parseGigstackId,
   probeQuery: { kind: 'id', id: 'client_portal_link_connection_test' },
 

@@ -72,7 +72,6 @@ export const stayai: Provider<StayaiStore> = {
   hosts: [`${new URL(STAYAI_ENDPOINT).origin}/*`],
   // The portal is on the shop's own domain, which only Stay AI knows: any https host.
   linkHosts: () => [],
-  lifetimeMs: LIFETIME_MS,
   parseId: parsePhone,
   probeQuery: { kind: 'id', id: '+10000000000' },
 
