@@ -25,21 +25,36 @@ export function useDetectedCustomer(): DetectedCustomer | undefined {
   return detected;
 }
 
-export function DetectedCustomerCard({ customer }: { customer: DetectedCustomer }) {
+/** "Jane Doe has no email on this ticket — type their email or customer ID." */
+export function noEmailSentence(name: string | undefined): string {
+  return name ? t('detected.noEmail', [name]) : t('detected.noEmailUnnamed');
+}
+
+/**
+ * Who is on the ticket. A customer who can be looked up gets the hint that an empty field means them;
+ * one who can't (no email, no id) gets one sentence that says what to do instead.
+ */
+export function DetectedCustomerCard({ customer, usable }: { customer: DetectedCustomer; usable: boolean }) {
   return (
     <section className="detected" aria-label={t('detected.label')}>
       <div className="detected-ticket">
         {t('detected.ticket', [HELPDESK_LABELS[customer.helpdesk], String(customer.ticketId)])}
       </div>
-      {customer.name && <strong>{customer.name}</strong>}
-      <div>{customer.email ?? t('detected.noEmail')}</div>
-      {customer.shopify?.map((ref) => (
-        <div key={ref.id} className="detected-id">
-          {t('detected.shopifyCustomer', [String(ref.id)])}
-          {ref.shop ? ` · ${ref.shop}` : ''}
-        </div>
-      ))}
-      <div className="hint">{t('detected.hint')}</div>
+      {usable ? (
+        <>
+          {customer.name && <strong>{customer.name}</strong>}
+          {customer.email && <div>{customer.email}</div>}
+          {customer.shopify?.map((ref) => (
+            <div key={ref.id} className="detected-id">
+              {t('detected.shopifyCustomer', [String(ref.id)])}
+              {ref.shop ? ` · ${ref.shop}` : ''}
+            </div>
+          ))}
+          <div className="hint">{t('detected.hint')}</div>
+        </>
+      ) : (
+        <p>{noEmailSentence(customer.name)}</p>
+      )}
     </section>
   );
 }

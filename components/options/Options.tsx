@@ -16,19 +16,25 @@ import type { ErrorInfo } from '@/lib/shared/errors';
 import { t } from '@/lib/shared/i18n';
 import { send } from '@/lib/shared/messaging-client';
 import type { Broadcast } from '@/lib/shared/protocol';
+import { Intro } from './Intro';
 import { RelaySignIn } from './RelaySignIn';
 import { RELAY_OPTION, StoreForm } from './StoreForm';
-import { StoreList } from './StoreList';
+import { STORE_PANEL_ID, StoreList, storeTabId } from './StoreList';
 
 type Outcome = { kind: 'status' | 'alert'; text: string } | undefined;
 
+/** Test connection's answer, one sentence said from here (not "…check the key in Settings"). */
 function testOutcome(reply: { ok: true } | { ok: false; error: ErrorInfo }, provider: string): Outcome {
   if (reply.ok) return { kind: 'status', text: t('options.keyAccepted') };
-  if (reply.error.code === 'key-rejected')
-    return { kind: 'alert', text: t('options.keyRejected', [reply.error.message]) };
-  if (reply.error.code === 'key-missing') return { kind: 'alert', text: reply.error.message };
-  return { kind: 'alert', text: t('options.cantReach', [provider, reply.error.message]) };
+  const { code, message } = reply.error;
+  if (code === 'key-rejected') return { kind: 'alert', text: t('options.keyRejected', [provider]) };
+  // Already one sentence that names the provider: "Can't reach Appstle. Check your internet connection…".
+  if (code === 'key-missing' || code === 'offline') return { kind: 'alert', text: message };
+  return { kind: 'alert', text: t('options.cantReach', [provider]) };
 }
+
+/** What a save would write, to tell whether anything changed since the page loaded or saved. */
+const snapshot = (drafts: readonly Draft[], defaultId: string | undefined) => JSON.stringify([drafts, defaultId]);
 
 /** The options page: loads the settings view, keeps the drafts, validates, saves and tests. */
 export function Options() {
@@ -46,6 +52,8 @@ export function Options() {
   const [view, setView] = useState<SettingsView>({ stores: [] });
   /** The draft whose provider select says **Team relay**: it shows the relay's sign-in. */
   const [relayDraftId, setRelayDraftId] = useState<string>();
+  /** The drafts as loaded or last saved: anything else is unsaved. */
+  const [baseline, setBaseline] = useState<string>();
   const selectedRef = useRef<string | undefined>(undefined);
   selectedRef.current = selectedId;
 
@@ -56,9 +64,10 @@ export function Options() {
     const first = next.length > 0 ? next : [newDraft(t('options.myStore'))];
     setDrafts(first);
     setErrors({});
-    setDefaultId(
-      view.defaultStoreId && next.some((d) => d.id === view.defaultStoreId) ? view.defaultStoreId : undefined,
-    );
+    const defaultId =
+      view.defaultStoreId && next.some((d) => d.id === view.defaultStoreId) ? view.defaultStoreId : undefined;
+    setDefaultId(defaultId);
+    setBaseline(snapshot(first, defaultId));
     setManagedDefault(view.managedDefault === true);
     setManagedInvalid(view.managedInvalid === true);
     setManagedPending(view.managedPending === true);
@@ -110,6 +119,15 @@ export function Options() {
     return () => clearInterval(timer);
   }, [managedPending, show]);
 
+  const dirty = drafts !== undefined && baseline !== undefined && snapshot(drafts, defaultId) !== baseline;
+  // Leaving (closing the tab, reloading) with unsaved changes: the browser asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
   if (!drafts) return <main className="options">{t('options.loading')}</main>;
   const draft = drafts.find((d) => d.id === selectedId) ?? drafts[0];
   if (!draft) return <main className="options">{t('options.loading')}</main>;
@@ -150,7 +168,7 @@ export function Options() {
     if (!checked.ok) {
       setErrors(checked.errors);
       setSelectedId(checked.first.draftId);
-      setOutcome({ kind: 'alert', text: checked.first.message });
+      setOutcome({ kind: 'alert', text: checked.summary });
       return;
     }
     setErrors({});
@@ -190,9 +208,13 @@ export function Options() {
     setBusy(false);
   }
 
+  // First run: nothing saved, no store from a policy or a relay.
+  const firstRun = view.stores.length === 0 && !view.managedPending && !view.relay;
+  const relayShown = draft.relay === true || draft.id === relayDraftId;
   return (
     <main className="options">
       <h1>{t('options.title')}</h1>
+      {firstRun && <Intro />}
       {managedInvalid && <p className="notice">{t('options.managedInvalid')}</p>}
       {managedPending && <p className="notice">{t('options.managedPending')}</p>}
       {noPolicy && <p className="hint">{t('options.noPolicy')}</p>}
@@ -206,12 +228,15 @@ export function Options() {
         onAdd={addStore}
       />
       <form
+        role="tabpanel"
+        id={STORE_PANEL_ID}
+        aria-labelledby={storeTabId(draft.id)}
         onSubmit={(e) => {
           e.preventDefault();
           void save();
         }}
       >
-        {draft.relay || draft.id === relayDraftId ? (
+        {relayShown ? (
           <fieldset aria-label={t('relay.name')}>
             <legend>{t('relay.name')}</legend>
             {!draft.relay && (
@@ -249,6 +274,7 @@ export function Options() {
             draft={draft}
             errors={errors[draft.id] ?? {}}
             isDefault={draft.id === effectiveDefault}
+            onlyStore={drafts.length === 1}
             managedDefault={managedDefault}
             busy={busy}
             onChange={(patch) => replace({ ...draft, ...patch })}
@@ -258,14 +284,18 @@ export function Options() {
             onPickRelay={() => setRelayDraftId(draft.id)}
           />
         )}
-        <div className="row" hidden={draft.relay || draft.id === relayDraftId}>
-          <button type="submit" disabled={busy}>
-            {t('options.save')}
-          </button>
-          <button type="button" className="secondary" disabled={busy} onClick={() => void test()}>
-            {t('options.testConnection')}
-          </button>
-        </div>
+        {/* The relay's stores are the relay's: nothing here to save or test. */}
+        {!relayShown && (
+          <div className="row">
+            <button type="submit" disabled={busy}>
+              {t('options.save')}
+            </button>
+            <button type="button" className="secondary" disabled={busy} onClick={() => void test()}>
+              {t('options.testConnection')}
+            </button>
+            {dirty && <span className="hint unsaved">{t('options.unsaved')}</span>}
+          </div>
+        )}
       </form>
       <div role="status">{outcome?.kind === 'status' ? outcome.text : ''}</div>
       <div role="alert">{outcome?.kind === 'alert' ? outcome.text : ''}</div>

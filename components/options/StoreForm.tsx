@@ -36,6 +36,8 @@ export function StoreForm(props: {
   draft: Draft;
   errors: FieldErrors;
   isDefault: boolean;
+  /** The only store is the default without asking: said in a sentence, not a greyed checkbox. */
+  onlyStore: boolean;
   managedDefault: boolean;
   busy: boolean;
   onChange(patch: Partial<Draft>): void;
@@ -159,15 +161,19 @@ export function StoreForm(props: {
         )}
       </Field>
 
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={props.isDefault}
-          disabled={props.isDefault || props.managedDefault}
-          onChange={(e) => e.target.checked && props.onMakeDefault()}
-        />
-        {t('options.defaultStore')}
-      </label>
+      {props.onlyStore && !props.managedDefault ? (
+        <p className="hint">{t('options.onlyStoreDefault')}</p>
+      ) : (
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={props.isDefault}
+            disabled={props.isDefault || props.managedDefault}
+            onChange={(e) => e.target.checked && props.onMakeDefault()}
+          />
+          {t('options.defaultStore')}
+        </label>
+      )}
       {props.managedDefault && <p className="hint">{t('options.adminChoseDefault')}</p>}
 
       {!readOnly && (

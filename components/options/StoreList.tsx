@@ -1,7 +1,12 @@
+import type { KeyboardEvent } from 'react';
 import type { Draft } from '@/lib/settings/drafts';
 import { t } from '@/lib/shared/i18n';
 
-/** The stores as a list of buttons (the selected one current), and **Add store**. */
+/** The id of the panel the store tabs control (the store form). */
+export const STORE_PANEL_ID = 'store-panel';
+export const storeTabId = (draftId: string) => `store-tab-${draftId}`;
+
+/** The stores as tabs (arrow keys move between them), and **Add store** at the end of the row. */
 export function StoreList(props: {
   drafts: readonly Draft[];
   selectedId: string;
@@ -12,15 +17,30 @@ export function StoreList(props: {
   onSelect(id: string): void;
   onAdd(): void;
 }) {
+  function onKeyDown(event: KeyboardEvent) {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    const at = props.drafts.findIndex((d) => d.id === props.selectedId);
+    const next = props.drafts[(at + step + props.drafts.length) % props.drafts.length];
+    if (!next) return;
+    props.onSelect(next.id);
+    document.getElementById(storeTabId(next.id))?.focus();
+  }
+
   return (
-    <nav aria-label={t('options.stores')}>
-      <ul className="store-list">
-        {props.drafts.map((d) => (
-          <li key={d.id}>
+    <div className="store-tabs">
+      <div role="tablist" aria-label={t('options.stores')} onKeyDown={onKeyDown}>
+        {props.drafts.map((d) => {
+          const selected = d.id === props.selectedId;
+          return (
             <button
+              key={d.id}
               type="button"
-              className={d.id === props.selectedId ? '' : 'secondary'}
-              aria-current={d.id === props.selectedId ? 'true' : undefined}
+              role="tab"
+              id={storeTabId(d.id)}
+              aria-selected={selected}
+              aria-controls={STORE_PANEL_ID}
+              tabIndex={selected ? 0 : -1}
               aria-invalid={props.invalidIds.has(d.id) ? 'true' : undefined}
               onClick={() => props.onSelect(d.id)}
             >
@@ -28,12 +48,12 @@ export function StoreList(props: {
               {d.id === props.defaultId ? ` ${t('options.defaultSuffix')}` : ''}
               {d.relay ? ` · ${t('relay.storeSuffix')}` : d.managed ? ` · ${t('options.managedSuffix')}` : ''}
             </button>
-          </li>
-        ))}
-      </ul>
-      <button type="button" className="secondary" onClick={props.onAdd} disabled={props.busy}>
+          );
+        })}
+      </div>
+      <button type="button" className="secondary add-store" onClick={props.onAdd} disabled={props.busy}>
         {t('options.addStore')}
       </button>
-    </nav>
+    </div>
   );
 }

@@ -5,6 +5,7 @@
 
 import type { HttpDeps } from '../providers/http';
 import { providerFor, type Store, storeSchema } from '../providers/registry';
+import { claimedHosts, keepClaimedHosts } from '../settings/claimed-hosts';
 import { localPart, type ManagedState, mergeManaged, NO_POLICY } from '../settings/managed';
 import { isRelayStoreId, mergeRelay, parseRelayUrl } from '../settings/relay';
 import { type EffectiveSettings, EMPTY_SETTINGS, mergeKeys, type Settings, toView } from '../settings/schema';
@@ -170,6 +171,8 @@ interface Context {
   senderClass: Exclude<SenderClass, 'untrusted'>;
   /** A content script never picks the store (its helpdesk host does); a page picks one or names its tab's host. */
   storeFor(storeId?: string, tabHost?: string): Promise<Store | undefined>;
+  /** For the relay's audit: the ticket the action came from (content script), or the tab's helpdesk (page). */
+  contextOf(tabHost?: string): LinkContext | undefined;
 }
 type Handlers = { [K in RuntimeType]: (request: ParsedRequestOf<K>, context: Context) => Promise<ResultOf<K>> };
 
@@ -177,21 +180,19 @@ type Handlers = { [K in RuntimeType]: (request: ParsedRequestOf<K>, context: Con
 function handlers(deps: RouterDeps): Handlers {
   const settingsView = async () => ({ settings: toView(await loadEffectiveSettings(deps)) });
   return {
-    'copy-link': async (request, { sender, senderClass, storeFor }) => {
-      // For the relay's audit: the ticket the copy came from (content script), or the tab's helpdesk.
-      const context =
-        senderClass === 'helpdesk-content-script'
-          ? linkContext(sender.url ?? sender.tab?.url)
-          : linkContext(request.tabHost ? `https://${request.tabHost}/` : undefined);
+    'copy-link': async (request, { storeFor, contextOf }) => {
       const store = await storeFor(request.storeId, request.tabHost);
-      return copyPortalLink(deps, store, request.customer, { context, copyHere: request.copyHere });
+      return copyPortalLink(deps, store, request.customer, {
+        context: contextOf(request.tabHost),
+        copyHere: request.copyHere,
+      });
     },
-    'get-link': async (request, { sender, storeFor }) => {
+    'get-link': async (request, { sender, storeFor, contextOf }) => {
       // A link goes into a page only on a helpdesk account a store lists (the agent may add it).
       const { stores } = await currentSettings(deps);
       const host = hostOf(sender);
       if (stores.length > 0 && !hostListed(stores, host)) throw new PortalLinkError('host-unlisted', { host });
-      return issuePortalLink(deps, await storeFor(), request.customer, linkContext(sender.url ?? sender.tab?.url));
+      return issuePortalLink(deps, await storeFor(), request.customer, contextOf());
     },
     'add-helpdesk-host': async (_, { sender }) => {
       // The agent chose "Use this store here": the default store (one of their own) lists the host.
@@ -244,7 +245,9 @@ function handlers(deps: RouterDeps): Handlers {
       const managed = (await deps.loadManaged?.()) ?? NO_POLICY;
       const local = localPart(request.settings, managed);
       if (!local.ok) throw new PortalLinkError('host-taken', { host: local.host });
-      const next = await deps.saveSettings(mergeKeys(local.settings, saved));
+      // Hosts a policy or the relay claims were hidden from the page: a save keeps them.
+      const claimed = claimedHosts(await loadEffectiveSettings(deps).catch(() => EMPTY_SETTINGS));
+      const next = await deps.saveSettings(mergeKeys(keepClaimedHosts(local.settings, saved, claimed), saved));
       deps.settingsMemo?.forget();
       // New keys or templates mint different links: no link from before is served again.
       await deps.cache.invalidate();
@@ -286,8 +289,12 @@ export function createRouter(deps: RouterDeps) {
         if (senderClass !== 'extension-page') return resolveStore(settings, hostOf(sender));
         return storeId ? settings.stores.find((s) => s.id === storeId) : resolveStore(settings, tabHost);
       };
+      const contextOf = (tabHost?: string) =>
+        senderClass === 'helpdesk-content-script'
+          ? linkContext(sender.url ?? sender.tab?.url)
+          : linkContext(tabHost ? `https://${tabHost}/` : undefined);
       const handler = byType[request.type] as (request: unknown, context: Context) => Promise<object>;
-      return { ok: true, ...(await handler(request, { sender, senderClass, storeFor })) };
+      return { ok: true, ...(await handler(request, { sender, senderClass, storeFor, contextOf })) };
     } catch (error) {
       return { ok: false, error: errorInfo(error) };
     }

@@ -3,9 +3,9 @@
  * insert on request, replying with what the page's toast said.
  */
 import { browser } from 'wxt/browser';
-import { isTabMessage } from '../helpdesks/detected';
+import { isTabMessage, parseGivenLink } from '../helpdesks/detected';
 import type { DetectedCustomer } from '../helpdesks/types';
-import type { TabActionReply, TabProtocol } from '../shared/protocol';
+import type { GivenLink, TabActionReply, TabProtocol } from '../shared/protocol';
 import type { ToastKind } from './ui';
 
 const POPUP_WAIT_MS = 3_000;
@@ -15,7 +15,8 @@ export interface PopupAnswers {
   /** Shows our words in the content script's own toast. */
   toast(role: ToastKind, text: string): void;
   copy(): Promise<boolean>;
-  insert(): Promise<boolean>;
+  /** Inserts the ticket's customer's link, or the one the popup brought (its store, a typed customer). */
+  insert(given?: GivenLink): Promise<boolean>;
   said(): string;
 }
 
@@ -34,7 +35,8 @@ export function answerPopup(answers: PopupAnswers, signal: AbortSignal): void {
       void Promise.race([answers.customer(), timeout]).then((found) => sendResponse(found ?? null));
       return true;
     }
-    void (message.type === 'insert-detected-link' ? answers.insert() : answers.copy()).then((ok) =>
+    const given = message.type === 'insert-detected-link' ? parseGivenLink(message.link) : undefined;
+    void (message.type === 'insert-detected-link' ? answers.insert(given) : answers.copy()).then((ok) =>
       sendResponse({ handled: true, ok, message: answers.said() } satisfies TabActionReply),
     );
     return true;

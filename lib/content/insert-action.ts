@@ -10,7 +10,8 @@ import type { Helpdesk } from '../helpdesks/types';
 import { type ErrorCode, PortalLinkError } from '../shared/error-codes';
 import { errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
-import { type Action, type ActionDeps, customerOf } from './actions';
+import type { GivenLink } from '../shared/protocol';
+import { type ActionDeps, customerOf } from './actions';
 import { askInPage } from './dialog';
 import type { Ticket, TicketView } from './follow-ticket';
 import { type ComposerBridge, composerBridge, isEditable } from './insert-bridge';
@@ -30,8 +31,14 @@ export interface InsertDeps extends ActionDeps {
   confirm?: Confirm;
 }
 
+/**
+ * Inserts into a ticket's reply: its requester's link, or the link the popup `given` (the store the
+ * agent picked and a customer typed there; the popup asked for it with the tab's host checked).
+ */
+export type InsertAction = (ticket: Ticket, given?: GivenLink) => Promise<boolean>;
+
 /** Loaded on demand with the rest of the in-page UI (on-demand.ts): only an insert needs it. */
-export function insertAction(deps: InsertDeps): Action {
+export function insertAction(deps: InsertDeps): InsertAction {
   const { helpdesk, view, tickets, say, send, signal } = deps;
   // Words resolved here: this module is loaded on its own, so its PortalLinkError is not the content
   // script's (an `instanceof` there would fail).
@@ -39,7 +46,7 @@ export function insertAction(deps: InsertDeps): Action {
   const confirm: Confirm = deps.confirm ?? ((question) => askInPage(deps.doc, question));
   // Made once, at the first insert (it injects the page-world script then).
   let bridge = deps.bridge;
-  return async (ticket: Ticket) => {
+  return async (ticket: Ticket, given?: GivenLink) => {
     const started = performance.now();
     // The ticket's own composer, now: checked before a link is minted for nothing.
     const root = view.shownRoot(ticket);
@@ -48,18 +55,25 @@ export function insertAction(deps: InsertDeps): Action {
     if (!isEditable(composer)) return fail('composer-read-only');
     const stillHere = () => tickets.current() === ticket && composer.isConnected && view.shownRoot(ticket) === root;
 
-    const found = await customerOf(deps, ticket);
-    if (!found) return false;
+    const found = given ? undefined : await customerOf(deps, ticket);
+    if (!given && !found) return false;
     if (!stillHere()) return fail('ticket-changed');
     const recipient = helpdesk.recipient(root);
-    if (recipient && found.email && recipient !== found.email) {
-      const text = t('content.recipientDiffers', [recipient, found.email]);
+    const forEmail = given
+      ? given.customer.includes('@')
+        ? given.customer
+        : undefined
+      : found
+        ? found.email
+        : undefined;
+    if (recipient && forEmail && recipient !== forEmail) {
+      const text = t('content.recipientDiffers', [recipient, forEmail]);
       if (!(await confirm({ text, confirm: t('content.insertAnyway') })))
         return say.quiet(t('content.nothingInserted'));
     }
 
-    const customer = toCustomerRef(found);
-    let reply = await send('get-link', { customer });
+    const customer = found ? toCustomerRef(found) : {};
+    let reply = given ? { ok: true as const, ...given } : await send('get-link', { customer });
     if (!reply.ok && reply.error.code === 'host-unlisted') {
       const text = t('content.hostUnlisted', [location.hostname]);
       if (!(await confirm({ text, confirm: t('content.useStoreHere') })))

@@ -3,10 +3,9 @@
  * reach for the button, kept out of the content script that every ticket load evaluates.
  */
 import type * as Shared from '../shared/i18n';
-import type { Action } from './actions';
 import { askInPage, type Question } from './dialog';
 import { handOver } from './i18n-handed';
-import { type InsertDeps, insertAction } from './insert-action';
+import { type InsertAction, type InsertDeps, insertAction } from './insert-action';
 import { createMenu, type Menu, type MenuOptions } from './menu';
 import { createToaster, type Toaster, type ToasterOptions } from './toast';
 
@@ -20,7 +19,7 @@ export interface OnDemand {
   /** A question before an insert (lib/content/dialog.ts): true when the agent confirms. */
   ask(doc: Document, question: Question): Promise<boolean>;
   /** "Insert into reply" (lib/content/insert-action.ts), with its bridge to the page world and its questions. */
-  insertAction(deps: InsertDeps): Action;
+  insertAction(deps: InsertDeps): InsertAction;
 }
 
 export type StartOnDemand = (shared: typeof Shared) => OnDemand;

@@ -17,12 +17,13 @@ import { PortalLinkError } from '../shared/error-codes';
 import { errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
 import { portSender, type Send } from '../shared/messaging-client';
-import { type Action, type ActionDeps, actionRunner, copyAction, emailAction, feedback } from './actions';
+import type { GivenLink } from '../shared/protocol';
+import { type ActionDeps, actionRunner, copyAction, emailAction, feedback } from './actions';
 import { answerPopup } from './answer-popup';
 import { type ClickProblem, clickProblem, documentEnv } from './clickable';
 import { customerDetector } from './detect-customer';
 import { followTicket, type Ticket, ticketView } from './follow-ticket';
-import type { Confirm } from './insert-action';
+import type { Confirm, InsertAction } from './insert-action';
 import type { ComposerBridge } from './insert-bridge';
 import { loadOnDemand } from './load';
 import type { OnDemand } from './on-demand';
@@ -67,7 +68,7 @@ export interface HelpdeskRuntime {
   /** What a click does; resolves true when the link was copied. */
   copy(): Promise<boolean>;
   /** Puts the link into the open ticket's reply composer; resolves true when the editor shows it. */
-  insert(): Promise<boolean>;
+  insert(given?: GivenLink): Promise<boolean>;
   /** Has Appstle email the customer their link. */
   email(): Promise<boolean>;
 }
@@ -139,8 +140,8 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   const deps: ActionDeps = { ui, send, signal, orphaned, tickets, detector, say, doc };
   const run = actionRunner(deps);
   /** Inserting (and its questions) is loaded with the rest of the on-demand UI, at the first insert. */
-  let insertIntoReply: Action | undefined;
-  const insertOnDemand: Action = async (ticket) => {
+  let insertIntoReply: InsertAction | undefined;
+  const insertOnDemand = async (ticket: Ticket, given?: GivenLink) => {
     const loaded = insertIntoReply ? undefined : await loadOnDemand().catch(() => undefined);
     if (!insertIntoReply && !loaded) return say.alert(new PortalLinkError('internal'));
     insertIntoReply ??= (loaded as OnDemand).insertAction({
@@ -150,11 +151,11 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       bridge: options.composer,
       confirm: options.confirm,
     });
-    return insertIntoReply(ticket);
+    return insertIntoReply(ticket, given);
   };
   const copy = () => run(copyAction(deps));
   const email = () => run(emailAction(deps));
-  const insert = () => run(insertOnDemand);
+  const insert = (given?: GivenLink) => run((ticket) => insertOnDemand(ticket, given));
   const chosen: Record<MenuAction, () => Promise<boolean>> = { insert, email };
 
   function visit(url: URL): void {

@@ -128,11 +128,21 @@ function commonMessage(key: CommonField, code: string): string {
 
 export type DraftCheck = { ok: true; store: Store } | { ok: false; errors: FieldErrors };
 
+/**
+ * The entry as the agent typed it, between commas, for a message that quotes it: "not a host!!",
+ * not the "not" the parser stopped at.
+ */
+export function typedEntry(text: string, invalid: string): string {
+  const entries = text.split(/[,;]/).map((entry) => entry.trim());
+  return entries.find((entry) => entry.split(/\s+/).includes(invalid)) ?? invalid;
+}
+
 /** One draft through the store schema: the store to send, or a message per field. */
 export function checkDraft(draft: Draft): DraftCheck {
   const errors: FieldErrors = {};
   const hosts = parseHelpdeskHosts(draft.hostsText);
-  if (!hosts.ok) errors.helpdeskHosts = t('options.notHost', [hosts.invalid, draft.name.trim()]);
+  if (!hosts.ok)
+    errors.helpdeskHosts = t('options.notHost', [typedEntry(draft.hostsText, hosts.invalid), draft.name.trim()]);
   const parsed = storeSchema.safeParse(toStoreInput(draft, hosts.ok ? hosts.hosts : []));
   if (parsed.success && hosts.ok) return { ok: true, store: parsed.data };
   for (const issue of parsed.success ? [] : parsed.error.issues) {
@@ -155,7 +165,29 @@ export function fieldLabel(provider: ProviderId, key: string): string {
 
 export type DraftsCheck =
   | { ok: true; stores: Store[] }
-  | { ok: false; errors: Record<string, FieldErrors>; first: { draftId: string; message: string } };
+  | {
+      ok: false;
+      errors: Record<string, FieldErrors>;
+      first: { draftId: string; message: string };
+      /** What the page announces: the one problem, or every field to fix when there are several. */
+      summary: string;
+    };
+
+/** Field keys in the order the form shows them. */
+function formOrder(provider: ProviderId, keys: string[]): string[] {
+  const order = ['name', 'apiKey', ...fieldsOf(provider).map((f) => f.key), 'helpdeskHosts'];
+  return [...keys].sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}
+
+/** "2 fields need fixing: Store domain of “Acme”, API key of “Beta”." */
+function summarise(drafts: readonly Draft[], errors: Record<string, FieldErrors>, first: string): string {
+  const fields = drafts.flatMap((draft) =>
+    formOrder(draft.provider, Object.keys(errors[draft.id] ?? {})).map((key) =>
+      t('options.fieldOf', [fieldLabel(draft.provider, key), draft.name.trim() || t('options.unnamedStore')]),
+    ),
+  );
+  return fields.length > 1 ? t('options.fixFields', [String(fields.length), fields.join(', ')]) : first;
+}
 
 /**
  * Every draft checked before anything is sent: each through the schema, then no helpdesk host in
@@ -183,7 +215,7 @@ export function checkDrafts(drafts: readonly Draft[]): DraftsCheck {
       };
     }
   }
-  if (first) return { ok: false, errors, first };
+  if (first) return { ok: false, errors, first, summary: summarise(drafts, errors, first.message) };
   const clash = hostClashes(stores)[0];
   if (clash) {
     const name = (id: string) => stores.find((s) => s.id === id)?.name ?? id;
@@ -192,6 +224,7 @@ export function checkDrafts(drafts: readonly Draft[]): DraftsCheck {
       ok: false,
       errors: { [clash.second]: { helpdeskHosts: message } },
       first: { draftId: clash.second, message },
+      summary: message,
     };
   }
   return { ok: true, stores };

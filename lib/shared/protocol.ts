@@ -20,6 +20,7 @@
  */
 
 import type { DetectedCustomer } from '../helpdesks/types';
+import { RELAY_ID_PREFIX } from '../settings/relay';
 import type { SettingsView } from '../settings/schema';
 import { settingsSchema } from '../settings/schema';
 import type { ErrorInfo } from './errors';
@@ -111,6 +112,8 @@ const customerRef = z.object({
     .optional(),
 });
 const typedOrDetected = z.union([z.string().max(1280), customerRef]);
+/** A store id: a local one (64 at most), or the relay's own (64 at most, its limit) behind its prefix. */
+const storeId = z.string().max(RELAY_ID_PREFIX.length + 64);
 
 /** A message's spec: its request fields (without `type`), who may send it, and (types only) its reply. */
 interface Spec<Request extends z.ZodType, Result> {
@@ -135,7 +138,7 @@ export const runtimeProtocol = {
     from: [PAGE, CONTENT],
     request: z.object({
       customer: typedOrDetected,
-      storeId: z.string().max(64).optional(),
+      storeId: storeId.optional(),
       /**
        * Popup: the host of the tab it was opened on. Without a store picked, the background resolves
        * the store from it, so a click before the picker has loaded still uses the tab's store.
@@ -155,7 +158,7 @@ export const runtimeProtocol = {
     from: [PAGE, CONTENT],
     request: z.object({
       customer: typedOrDetected,
-      storeId: z.string().max(64).optional(),
+      storeId: storeId.optional(),
       tabHost: z.string().max(253).optional(),
     }),
   }),
@@ -220,11 +223,22 @@ export interface TabProtocol {
 }
 export type TabType = keyof TabProtocol;
 /** The fields a tab message carries (the others carry none). */
+/**
+ * A link the popup already has (for the store picked and a customer typed there): the content script
+ * inserts it instead of asking for its ticket's customer's link.
+ */
+export interface GivenLink {
+  url: string;
+  customer: string;
+}
 export interface TabFields {
   'show-feedback': { role: 'status' | 'alert'; text: string };
+  'insert-detected-link': { link?: GivenLink };
 }
-/** A tab message without fields: named by its type alone. */
-export type BareTabType = Exclude<TabType, keyof TabFields>;
+/** A tab message that may be named by its type alone (no fields, or only optional ones). */
+export type BareTabType = {
+  [K in TabType]: Record<never, never> extends (K extends keyof TabFields ? TabFields[K] : object) ? K : never;
+}[TabType];
 export type TabMessage = {
   [K in TabType]: { type: K } & (K extends keyof TabFields ? TabFields[K] : unknown);
 }[TabType];

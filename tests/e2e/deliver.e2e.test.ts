@@ -187,6 +187,31 @@ describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpd
     await popup.close();
   });
 
+  it('popup: Insert honours the Store picked and a typed customer, as Copy and Email do', async () => {
+    const { linkType: _token, ...mapped } = appstleStore({ helpdeskHosts: [ZENDESK_HOST, GORGIAS_HOST] });
+    // Another store, told apart by its link: a token in its own shop's portal URL.
+    const beta = appstleStore({ id: 'store-b', name: 'Beta', storeDomain: 'beta-shop.myshopify.com' });
+    await harness.setSettings({ stores: [mapped, beta], defaultStoreId: 'store-a' });
+    page = await openAndType(helpdesk);
+    const before = appstle.requests().length;
+    const popup = await harness.open('popup.html');
+    await expect.poll(() => popup.getByLabel('Store').inputValue()).toBe('store-a'); // the tab's store first
+    await popup.getByLabel('Store').selectOption({ label: 'Beta' });
+    await popup.getByLabel('Customer email or ID').fill('bob.requester@example.org');
+    await popup.getByRole('button', { name: 'Insert into reply' }).click();
+    const { link } = await insertedLink(page, helpdesk, performance.now());
+    expect(link.startsWith(expectedAppstleUrlPrefix('beta-shop.myshopify.com'))).toBe(true);
+    await expectAtCaret(page, helpdesk, link);
+    const asked = appstle.requests().slice(before);
+    expect(asked.map((r) => new URL(r.path, 'https://x').searchParams.get('email'))).toEqual([
+      'bob.requester@example.org',
+    ]);
+    await expect
+      .poll(() => popup.getByRole('status').textContent())
+      .toBe('Portal link for bob.requester@example.org inserted into the reply');
+    await popup.close();
+  });
+
   it('shortcut insert-portal-link: inserts with the toast', async () => {
     page = await openAndType(helpdesk);
     const started = performance.now();
@@ -343,6 +368,9 @@ const magicLinkCalls = (from: number) =>
     .slice(from)
     .filter((r) => r.path.startsWith('/api/external/v2/subscription-contracts-email-magic-link'));
 
+/** The popup's Email waits 5 s for an Undo before its one request. */
+const UNDO_WINDOW = { timeout: 10_000 };
+
 describe('Email portal link', () => {
   it.each(['zendesk', 'gorgias'] as const)(
     'in-page menu on %s: Appstle emails the requester; one request; nothing copied',
@@ -376,7 +404,7 @@ describe('Email portal link', () => {
     const popup = await harness.open('popup.html');
     await popup.getByLabel('Customer email or ID').fill(fault ? REQUESTER.email : 'bob.nobody@example.net');
     await popup.getByRole('button', { name: 'Email portal link' }).click();
-    await expect.poll(() => popup.getByRole('alert').textContent()).toMatch(message);
+    await expect.poll(() => popup.getByRole('alert').textContent(), UNDO_WINDOW).toMatch(message);
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // room for a retry that must not come
     expect(magicLinkCalls(before)).toHaveLength(1);
     expect(appstle.requests().length - before).toBe(1);
@@ -392,7 +420,7 @@ describe('Email portal link', () => {
       await popup.getByText(REQUESTER.email).first().waitFor(); // the detected customer's card
       await popup.getByRole('button', { name: 'Email portal link' }).click();
       await expect
-        .poll(() => popup.getByRole('status').textContent())
+        .poll(() => popup.getByRole('status').textContent(), UNDO_WINDOW)
         .toBe(`Portal link emailed to ${REQUESTER.email}`);
       const calls = magicLinkCalls(before);
       expect(calls).toHaveLength(1);
@@ -407,7 +435,9 @@ describe('Email portal link', () => {
     const popup = await harness.open('popup.html');
     await popup.getByLabel('Customer email or ID').fill(REQUESTER.email);
     await popup.getByRole('button', { name: 'Email portal link' }).click();
-    await expect.poll(() => popup.getByRole('status').textContent()).toBe(`Portal link emailed to ${REQUESTER.email}`);
+    await expect
+      .poll(() => popup.getByRole('status').textContent(), UNDO_WINDOW)
+      .toBe(`Portal link emailed to ${REQUESTER.email}`);
     expect(magicLinkCalls(before)).toHaveLength(1);
     expect(await harness.readClipboard()).toBe(SENTINEL);
     await popup.close();
@@ -417,6 +447,8 @@ describe('Email portal link', () => {
     await harness.setSettings({ stores: [gigstackStore()] });
     const popup = await harness.open('popup.html');
     await popup.getByRole('button', { name: 'Copy portal link' }).waitFor();
+    // A customer typed: Email would be offered now for an Appstle store.
+    await popup.getByLabel('Customer email or ID').fill(REQUESTER.email);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await popup.getByRole('button', { name: 'Email portal link' }).count()).toBe(0);
     await popup.close();

@@ -163,6 +163,110 @@ describe('options page set-up', () => {
     await options.close();
   });
 
+  it('Test connection’s refusal is one sentence said from here, with the contract’s words first', async () => {
+    appstle.reset();
+    appstle.fail({ status: 401, body: { title: 'Unauthorized', status: 401 } });
+    await harness.setSettings({ stores: [SAVED_STORE] });
+    const options = await harness.open('options.html');
+    await options.getByRole('button', { name: 'Test connection' }).click();
+    await expect
+      .poll(() => options.getByRole('alert').textContent())
+      .toBe('Key rejected: Appstle refused this API key. Paste it again from Appstle (it may have been revoked).');
+    await options.close();
+  });
+
+  it('first run: an intro that says where the Appstle key is; one store’s default is a sentence', async () => {
+    await harness.setSettings({ stores: [] });
+    const options = await harness.open('options.html');
+    const intro = options.getByRole('region', { name: 'Set up Portal Link' });
+    await expect.poll(() => intro.textContent()).toContain('Settings → API Key Management');
+    expect(await intro.textContent()).toContain('paid API plan');
+    expect(await options.getByLabel('Store domain').getAttribute('placeholder')).toBe('your-shop.myshopify.com');
+    expect(await options.getByLabel('Default store').count()).toBe(0);
+    await options.getByText('This is your only store, so it is the default store').waitFor();
+    // Stores are tabs; with a second one, the default is a choice again.
+    await options.getByRole('button', { name: 'Add store' }).click();
+    const tabs = options.getByRole('tablist', { name: 'Stores' }).getByRole('tab');
+    expect(await tabs.allTextContents()).toEqual(['My store (default)', 'Store 2']);
+    expect(await tabs.nth(1).getAttribute('aria-selected')).toBe('true');
+    expect(await options.getByLabel('Default store').isChecked()).toBe(false);
+    await options.close();
+  });
+
+  it('a save names every invalid field and quotes what was typed', async () => {
+    await harness.setSettings({ stores: [] });
+    const options = await harness.open('options.html');
+    await options.getByLabel('Store domain').fill('my shop');
+    await options.getByLabel('Helpdesk accounts').fill('acme.zendesk.com, not a host!!');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => options.getByRole('alert').textContent())
+      .toBe('2 fields need fixing: Store domain of “My store”, Helpdesk accounts of “My store”.');
+    const hosts = options.getByLabel('Helpdesk accounts');
+    expect(await hosts.getAttribute('aria-describedby')).toContain('helpdesk-hosts-error');
+    expect(await options.locator('#helpdesk-hosts-error').textContent()).toMatch(
+      /^“not a host!!” in the Helpdesk accounts of “My store” is not a host name/,
+    );
+    await options.close();
+  });
+
+  it('leaving with unsaved changes asks first; saved, it does not', async () => {
+    await harness.setSettings({ stores: [SAVED_STORE] });
+    const options = await harness.open('options.html');
+    await expect.poll(() => options.getByLabel('Store name').inputValue()).toBe('Acme');
+    await options.getByLabel('Store name').fill('Acme renamed');
+    await options.getByText('Unsaved changes').waitFor();
+    const asked = options.waitForEvent('dialog');
+    await options.close({ runBeforeUnload: true });
+    const dialog = await asked;
+    expect(dialog.type()).toBe('beforeunload');
+    await dialog.accept();
+    const saved = await harness.open('options.html');
+    await expect.poll(() => saved.getByLabel('Store name').inputValue()).toBe('Acme');
+    let dialogs = 0;
+    saved.on('dialog', () => dialogs++);
+    await saved.close({ runBeforeUnload: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(dialogs).toBe(0);
+  });
+
+  it('Team relay shows only the relay’s sign-in: no Save, no Test connection', async () => {
+    await harness.setSettings({ stores: [SAVED_STORE] });
+    const options = await harness.open('options.html');
+    await expect.poll(() => options.getByLabel('Store name').inputValue()).toBe('Acme');
+    await options.getByLabel('Provider').selectOption({ label: 'Team relay' });
+    await options.getByLabel('Enrollment code').waitFor();
+    for (const name of ['Save', 'Test connection'])
+      expect(await options.getByRole('button', { name }).count(), name).toBe(0);
+    await options.close();
+  });
+
+  it('Chromium renders the same sizes as Firefox: 14 px text and controls, 12 px hints; words never break', async () => {
+    await harness.setSettings({ stores: [SAVED_STORE] });
+    const options = await harness.open('options.html');
+    await options.getByRole('button', { name: 'Test connection' }).waitFor();
+    const styles = await options.evaluate(() => {
+      const css = (selector: string) => getComputedStyle(document.querySelector(selector) as Element);
+      return {
+        label: css('label').fontSize,
+        input: css('input').fontSize,
+        button: css('button[type="submit"]').fontSize,
+        hint: css('.hint').fontSize,
+        alertBreak: css('[role="alert"]').wordBreak,
+        statusBreak: css('[role="status"]').wordBreak,
+      };
+    });
+    expect(styles).toEqual({
+      label: '14px',
+      input: '14px',
+      button: '14px',
+      hint: '12px',
+      alertBreak: 'normal',
+      statusBreak: 'normal',
+    });
+    await options.close();
+  });
+
   it('the key appears in no console output of any page or the worker', () => {
     expect(harness.consoleLines.join('\n')).not.toContain(APPSTLE_KEY);
   });

@@ -1,8 +1,9 @@
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockZendesk, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
 import { APPSTLE_KEY, expectedAppstleUrlPrefix, mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
-import { type Harness, launchExtension } from './support/extension';
+import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
 import { finishAfterAll } from './support/secrets';
 import { appstleStore } from './support/settings';
 
@@ -16,6 +17,7 @@ const SENTINEL = 'clipboard before the test';
 beforeAll(async () => {
   server = await startMockServer();
   appstle = mockAppstle(server);
+  mockZendesk(server);
   harness = await launchExtension(server);
 });
 
@@ -161,10 +163,11 @@ describe('popup errors: shown in role=alert, clipboard untouched', () => {
     expect(await harness.readClipboard()).toBe(SENTINEL);
   }, 20_000);
 
-  it('no store configured: says so and offers to open settings', async () => {
+  it('no store configured: a Finish set-up state that offers only Open settings', async () => {
     await harness.setSettings({ stores: [] });
-    await copy('jane@example.com');
-    await expect.poll(() => popup.getByRole('alert').textContent()).toMatch(/No store is set up/);
+    await popup.reload();
+    await popup.getByRole('heading', { name: 'Finish set-up' }).waitFor();
+    expect(await popup.getByRole('button').allTextContents()).toEqual(['Open settings']);
     const open = popup.getByRole('button', { name: 'Open settings' });
     const optionsPage = harness.context.waitForEvent('page');
     await open.click();
@@ -179,5 +182,136 @@ describe('the key stays in the background', () => {
     expect(await popup.content()).not.toContain(APPSTLE_KEY);
     expect(harness.consoleLines.join('\n')).not.toContain(APPSTLE_KEY);
     expect(await harness.readClipboard()).not.toContain(APPSTLE_KEY);
+  });
+});
+
+const magicLinkCalls = (from: number) =>
+  appstle
+    .requests()
+    .slice(from)
+    .filter((r) => r.path.startsWith('/api/external/v2/subscription-contracts-email-magic-link'));
+
+describe('popup: what an agent sees and can do', () => {
+  it('asks the background for the settings once per open (so a relay is asked for its stores once)', async () => {
+    await harness.setSettings({ stores: [appstleStore(), appstleStore({ id: 'store-b', name: 'Beta' })] });
+    const worker = await harness.currentWorker();
+    await worker.evaluate(() => {
+      const g = globalThis as unknown as ChromeGlobal & { settingsAsked: number };
+      g.settingsAsked = 0;
+      g.chrome.runtime.onMessage.addListener((message: { type?: string }) => {
+        if (message?.type === 'get-settings') g.settingsAsked++;
+      });
+    });
+    const fresh = await harness.open('popup.html');
+    await fresh.getByLabel('Store').waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await worker.evaluate(() => (globalThis as unknown as { settingsAsked: number }).settingsAsked)).toBe(1);
+    await fresh.close();
+  });
+
+  it('the customer field has focus on open; an empty Copy asks for a customer and sends nothing', async () => {
+    await expect.poll(() => popup.evaluate(() => document.activeElement?.id)).toBe('customer');
+    const before = appstle.requests().length;
+    await popup.getByRole('button', { name: 'Copy portal link' }).click();
+    await expect.poll(() => popup.getByRole('alert').textContent()).toBe('Type the customer’s email or customer ID.');
+    expect(appstle.requests().length).toBe(before);
+  });
+
+  it('the expiry as a person reads it: the time, what is left, single-use; a reuse says what it means', async () => {
+    await copy('jane@example.com');
+    const status = popup.getByRole('status');
+    await expect.poll(() => status.textContent()).toMatch(/copied/);
+    // The contract's words first ("expires 21:31"), then what is left of Appstle's 2 hours.
+    expect(await status.textContent()).toMatch(
+      /^Portal link for jane@example\.com copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2} \(in (1 h 5\d min|2 h)\)/,
+    );
+    expect(await status.textContent()).toContain('Appstle treats portal links as single-use.');
+    await copy('jane@example.com');
+    await expect.poll(() => status.textContent()).toContain('(reused)');
+    expect(await status.textContent()).toContain('A repeat within 2 minutes gets the same link');
+  });
+
+  it('Email waits 5 s for Undo before its one request; an undone email is never sent', async () => {
+    const before = magicLinkCalls(0).length;
+    await popup.getByLabel('Customer email or ID').fill('jane@example.com');
+    await popup.getByRole('button', { name: 'Email portal link' }).click();
+    await expect
+      .poll(() => popup.getByRole('status').textContent())
+      .toMatch(/^Sending the portal link to jane@example\.com…/);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await popup.getByRole('button', { name: 'Undo' }).click();
+    await expect
+      .poll(() => popup.getByRole('status').textContent())
+      .toBe('Not sent. Nothing was emailed to jane@example.com.');
+    const started = Date.now();
+    await popup.getByRole('button', { name: 'Email portal link' }).click();
+    await expect
+      .poll(() => popup.getByRole('status').textContent(), { timeout: 10_000 })
+      .toBe('Portal link emailed to jane@example.com');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(5_000);
+    // One request in all: the undone one never left.
+    expect(magicLinkCalls(0).length - before).toBe(1);
+  }, 20_000);
+
+  it('a ticket customer without an email: one true sentence, only the actions that can work', async () => {
+    await harness.setSettings({ stores: [appstleStore({ helpdeskHosts: [ZENDESK_HOST] })], defaultStoreId: 'store-a' });
+    const ticket = await harness.context.newPage();
+    await ticket.goto(`https://${ZENDESK_HOST}/agent/tickets/105`);
+    await ticket.getByRole('button', { name: 'Copy portal link' }).waitFor();
+    const fresh = await harness.open('popup.html');
+    const sentence = 'Carlos Phone has no email on this ticket — type their email or customer ID.';
+    await fresh.getByText(sentence).waitFor();
+    expect(await fresh.getByText('Leave the field empty', { exact: false }).count()).toBe(0);
+    expect(await fresh.getByRole('button').allTextContents()).toEqual(['Copy portal link']);
+    const before = appstle.requests().length;
+    await fresh.getByRole('button', { name: 'Copy portal link' }).click();
+    await expect.poll(() => fresh.getByRole('alert').textContent()).toBe(sentence);
+    expect(appstle.requests().length).toBe(before);
+    // Typed: every action works now.
+    await fresh.getByLabel('Customer email or ID').fill('carlos@example.com');
+    await expect
+      .poll(() => fresh.getByRole('button').allTextContents())
+      .toEqual(['Copy portal link', 'Email portal link', 'Insert into reply']);
+    await fresh.close();
+    await ticket.close();
+  });
+});
+
+describe.each([
+  { language: 'en', copy: 'Copy portal link' },
+  { language: 'es', copy: 'Copiar enlace del portal' },
+])('popup layout ($language)', ({ language, copy }) => {
+  it('one primary action across the width, the others in one row of whole labels; 14 px text, 12 px hints', async () => {
+    const own = language === 'en' ? harness : await launchExtension(server, { language });
+    try {
+      await own.setSettings({ stores: [appstleStore({ helpdeskHosts: [ZENDESK_HOST] })], defaultStoreId: 'store-a' });
+      const ticket = await own.context.newPage();
+      await ticket.goto(`https://${ZENDESK_HOST}/agent/tickets/101`);
+      await ticket.getByRole('button', { name: copy }).waitFor();
+      const view = await own.open('popup.html');
+      await view.locator('.more-actions button').nth(1).waitFor();
+      const layout = await view.evaluate(() => {
+        const box = (el: Element | null) => el?.getBoundingClientRect() ?? new DOMRect();
+        const size = (selector: string) => getComputedStyle(document.querySelector(selector) as Element).fontSize;
+        const primary = document.querySelector('button[type="submit"]');
+        const more = [...document.querySelectorAll('.more-actions button')] as HTMLElement[];
+        return {
+          primaryWidth: box(primary).width,
+          formWidth: box(document.querySelector('form')).width,
+          rows: new Set(more.map((b) => Math.round(box(b).top))).size,
+          widths: new Set(more.map((b) => Math.round(box(b).width))).size,
+          clipped: more.filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.textContent),
+          body: size('label'),
+          input: size('input'),
+          hint: size('.hint'),
+        };
+      });
+      expect(layout.primaryWidth).toBe(layout.formWidth);
+      expect(layout).toMatchObject({ rows: 1, widths: 1, clipped: [], body: '14px', input: '14px', hint: '12px' });
+      await view.close();
+      await ticket.close();
+    } finally {
+      if (own !== harness) await own.close();
+    }
   });
 });

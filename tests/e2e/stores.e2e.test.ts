@@ -75,7 +75,7 @@ async function savedKeyMasks(page: Page): Promise<string[]> {
 const mask = (key: string) => `•••• ${key.slice(-4)}`;
 
 function storeButton(options: Page, name: RegExp) {
-  return options.getByRole('navigation', { name: 'Stores' }).getByRole('button', { name });
+  return options.getByRole('tablist', { name: 'Stores' }).getByRole('tab', { name });
 }
 
 describe('options page: several stores', () => {
@@ -151,7 +151,7 @@ describe('options page: several stores', () => {
     await options.getByRole('button', { name: 'Save' }).click();
     await expect
       .poll(() => options.getByRole('alert').textContent())
-      .toMatch(/^“not” in the Helpdesk accounts of “Beta MX”/);
+      .toMatch(/^“not a host” in the Helpdesk accounts of “Beta MX”/);
 
     // Remove it; the remaining store is the default again.
     await options.getByRole('button', { name: 'Remove store' }).click();

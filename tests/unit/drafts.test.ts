@@ -98,9 +98,10 @@ describe('checkDraft: each field through the store schema, the message next to i
     ],
     [
       'a helpdesk account that is no host',
-      appstleDraft({ hostsText: 'acme.zendesk.com, not a host' }),
+      appstleDraft({ hostsText: 'acme.zendesk.com, not a host!!' }),
       'helpdeskHosts',
-      /“not”/,
+      // Quoted as typed between the commas, not the first word the parser stopped at.
+      /^“not a host!!” in the Helpdesk accounts of “Acme” is not a host name/,
     ],
     [
       'a bad template',
@@ -157,6 +158,18 @@ describe('checkDrafts', () => {
       message: 'acme.zendesk.com is listed in both “Acme” and “Beta”. A helpdesk account can use only one store.',
     });
     expect(checked.errors.b?.helpdeskHosts).toBe(checked.first.message);
+  });
+
+  it('names every field to fix, across stores, when there are several', () => {
+    const a = appstleDraft({ hostsText: 'not a host!!' });
+    const b = appstleDraft({ id: 'b', name: 'Beta' }, { storeDomain: 'not a domain' });
+    const checked = checkDrafts([a, b]);
+    expect(!checked.ok && checked.summary).toBe(
+      '2 fields need fixing: Helpdesk accounts of “Acme”, Store domain of “Beta”.',
+    );
+    // One field: its own message says it all.
+    const one = checkDrafts([appstleDraft({ hostsText: 'not a host!!' })]);
+    expect(!one.ok && one.summary).toMatch(/^“not a host!!” in the Helpdesk accounts of “Acme”/);
   });
 
   it('announces the first bad field with its label and store', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatExpiry, formatLifetime } from '../../lib/shared/expiry';
+import { formatExpiry, formatLifetime, formatLifetimeWithTimeLeft, timeLeft } from '../../lib/shared/expiry';
 
 /** Local wall-clock times, so the tests hold in any time zone. */
 const local = (month: number, day: number, hour: number, minute: number, year = 2025) =>
@@ -57,5 +57,31 @@ describe('formatLifetime', () => {
   it('says "works until <day month>" for a lasting link, and the provider expiry otherwise', () => {
     expect(formatLifetime({ expiresAt: local(12, 14, 20, 9), lasting: true }, NOW, 'en')).toBe('works until 14 Dec');
     expect(formatLifetime({ expiresAt: local(11, 26, 16, 42) }, NOW, 'en')).toBe('expires 16:42');
+  });
+});
+
+describe('timeLeft and the popup’s expiry', () => {
+  const at = (minutes: number) => NOW + minutes * 60_000 + 30_000;
+  it.each<[number, string]>([
+    [0, 'under a minute'],
+    [40, '40 min'],
+    [60, '1 h'],
+    [118, '1 h 58 min'],
+    [24 * 60, '1 day'],
+    [5 * 24 * 60 + 7, '5 days'],
+  ])('%i minutes left → %s', (minutes, words) => {
+    expect(timeLeft(at(minutes), NOW)).toBe(words);
+  });
+
+  it('an expired link has no time left, and says only when it expired', () => {
+    expect(timeLeft(NOW - 1, NOW)).toBeUndefined();
+    expect(formatLifetimeWithTimeLeft({ expiresAt: NOW - 60_000 }, NOW)).toBe('expires 08:59');
+  });
+
+  it('keeps the contract’s "expires 16:42" first, then what is left; a lasting link as it is', () => {
+    expect(formatLifetimeWithTimeLeft({ expiresAt: NOW + 118 * 60_000 }, NOW)).toBe('expires 10:58 (in 1 h 58 min)');
+    expect(formatLifetimeWithTimeLeft({ expiresAt: NOW + 7 * 24 * 3600_000, lasting: true }, NOW)).toBe(
+      'works until 3 Dec',
+    );
   });
 });

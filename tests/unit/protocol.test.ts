@@ -136,6 +136,12 @@ describe('parseRequest', () => {
     ['copy with 1280 characters', { type: 'copy-link', customer: 'x'.repeat(1280) }],
     ['copy with an empty string', { type: 'copy-link', customer: '' }],
     ['copy with a 64-character store id', { type: 'copy-link', customer: 'x', storeId: 's'.repeat(64) }],
+    // The relay's own ids go up to 64 characters; the extension knows them behind its "relay:" prefix.
+    ...(['copy-link', 'email-link', 'get-link'] as const).map((type): [string, unknown] => [
+      `${type} for a relay store whose id is at the relay's limit`,
+      { type, customer: 'jane@example.com', storeId: `relay:${'r'.repeat(64)}` },
+    ]),
+    ['the popup asking for a link to insert', { type: 'get-link', customer: '12345', tabHost: 'acme.zendesk.com' }],
     ['get-settings', { type: 'get-settings' }],
     ['save-settings', { type: 'save-settings', settings }],
     ['save-settings with no stores', { type: 'save-settings', settings: { stores: [] } }],
@@ -166,7 +172,7 @@ describe('parseRequest', () => {
     ['copy with a 201-character id', { type: 'copy-link', customer: { id: '1'.repeat(201) } }],
     ['copy with a 321-character email', { type: 'copy-link', customer: { email: 'e'.repeat(321) } }],
     ['copy with a 201-character name', { type: 'copy-link', customer: { name: 'n'.repeat(201) } }],
-    ['copy with a 65-character store id', { type: 'copy-link', customer: 'x', storeId: 's'.repeat(65) }],
+    ['copy with a store id past any limit', { type: 'copy-link', customer: 'x', storeId: 's'.repeat(71) }],
     ['copy with a numeric store id', { type: 'copy-link', customer: 'x', storeId: 1 }],
     ['save-settings without settings', { type: 'save-settings' }],
     [

@@ -625,11 +625,36 @@ describe('router: several stores and the administrator’s policy', () => {
       OPTIONS,
     );
     expect(reply.ok).toBe(true);
-    expect(h.saved[0]).toEqual({ stores: [{ ...local, apiKey: APPSTLE_KEY }], defaultStoreId: 'hq' });
+    // acme.zendesk.com, which the policy claims, was hidden from the page: it stays saved underneath.
+    expect(h.saved[0]).toEqual({
+      stores: [{ ...local, apiKey: APPSTLE_KEY, helpdeskHosts: ['acme.zendesk.com'] }],
+      defaultStoreId: 'hq',
+    });
     expect(JSON.stringify(h.saved)).not.toContain(MANAGED_KEY);
     expect(
       reply.ok && (reply.settings as { stores: { id: string; name: string }[] }).stores.map((s) => s.name),
     ).toEqual(['HQ brand', 'Acme']);
+  });
+
+  it('save-settings: hosts a policy claims, hidden from the page, survive a save and return when the policy goes', async () => {
+    const h = harness({ managed: policy });
+    const shown = await h.handle({ type: 'get-settings' }, OPTIONS);
+    const view = (shown.ok ? shown.settings : { stores: [] }) as { stores: Record<string, unknown>[] };
+    // The page sends back its own stores as it showed them (Acme without acme.zendesk.com), renamed.
+    const local = view.stores
+      .filter((s) => !s.managed)
+      .map(({ apiKeyMask: _mask, linkType: _type, ...s }) => ({ ...s, apiKey: '', name: `${s.name} (edited)` }));
+    expect(local[0]?.['helpdeskHosts' as keyof (typeof local)[0]]).toEqual([]);
+    expect((await h.handle({ type: 'save-settings', settings: { stores: local } }, OPTIONS)).ok).toBe(true);
+    expect(h.saved[0]?.stores.map((s) => [s.name, s.helpdeskHosts])).toEqual([
+      ['Acme (edited)', ['acme.zendesk.com']],
+      ['Beta (edited)', ['beta.gorgias.com']],
+    ]);
+    // Without the policy, Acme serves acme.zendesk.com again.
+    const after = createRouter({ ...h.deps, loadManaged: undefined });
+    const reply = await after({ type: 'get-settings' }, OPTIONS);
+    const stores = (reply.ok ? reply.settings : { stores: [] }) as { stores: { helpdeskHosts: string[] }[] };
+    expect(stores.stores[0]?.helpdeskHosts).toEqual(['acme.zendesk.com']);
   });
 
   it('save-settings: a local store may not claim a managed helpdesk host', async () => {

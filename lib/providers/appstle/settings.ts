@@ -48,6 +48,7 @@ export const appstleFields: readonly ProviderField[] = [
     key: 'storeDomain',
     label: 'options.storeDomain',
     placeholder: 'options.storeDomainPlaceholder',
+    hint: 'options.storeDomainHint',
     normalise: normaliseHost,
     invalid: 'options.storeDomainInvalid',
   },
