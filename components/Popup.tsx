@@ -45,11 +45,14 @@ const SETTINGS_ERRORS = new Set([
   'host-unlisted',
 ]);
 
-/** The settings, asked once per popup open (a relay's store list is refreshed behind each ask). */
+/**
+ * The settings, asked once per popup open (a relay's store list is refreshed behind each ask).
+ * Unreadable settings leave the form as it is: an action then says what needs attention.
+ */
 function useSettings(): SettingsView | undefined {
   const [settings, setSettings] = useState<SettingsView>();
   useEffect(() => {
-    void send('get-settings').then((r) => setSettings(r.ok ? r.settings : { stores: [] }));
+    void send('get-settings').then((r) => r.ok && setSettings(r.settings));
   }, []);
   return settings;
 }
