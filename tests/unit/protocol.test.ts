@@ -137,11 +137,10 @@ describe('parseRequest', () => {
     ['copy with an empty string', { type: 'copy-link', customer: '' }],
     ['copy with a 64-character store id', { type: 'copy-link', customer: 'x', storeId: 's'.repeat(64) }],
     // The relay's own ids go up to 64 characters; the extension knows them behind its "relay:" prefix.
-    ...(['copy-link', 'email-link', 'get-link'] as const).map((type): [string, unknown] => [
+    ...(['copy-link', 'email-link'] as const).map((type): [string, unknown] => [
       `${type} for a relay store whose id is at the relay's limit`,
       { type, customer: 'jane@example.com', storeId: `relay:${'r'.repeat(64)}` },
     ]),
-    ['the popup asking for a link to insert', { type: 'get-link', customer: '12345', tabHost: 'acme.zendesk.com' }],
     ['get-settings', { type: 'get-settings' }],
     ['save-settings', { type: 'save-settings', settings }],
     ['save-settings with no stores', { type: 'save-settings', settings: { stores: [] } }],
