@@ -24,6 +24,11 @@ const EXPLAINED = [
     source: /__html.{0,80}\.innerHTML=/,
     why: "react-dom's support for dangerouslySetInnerHTML, which no component uses (Biome: noDangerouslySetInnerHtml)",
   },
+  {
+    code: 'UNSAFE_VAR_ASSIGNMENT',
+    source: /`\/content-ui\.js`.{0,200}import\(\w+\.runtime\.getURL\(\w+\)\)/,
+    why: "the content scripts' on-demand module (lib/content/load.ts): a fixed file of our own package, by runtime.getURL, never a URL from the page",
+  },
 ];
 
 /** The flagged code and what precedes it on its line. */
