@@ -5,7 +5,7 @@
  * popup; prints the copied links and saves screenshots to .output/demo/.
  * DEMO_LANGUAGE=es shows it in Spanish.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launchExtension, PRODUCTION_BUILD } from '../tests/e2e/support/extension';
 import { appstleStore } from '../tests/e2e/support/settings';
@@ -37,7 +37,7 @@ async function main() {
     await ticket.goto(`https://${ZENDESK_HOST}/agent/tickets/101`);
     const button = ticket
       .locator('[data-portal-link="button"]')
-      .getByRole('button', { name: 'Copy portal link', exact: true });
+      .getByRole('button', { name: buttonLabel(language), exact: true });
     await button.waitFor();
     console.log(`\n1. Zendesk ticket #101: clicking "${await button.textContent()}"`);
     await button.click();
@@ -64,6 +64,14 @@ async function main() {
     await harness.close();
     await server.close();
   }
+}
+
+/** The in-page button's name in the demo's language, as the extension's own words file has it. */
+function buttonLabel(lang: string): string {
+  const words = readFileSync(new URL(`../locales/${lang}.yml`, import.meta.url), 'utf8');
+  const label = /^content:\n(?: {2}.*\n)*? {2}button: (.+)$/m.exec(words)?.[1];
+  if (!label) throw new Error(`locales/${lang}.yml has no content.button`);
+  return label.trim();
 }
 
 main().catch((error: unknown) => {
