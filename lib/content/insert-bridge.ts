@@ -2,7 +2,7 @@
  * "Insert into reply", content-script side: hand the link to the page-world script
  * (lib/content/insert-page.ts) over its private channel, and check that the editor itself shows it.
  */
-import { injectScript } from 'wxt/utils/inject-script';
+import { browser } from 'wxt/browser';
 import { CHANNEL_HOST, INSERT_REQUEST, INSERT_RESULT, type PageInsertResult, TARGET_ATTRIBUTE } from './insert-page';
 
 const ANSWER_MS = 2_000;
@@ -63,6 +63,23 @@ export const openRoot: OpenRoot = (host) => {
   return (host as Element & { openOrClosedShadowRoot?: ShadowRoot | null }).openOrClosedShadowRoot;
 };
 
+/**
+ * Runs the page-world script from its extension URL, `<script src>` in both browsers: an extension-origin
+ * script a content script adds is exempt from the page's Content-Security-Policy (Chromium and Firefox),
+ * whereas WXT's `injectScript` inlines the code under MV2 (Firefox), which a CSP without
+ * 'unsafe-inline' blocks (`script-src 'self'` plus a nonce, as helpdesks send).
+ */
+export function loadPageScript(path: string, doc: Document = document): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const script = doc.createElement('script');
+    script.src = browser.runtime.getURL(path as '/composer-insert.js');
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error('page script blocked'));
+    (doc.head ?? doc.documentElement).append(script);
+    script.remove(); // the load goes on; the element needn't stay in the page
+  });
+}
+
 /** A random id the page cannot guess. */
 function randomId(): string {
   return crypto.randomUUID();
@@ -70,7 +87,7 @@ function randomId(): string {
 
 export interface BridgeOptions {
   doc?: Document;
-  /** Runs the page-world script (default: WXT's `injectScript` of `/composer-insert.js`). */
+  /** Runs the page-world script (default: `loadPageScript('/composer-insert.js')`). */
   inject?: () => Promise<unknown>;
   open?: OpenRoot;
 }
@@ -81,7 +98,7 @@ export interface BridgeOptions {
  */
 export function composerBridge(options: BridgeOptions = {}): ComposerBridge {
   const doc = options.doc ?? document;
-  const inject = options.inject ?? (() => injectScript('/composer-insert.js'));
+  const inject = options.inject ?? (() => loadPageScript('/composer-insert.js', doc));
   const open = options.open ?? openRoot;
   let channel: Promise<Element | undefined> | undefined;
 

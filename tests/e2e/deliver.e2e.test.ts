@@ -22,6 +22,7 @@ import {
   composerSelector,
   type EditorReply,
   type HelpdeskName,
+  inlineScriptRuns,
   readReplyInPage,
   TICKET,
   ticketUrl,
@@ -170,6 +171,19 @@ describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpd
       for (const id of OPEN_TABS.filter((t) => t !== TICKET.zendesk))
         expect((await reply(page, helpdesk, id)).text).toBe('');
     }
+  });
+
+  it('under a strict CSP (script-src self + nonce, no inline code): the menu’s Insert still lands at the caret', async () => {
+    page = await openAndType(helpdesk, '&csp');
+    // The policy holds: an inline script the page adds does not run.
+    expect(await page.evaluate(inlineScriptRuns)).toBe(false);
+    await (await openMenu(page)).getByRole('menuitem', { name: 'Insert into reply' }).click();
+    const { link } = await insertedLink(page, helpdesk, performance.now());
+    expect(link.startsWith(LINK_PREFIX)).toBe(true);
+    await expectAtCaret(page, helpdesk, link);
+    await expect
+      .poll(() => toast(page as Page, 'status').textContent())
+      .toBe(`Portal link for ${REQUESTER.email} inserted into the reply`);
   });
 
   it('popup: Insert into reply inserts on the ticket tab and says so', async () => {

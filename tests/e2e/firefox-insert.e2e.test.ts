@@ -4,6 +4,10 @@
  * Draft.js composer (Gorgias fixture), at the caret, once, read back from the editor's own state. In
  * Firefox the page-world half is a web-accessible script injected by the content script, and Draft.js
  * gets a paste built in the page (Firefox empties an isolated-world paste's DataTransfer).
+ * Also under the fixtures' strict CSP (`?csp`: `script-src 'self'` plus a nonce), where inline code
+ * would be blocked; Email portal link from the same menu; and the popup's Insert, with the popup page
+ * opened in a tab by the extension (BiDi can't open the toolbar popup): it inserts into the ticket tab
+ * the agent used last, through the same content-script path as the toolbar popup.
  */
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -16,6 +20,7 @@ import {
   composerSelector,
   type EditorReply,
   type HelpdeskName,
+  inlineScriptRuns,
   readReplyInPage,
   ticketUrl,
   typedReply,
@@ -80,9 +85,9 @@ async function toastText(p: Page, role: 'status' | 'alert'): Promise<string> {
 }
 
 /** Opens the ticket, waits for its editor and the button, types a reply and leaves the caret mid-sentence. */
-async function openAndType(helpdesk: HelpdeskName): Promise<Page> {
+async function openAndType(helpdesk: HelpdeskName, query = ''): Promise<Page> {
   const p = await firefox.driver.newPage();
-  await p.goto(ticketUrl(helpdesk));
+  await p.goto(ticketUrl(helpdesk, query));
   const composer = await p.waitForSelector(composerSelector(helpdesk), WAIT);
   await p.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT);
   await composer?.click();
@@ -130,5 +135,92 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
     expect(seen.map((r) => new URL(r.path, 'https://x').pathname)).toEqual([
       '/api/external/v2/manage-subscription-link',
     ]);
+  });
+
+  it(`under a strict CSP (script-src self + nonce, no inline code) on ${helpdesk}: the menu's Insert still lands at the caret`, async () => {
+    page = await openAndType(helpdesk, '&csp');
+    // The policy holds: an inline script the page adds does not run.
+    expect(await page.evaluate(inlineScriptRuns)).toBe(false);
+    await (await page.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT))?.click();
+    const item = await page.waitForSelector('[data-portal-link="menu"] >>> [role="menu"] [role="menuitem"]', {
+      ...WAIT,
+      visible: true,
+    });
+    await item?.click();
+    // Polled with evaluate: the page's CSP also stops puppeteer's waitForFunction (it builds a Function).
+    await expect
+      .poll(async () => (await reply(page as Page, helpdesk)).links.length, { interval: 50, timeout: 20_000 })
+      .toBe(1);
+    await expect
+      .poll(() =>
+        (page as Page).evaluate(
+          () =>
+            document.querySelector('[data-portal-link="toast"]')?.shadowRoot?.querySelector('[role="status"]')
+              ?.textContent,
+        ),
+      )
+      .toBe(`Portal link for ${REQUESTER_EMAIL} inserted into the reply`);
+    const { text, links } = await reply(page, helpdesk);
+    const link = links[0]?.split('|')[0] ?? '';
+    expect(link.startsWith(LINK_PREFIX)).toBe(true);
+    expect(text).toBe(typedReply(helpdesk, link));
+  });
+
+  it(`in-page menu on ${helpdesk}: Email portal link has Appstle email the requester, one request, nothing copied`, async () => {
+    page = await openAndType(helpdesk);
+    const before = appstle.requests().length;
+    await (await page.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT))?.click();
+    const item = await page.waitForSelector(
+      '[data-portal-link="menu"] >>> [role="menu"] [role="menuitem"]:nth-of-type(2)',
+      { ...WAIT, visible: true },
+    );
+    expect(await item?.evaluate((el) => el.textContent)).toBe('Email portal link');
+    await item?.click();
+    expect(await toastText(page, 'status')).toBe(`Portal link emailed to ${REQUESTER_EMAIL}`);
+    const calls = appstle.requests().slice(before);
+    expect(calls).toHaveLength(1);
+    expect(new URL(calls[0]?.path ?? '', 'https://x').searchParams.get('email')).toBe(REQUESTER_EMAIL);
+    expect((await reply(page, helpdesk)).links).toEqual([]);
+    expect(await firefox.readClipboard()).toBe(SENTINEL);
+  });
+
+  it(`popup on ${helpdesk} (the popup page in a tab): Insert into reply lands at the caret of the ticket the agent left`, async () => {
+    page = await openAndType(helpdesk);
+    const popup = await firefox.openExtensionPage('popup.html');
+    try {
+      // The popup asks the ticket tab for its customer first; Insert is offered once it answers.
+      const clicked = await popup.evaluate(async () => {
+        for (let i = 0; i < 200; i++) {
+          const button = [...document.querySelectorAll('button')].find(
+            (b) => b.textContent?.trim() === 'Insert into reply',
+          );
+          if (button && !button.disabled) {
+            button.click();
+            return true;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return false;
+      });
+      expect(clicked).toBe(true);
+      await expect
+        .poll(async () => (await reply(page as Page, helpdesk)).links.length, { interval: 50, timeout: 20_000 })
+        .toBe(1);
+      const { text, links } = await reply(page, helpdesk);
+      const link = links[0]?.split('|')[0] ?? '';
+      expect(link.startsWith(LINK_PREFIX)).toBe(true);
+      expect(text).toBe(typedReply(helpdesk, link));
+      const status = await popup.evaluate(async () => {
+        for (let i = 0; i < 200; i++) {
+          const text = document.querySelector('[role="status"]')?.textContent;
+          if (text) return text;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return '';
+      });
+      expect(status).toBe(`Portal link for ${REQUESTER_EMAIL} inserted into the reply`);
+    } finally {
+      await popup.close();
+    }
   });
 });

@@ -63,3 +63,13 @@ export function typedReply(helpdesk: HelpdeskName, link?: string): string {
       : `Hello ${helpdesk === 'zendesk' ? `<a href="${link}">${link}</a>` : link}thanks`;
   return helpdesk === 'zendesk' ? `<p>${text}</p>` : text;
 }
+
+/** In the page: whether an inline `<script>` added now runs (false under the fixture's `?csp`). */
+export function inlineScriptRuns(): boolean {
+  const flag = '__fixtureInlineRan';
+  const script = document.createElement('script');
+  script.textContent = `window.${flag} = true`;
+  document.head.append(script);
+  script.remove();
+  return (window as unknown as Record<string, unknown>)[flag] === true;
+}
