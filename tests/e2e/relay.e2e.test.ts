@@ -101,8 +101,8 @@ describe('team relay', () => {
     // This test is about the provider's own link: the store's Link type goes from Lasting link (the
     // default for relay stores; tests/e2e/lasting.e2e.test.ts) to Direct link.
     await options
-      .getByRole('navigation')
-      .getByRole('button', { name: /^Acme \(team\).*team relay$/ })
+      .getByRole('tablist')
+      .getByRole('tab', { name: /^Acme \(team\)/ })
       .click();
     const linkType = options.getByRole('group', { name: 'Acme (team)' }).getByLabel('Link type');
     await expect.poll(() => linkType.inputValue()).toBe('lasting');
