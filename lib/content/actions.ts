@@ -7,30 +7,40 @@ import { COPY_MEASURE, hasLookup, toCustomerRef } from '../helpdesks/detected';
 import type { DetectedCustomer } from '../helpdesks/types';
 import { requestCopy } from '../shared/copy-here';
 import { PortalLinkError } from '../shared/error-codes';
-import { errorInfo } from '../shared/errors';
+import type { ErrorInfo } from '../shared/errors';
 import { formatLifetime } from '../shared/expiry';
 import { t } from '../shared/i18n';
 import type { Send } from '../shared/messaging-client';
 import type { CustomerDetector } from './detect-customer';
 import type { Ticket, TicketFollower } from './follow-ticket';
 import type { InlineUi } from './ui';
+import { noLookup, settingsWayOut } from './ways-out';
+
+/** How long "Sending the portal link to jane@…  · Undo" waits before the provider is asked to email. */
+export const EMAIL_UNDO_MS = 5_000;
 
 /** What the agent is told, kept for the popup to repeat after a `copy-detected-link` / `insert-detected-link`. */
 export interface Feedback {
-  alert(error: PortalLinkError | string): false;
+  /** An error's words come with the on-demand module (lib/shared/errors.ts lives there, not here). */
+  alert(error: PortalLinkError | ErrorInfo | string): false;
   status(text: string): true;
   /** Said without a toast (the agent cancelled in a dialog). */
   quiet(text: string): false;
-  said(): string;
+  /** The last words, once the toast showing them has them. */
+  said(): Promise<string>;
   clear(): void;
 }
 
-export function feedback(ui: InlineUi): Feedback {
+/** `openSettings`: the way out of the errors the settings page fixes (lib/content/ways-out.ts). */
+export function feedback(ui: InlineUi, openSettings: () => void): Feedback {
   let said = '';
+  let saying: Promise<unknown> = Promise.resolve();
   return {
     alert(error) {
-      said = typeof error === 'string' ? error : errorInfo(error).message;
-      ui.toast('alert', said);
+      said = typeof error === 'string' ? error : error instanceof Error ? '' : error.message;
+      saying = ui.toast('alert', error, settingsWayOut(error, openSettings)).then((text) => {
+        said = text || said;
+      });
       return false;
     },
     status(text) {
@@ -42,7 +52,7 @@ export function feedback(ui: InlineUi): Feedback {
       said = text;
       return false;
     },
-    said: () => said,
+    said: () => saying.then(() => said),
     clear() {
       said = '';
       ui.clearToast();
@@ -60,6 +70,8 @@ export interface ActionDeps {
   detector: CustomerDetector;
   say: Feedback;
   doc: Document;
+  /** Whether the ticket's customer panel is closed (opening it would let the page tell the requester). */
+  panelClosed(ticket: Ticket): boolean;
 }
 
 /** An action bound to its ticket. */
@@ -84,15 +96,14 @@ export function actionRunner({ ui, signal, orphaned, tickets, say }: ActionDeps)
   };
 }
 
-/** The ticket's requester, or the no-customer alert. */
+/** The ticket's requester, or one true sentence on why it can't be looked up (ways-out.ts). */
 export async function customerOf(
-  deps: Pick<ActionDeps, 'detector' | 'say'>,
+  deps: Pick<ActionDeps, 'detector' | 'say' | 'panelClosed'>,
   ticket: Ticket,
 ): Promise<DetectedCustomer | false> {
   const found = await deps.detector.customer(ticket);
-  // The words resolved where the error is made (the insert runs in the on-demand module: its
-  // PortalLinkError is not the content script's class).
-  return hasLookup(found) ? found : deps.say.alert(errorInfo(new PortalLinkError('no-customer')).message);
+  if (hasLookup(found)) return found;
+  return deps.say.alert(noLookup(found, ticket.detection.outcome, deps.panelClosed(ticket)));
 }
 
 /** Copies the ticket's requester's link (the clipboard written here when the click still counts). */
@@ -103,7 +114,7 @@ export function copyAction(deps: ActionDeps): Action {
     if (!found) return false;
     const reply = await requestCopy(deps.send, { customer: toCustomerRef(found) }, deps.doc);
     if (deps.signal.aborted) return false;
-    if (!reply.ok) return deps.say.alert(reply.error.message);
+    if (!reply.ok) return deps.say.alert(reply.error);
     deps.ui.done(t('content.copied'));
     const shown = deps.say.status(t('copiedToast', [reply.customer, formatLifetime(reply)]));
     performance.clearMeasures(COPY_MEASURE);
@@ -120,9 +131,13 @@ export function emailAction(deps: ActionDeps): Action {
   return async (ticket) => {
     const found = await customerOf(deps, ticket);
     if (!found) return false;
+    // Mail goes out on one click: a few seconds to take it back first, then one request, never retried.
+    const to = found.email ?? found.name ?? found.shopify?.[0]?.id ?? '';
+    if (!(await deps.ui.countdown(t('content.sending', [to]), EMAIL_UNDO_MS))) return false;
+    if (deps.signal.aborted || deps.orphaned()) return false;
     const reply = await deps.send('email-link', { customer: toCustomerRef(found) });
     if (deps.signal.aborted) return false;
-    if (!reply.ok) return deps.say.alert(reply.error.message);
+    if (!reply.ok) return deps.say.alert(reply.error);
     deps.ui.done(t('content.emailed'));
     return deps.say.status(t('emailedToast', [reply.to]));
   };

@@ -17,7 +17,8 @@ export interface PopupAnswers {
   copy(): Promise<boolean>;
   /** Inserts the ticket's customer's link, or the one the popup brought (its store, a typed customer). */
   insert(given?: GivenLink): Promise<boolean>;
-  said(): string;
+  /** The last words, once the toast has them (its error words come with the on-demand module). */
+  said(): Promise<string>;
 }
 
 /** Listens until `signal` aborts; only our own extension is answered. */
@@ -36,8 +37,8 @@ export function answerPopup(answers: PopupAnswers, signal: AbortSignal): void {
       return true;
     }
     const given = message.type === 'insert-detected-link' ? parseGivenLink(message.link) : undefined;
-    void (message.type === 'insert-detected-link' ? answers.insert(given) : answers.copy()).then((ok) =>
-      sendResponse({ handled: true, ok, message: answers.said() } satisfies TabActionReply),
+    void (message.type === 'insert-detected-link' ? answers.insert(given) : answers.copy()).then(async (ok) =>
+      sendResponse({ handled: true, ok, message: await answers.said() } satisfies TabActionReply),
     );
     return true;
   }

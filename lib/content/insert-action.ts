@@ -82,7 +82,7 @@ export function insertAction(deps: InsertDeps): InsertAction {
       reply = added.ok ? await send('get-link', { customer }) : added;
     }
     if (signal.aborted) return false;
-    if (!reply.ok) return say.alert(reply.error.message);
+    if (!reply.ok) return say.alert(reply.error);
     if (!stillHere()) return fail('ticket-changed');
 
     bridge ??= composerBridge();

@@ -14,7 +14,6 @@
 import { browser } from 'wxt/browser';
 import type { DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
 import { PortalLinkError } from '../shared/error-codes';
-import { errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
 import { portSender, type Send } from '../shared/messaging-client';
 import type { GivenLink } from '../shared/protocol';
@@ -101,6 +100,9 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   /** Listeners that end with the script, whichever way it ends (signal, or orphaned). */
   const alive = new AbortController();
   let lastHref = '';
+  /** Whether a store serves this tab (`get-actions`): asked on the first ticket, again as the agent comes back. */
+  let ready: boolean | undefined;
+  const openSettings = () => void send('open-settings');
 
   const scheduler = coalescer(options.settleMs ?? 60, () => flush());
   const watcher = pageWatcher(doc, () => {
@@ -116,13 +118,15 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   const accept = (...click: Parameters<ButtonClick>): boolean => {
     const verdict = judgeClick(...click);
     if (verdict === 'ignore' || signal.aborted || orphaned()) return false;
-    if (verdict) ui.toast('alert', errorInfo(new PortalLinkError('button-covered')).message);
+    if (verdict) void ui.toast('alert', new PortalLinkError('button-covered'));
     return !verdict;
   };
   const ui: InlineUi = createInlineUi(
     doc,
     (...click) => {
-      if (accept(...click)) void copy();
+      if (!accept(...click)) return;
+      if (ready === false) openSettings();
+      else void copy();
     },
     {
       canEmail: async () => {
@@ -136,8 +140,12 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     { look: helpdesk.id },
   );
 
-  const say = feedback(ui);
-  const deps: ActionDeps = { ui, send, signal, orphaned, tickets, detector, say, doc };
+  const say = feedback(ui, openSettings);
+  const panelClosed = (ticket: Ticket) => {
+    const root = view.rootOf(ticket);
+    return root !== undefined && helpdesk.panelClosed?.(root) === true;
+  };
+  const deps: ActionDeps = { ui, send, signal, orphaned, tickets, detector, say, doc, panelClosed };
   const run = actionRunner(deps);
   /** Inserting (and its questions) is loaded with the rest of the on-demand UI, at the first insert. */
   let insertIntoReply: InsertAction | undefined;
@@ -168,10 +176,20 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
       return;
     }
     if (arrived === 'arrived') {
+      if (ready === undefined) checkReady();
       ui.hideButton(); // the previous ticket's anchor; the next flush finds this one's
       watcher.watchDocument();
     }
     scheduler.schedule();
+  }
+
+  /** Asks the background whether a store serves this tab; not ready → the button offers to finish set-up. */
+  function checkReady(): void {
+    void send('get-actions').then((reply) => {
+      if (!reply.ok || signal.aborted) return;
+      ready = reply.ready;
+      ui.setReady(reply.ready);
+    });
   }
 
   /**
@@ -232,10 +250,20 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     signal.addEventListener('abort', stop, { once: true });
     // An update orphans this script without telling it: look again whenever the agent could see
     // or reach the button (tab shown, window focused, pointer over it), so it goes before a click.
-    const recheck = () => void (signal.aborted || orphaned());
-    doc.addEventListener('visibilitychange', recheck, { signal: alive.signal });
-    doc.defaultView?.addEventListener('focus', recheck, { signal: alive.signal });
-    ui.onHostEvent('pointerover', recheck, alive.signal);
+    // Coming back (from the settings page, say): is a store set up now?
+    const comeBack = () => {
+      if (!signal.aborted && !orphaned() && tickets.current() && !doc.hidden) checkReady();
+    };
+    doc.addEventListener('visibilitychange', comeBack, { signal: alive.signal });
+    doc.defaultView?.addEventListener('focus', comeBack, { signal: alive.signal });
+    // Reaching for the button: gone if orphaned; not set up yet, look again (a store may just have been saved).
+    ui.onHostEvent(
+      'pointerover',
+      () => {
+        if (!signal.aborted && !orphaned() && ready === false) checkReady();
+      },
+      alive.signal,
+    );
     options.onLocationChange(visit);
     visit(new URL(location.href));
   }

@@ -60,7 +60,12 @@ button[hidden] { display: none; }
 
 export function textOf(message: ToastMessage): string {
   if (typeof message === 'string') return message;
-  return message instanceof PortalLinkError ? errorInfo(message).message : message.message;
+  // The content script's PortalLinkError is its own copy of the class (another bundle): known by name.
+  if (message instanceof Error && message.name === 'PortalLinkError') {
+    const { code, context } = message as PortalLinkError;
+    return errorInfo(new PortalLinkError(code, context)).message;
+  }
+  return message.message;
 }
 
 export function createToaster({ doc, near }: ToasterOptions): Toaster {

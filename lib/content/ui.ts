@@ -32,6 +32,7 @@ button { font: 500 12px/1.2 var(--font); color: var(--fg); background: var(--bg)
 button:hover { background: var(--hover); }
 button:focus-visible { outline: 2px solid #f5a623; outline-offset: 2px; }
 button:disabled { cursor: progress; }
+button[hidden] { display: none; }
 .more { margin-left: 2px; padding: 4px 7px; }
 [aria-busy="true"]::before { content: ""; width: 9px; height: 9px; border: 2px solid currentColor;
   border-right-color: transparent; border-radius: 50%; animation: spin .7s linear infinite; }
@@ -52,6 +53,11 @@ export interface InlineUi {
   place(anchor: Element | undefined, pinnedTitle?: string): void;
   /** Where the button is now: the anchor it follows, `pinned`, or `none` (not in the page). */
   placement(): Element | 'pinned' | 'none';
+  /**
+   * Whether a store serves this tab. Not ready: the button says "Finish set-up" (a click should open
+   * the settings page) and the menu button goes, since none of its actions could work.
+   */
+  setReady(ready: boolean): void;
   /** A spinner on the button while an action runs. */
   setBusy(busy: boolean): void;
   /** Says on the button, for a moment, that the action worked ("Copied ✓"). */
@@ -167,6 +173,8 @@ export function createInlineUi(
   }
 
   let anchor: Element | undefined;
+  let ready = true;
+  const title = () => (ready ? t('content.buttonTitle') : t('errors.noStore'));
   let doneTimer: ReturnType<typeof setTimeout> | undefined;
   let toastShown = 0;
 
@@ -179,11 +187,11 @@ export function createInlineUi(
     place(next, pinnedTitle) {
       if (next) {
         buttonHost.removeAttribute('data-pinned');
-        main.title = t('content.buttonTitle');
+        main.title = title();
         if (next.nextSibling !== buttonHost) next.after(buttonHost);
       } else {
         buttonHost.setAttribute('data-pinned', '');
-        main.title = pinnedTitle ?? t('content.buttonTitle');
+        main.title = ready ? (pinnedTitle ?? title()) : title();
         if (buttonHost.parentNode !== doc.body) (doc.body ?? doc.documentElement).append(buttonHost);
       }
       // The page's own font, so the button reads as part of it (Gorgias); Zendesk's is system-ui too.
@@ -194,6 +202,15 @@ export function createInlineUi(
     placement() {
       if (!buttonHost.isConnected) return 'none';
       return anchor?.isConnected && anchor.nextSibling === buttonHost ? anchor : anchor ? 'none' : 'pinned';
+    },
+    setReady(next) {
+      if (next === ready) return;
+      ready = next;
+      const word = t(ready ? 'content.button' : 'content.finishSetup');
+      label.textContent = word;
+      main.setAttribute('aria-label', word);
+      main.title = title();
+      if (more) more.hidden = !ready;
     },
     setBusy(busy) {
       main.disabled = busy;

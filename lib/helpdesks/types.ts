@@ -62,6 +62,11 @@ export interface Helpdesk {
    * the agent changed the requester, and when it differs from the API's `mark` the API is stale.
    */
   requesterMark(root: Element): string | undefined;
+  /**
+   * Whether the ticket's customer panel is closed, so that opening it would let the requester be read
+   * from the page (when the API refuses). Absent: the page has no such panel to offer.
+   */
+  panelClosed?(root: Element): boolean;
   /** The ticket's reply editor inside `root` (never another ticket's), undefined when none is open. */
   composer(root: Element): HTMLElement | undefined;
   /** The email the reply goes to, where the ticket's composer shows it; undefined when it shows none. */

@@ -138,6 +138,7 @@ export const zendesk: Helpdesk = {
   ticketIdFromUrl: zendeskTicketId,
   fromApi: zendeskFromApi,
   ticketRoot: zendeskLayout,
+  panelClosed: (root) => !customerPanel(root),
   fromPage: zendeskFromPage,
   scopedByTicket: true,
   anchor: requesterField,

@@ -368,8 +368,9 @@ describe('Email portal link', () => {
       const before = appstle.requests().length;
       const menu = await openMenu(page);
       await menu.getByRole('menuitem', { name: 'Email portal link' }).click();
+      // 5 seconds to undo first (tests/e2e/inpage.e2e.test.ts), then the one request.
       await expect
-        .poll(() => toast(page as Page, 'status').textContent())
+        .poll(() => toast(page as Page, 'status').textContent(), { timeout: 10_000 })
         .toBe(`Portal link emailed to ${REQUESTER.email}`);
       const calls = appstle.requests().slice(before);
       expect(calls).toHaveLength(1);

@@ -95,12 +95,14 @@ describe('Zendesk inline button', () => {
     expect((await harness.readClipboard()).startsWith(expectedAppstleUrlPrefix())).toBe(true);
   });
 
-  it('API refused (401) and the customer panel not open: no customer, never a CC or a comment’s email', async () => {
+  it('API refused (401) and the customer panel not open: says opening it fixes it, never a CC or a comment’s email', async () => {
     page = await openHelpdeskPage(harness, ticketUrl(103));
     await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
     const before = appstle.requests().length;
     await inlineButton(page).click();
-    await expect.poll(() => toast(page as Page, 'alert').textContent()).toMatch(/No customer detected on this page/);
+    await expect
+      .poll(() => toast(page as Page, 'alert').textContent())
+      .toBe('Portal Link can’t read this ticket’s requester. Open the Customer panel on the right, then try again.');
     expect(appstle.requests().length).toBe(before);
     expect(await harness.readClipboard()).toBe(SENTINEL);
   });
@@ -139,12 +141,14 @@ describe('Zendesk inline button', () => {
     expect(appstle.requests().slice(before).map(appstleLookup)).toEqual([{ email: JANE.email }]);
   });
 
-  it('a requester without an email: says so with the next step, copies nothing', async () => {
+  it('a requester without an email: names them with the next step, copies nothing', async () => {
     page = await openHelpdeskPage(harness, ticketUrl(105));
     await expect.poll(() => inlineButton(page as Page).count()).toBe(1);
     const before = appstle.requests().length;
     await inlineButton(page).click();
-    await expect.poll(() => toast(page as Page, 'alert').textContent()).toMatch(/No customer detected on this page/);
+    await expect
+      .poll(() => toast(page as Page, 'alert').textContent())
+      .toBe('Carlos Phone has no email on this ticket. Type their email or customer ID in the Portal Link popup.');
     expect(appstle.requests().length).toBe(before);
     expect(await harness.readClipboard()).toBe(SENTINEL);
   });

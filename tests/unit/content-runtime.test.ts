@@ -79,6 +79,9 @@ const copied = (expiresAt = Date.now() + 3_600_000): Reply<CopyResult> & { ok: t
   customer: JANE.email as string,
 });
 
+/** What `get-actions` says about the store (a test sets it to false for "no store set up"). */
+let actionsReady = true;
+
 interface Started {
   runtime: HelpdeskRuntime;
   controller: AbortController;
@@ -96,7 +99,10 @@ function start(helpdesk: Helpdesk = zendesk, overrides: Partial<RuntimeOptions> 
       listener = l;
     },
     getJson: fixtureApi,
-    send: sendVia(send),
+    // The set-up check (`get-actions`, on the first ticket) answers "a store is set up"; everything else is `send`'s.
+    send: sendVia(async (request) =>
+      request.type === 'get-actions' ? { ok: true, canEmail: true, ready: actionsReady } : send(request),
+    ),
     settleMs: SETTLE,
     // happy-dom has no layout: the clickjacking guard has its own tests below.
     judgeClick: () => undefined,
@@ -231,14 +237,61 @@ describe('content runtime: the button', () => {
     expect(await started.runtime.customer()).toMatchObject({ email: JANE.email });
   });
 
-  it('no email anywhere: says so, sends nothing', async () => {
+  it('a requester without an email: names them and says what to do, sends nothing', async () => {
     setUrl('/agent/tickets/105');
     render(105);
     started = start();
     await settle();
     button()?.click();
-    await vi.waitFor(() => expect(toastText('alert')).toMatch(/^No customer detected on this page/));
+    await vi.waitFor(() =>
+      expect(toastText('alert')).toBe(
+        'Carlos Phone has no email on this ticket. Type their email or customer ID in the Portal Link popup.',
+      ),
+    );
     expect(started.send).not.toHaveBeenCalled();
+  });
+
+  it('API refused and no customer panel open: says that opening the Customer panel fixes it', async () => {
+    setUrl('/agent/tickets/103');
+    render(103);
+    started = start();
+    await settle();
+    button()?.click();
+    await vi.waitFor(() =>
+      expect(toastText('alert')).toBe(
+        'Portal Link can’t read this ticket’s requester. Open the Customer panel on the right, then try again.',
+      ),
+    );
+    expect(started.send).not.toHaveBeenCalled();
+  });
+
+  it('no store set up: the button says Finish set-up and a click opens the settings page, copying nothing', async () => {
+    actionsReady = false;
+    try {
+      started = start();
+      await settle();
+      expect(button()?.getAttribute('aria-label')).toBe('Finish set-up');
+      button()?.click();
+      await vi.waitFor(() => expect(started?.send).toHaveBeenCalledWith({ type: 'open-settings' }));
+      expect(started.send).toHaveBeenCalledTimes(1);
+    } finally {
+      actionsReady = true;
+    }
+  });
+
+  it('a key the settings page fixes: the alert carries Open settings', async () => {
+    started = start();
+    await settle();
+    started.send.mockResolvedValueOnce({
+      ok: false,
+      error: { code: 'key-rejected', message: 'Appstle rejected the API key. Check the key in Settings.' },
+    });
+    button()?.click();
+    await vi.waitFor(() => expect(toastText('alert')).toMatch(/Check the key in Settings/));
+    const toastRoot = document.querySelector('[data-portal-link="toast"]')?.shadowRoot;
+    const open = [...(toastRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent === 'Open settings');
+    open?.click();
+    await vi.waitFor(() => expect(started?.send).toHaveBeenLastCalledWith({ type: 'open-settings' }));
   });
 
   it('records the detection cost in the Performance timeline (latest entry only)', async () => {

@@ -244,6 +244,17 @@ describe('zendeskFromPage (the customer panel of the ticket in the URL)', () => 
     expect(readPage(doc, '105')).toBeUndefined();
   });
 
+  it.each([
+    ['closed', { contextClosed: true }, true],
+    ['closed, the omnipanel on another tab', { contextClosed: true, omnipanelOnly: true }, true],
+    ['open', {}, false],
+    ['open, marked only by the omnipanel', { omnipanelOnly: true }, false],
+  ])('panelClosed: the customer panel %s → %s', (_variant, state, closed) => {
+    const doc = parseHtml(zendeskTicketHtml({ ...ticket(103), contextClosed: false, ...state }, { active: true }));
+    const root = zendesk.ticketRoot(doc, '103');
+    expect(root && zendesk.panelClosed?.(root)).toBe(closed);
+  });
+
   it('works whichever column holds the panel (ticket 104 puts it first)', () => {
     const doc = parseHtml(zendeskTicketHtml({ ...ticket(104), api: 200 }, { active: true }));
     expect(doc.querySelector('[data-test-id="column-1"]')?.className).toContain('ContextPanel');

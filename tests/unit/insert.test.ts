@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { EMAIL_UNDO_MS } from '../../lib/content/actions';
 import { composerBridge } from '../../lib/content/insert-bridge';
 import { INSERT_REQUEST, serveInserts } from '../../lib/content/insert-page';
 import { startHelpdesk } from '../../lib/content/runtime';
@@ -99,16 +100,18 @@ describe('runtime: insert and email', () => {
     });
     fakeBrowser.runtime.id = 'test';
     const send = vi.fn(async (type: string) =>
-      type === 'email-link'
-        ? { ok: true, to: JANE.email, storeName: 'Acme' }
-        : {
-            ok: true,
-            url: URL_,
-            expiresAt: Date.now() + 60_000,
-            cached: false,
-            storeName: 'Acme',
-            customer: JANE.email,
-          },
+      type === 'get-actions'
+        ? { ok: true, canEmail: true, ready: true }
+        : type === 'email-link'
+          ? { ok: true, to: JANE.email, storeName: 'Acme' }
+          : {
+              ok: true,
+              url: URL_,
+              expiresAt: Date.now() + 60_000,
+              cached: false,
+              storeName: 'Acme',
+              customer: JANE.email,
+            },
     );
     const confirm = vi.fn(async () => false);
     const insert = vi.fn(async () => 'inserted' as const);
@@ -138,12 +141,24 @@ describe('runtime: insert and email', () => {
     stop();
   });
 
-  it('email: one request for the requester, the toast names who was emailed', async () => {
+  const emailed = (send: ReturnType<typeof start>['send']) => send.mock.calls.filter(([type]) => type === 'email-link');
+  const undoButton = () =>
+    [...(document.querySelector('[data-portal-link="toast"]')?.shadowRoot?.querySelectorAll('button') ?? [])].find(
+      (b) => b.textContent === 'Undo' && !b.hidden,
+    );
+
+  it('email: Undo within the 5 seconds sends nothing; otherwise one request for the requester, after the 5 seconds', async () => {
     const { runtime, send, stop } = start(110);
+    const undone = runtime.email();
+    await vi.waitFor(() => expect(undoButton()).toBeDefined());
+    undoButton()?.click();
+    expect(await undone).toBe(false);
+    expect(emailed(send)).toEqual([]);
+
+    const asked = Date.now();
     expect(await runtime.email()).toBe(true);
-    expect(send.mock.calls.filter(([type]) => type === 'email-link')).toEqual([
-      ['email-link', { customer: { email: JANE.email, name: JANE.name } }],
-    ]);
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(EMAIL_UNDO_MS);
+    expect(emailed(send)).toEqual([['email-link', { customer: { email: JANE.email, name: JANE.name } }]]);
     stop();
-  });
+  }, 15_000);
 });
