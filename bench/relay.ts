@@ -163,7 +163,7 @@ try {
       `${work.median.toFixed(1)} ms (target ${TARGET_MS}, budget ${BUDGET_MS})`;
     console.log(`relay's own work per link, median of rounds (link − direct − floor): ${verdict(m.linkWork)}`);
     console.log(`relay's own work per redirect, the same way: ${m.openWork.median.toFixed(1)} ms (not gated)`);
-    // The redirect is reported, not gated: it is three D1 round trips and two limiters (lasting.ts).
+    // The redirect is reported, not gated: it is three D1 round trips and two limiters (relay/src/lasting/open.ts).
     const over = m.linkWork.median > BUDGET_MS;
     if (!check || !over) break;
     if (attempt === ATTEMPTS) failed = true;

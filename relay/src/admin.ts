@@ -7,12 +7,12 @@ import { providerList, storeSchema } from '../../lib/providers/registry';
 import { hostClashes } from '../../lib/providers/store-fields';
 import { normalizeEmail } from '../../lib/shared/customer';
 import { z } from '../../lib/shared/zod';
-import { endSessions } from './agent';
+import { endSessions } from './agent/sign-in';
 import { auditCsv, readAudit } from './audit';
 import { enrollmentCode, forgetOpenedKeys, normaliseCode, sameSecret, sha256Hex } from './crypto';
-import type { AppEnv } from './env';
+import { type AppEnv, nowS } from './env';
 import { jsonOf, limitIp, refuse } from './http';
-import { lastingAdmin } from './lasting';
+import { lastingAdmin } from './lasting/routes';
 import { listStores, publicStore, resealKeys, saveStore } from './stores';
 import { ENROLLMENT_TTL_S } from './tokens';
 
@@ -28,8 +28,6 @@ admin.use('*', async (c, next) => {
   }
   await next();
 });
-
-const nowS = () => Math.floor(Date.now() / 1000);
 
 admin.post('/agents', async (c) => {
   const body = z

@@ -16,7 +16,7 @@ export interface AuditEntry {
   tokenHash?: string;
   /** The session (one per sign-in, the same across access tokens). */
   sessionId?: string;
-  /** A lasting link's view or open: a coarse client hint (lasting-pages.ts), never the IP. */
+  /** A lasting link's view or open: a coarse client hint (lasting/pages.ts), never the IP. */
   client?: string;
 }
 

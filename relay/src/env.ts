@@ -40,7 +40,11 @@ export function intVar(value: string | undefined, fallback: number): number {
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
 
+/** The clock as D1's columns keep it: whole seconds. */
+export const nowS = () => Math.floor(Date.now() / 1000);
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+export const isLoopback = (hostname: string) => LOOPBACK.has(hostname);
 
 /**
  * Provider base-URL overrides send the stores' keys wherever they point, so they are for local
@@ -51,5 +55,5 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export function providerOverridesRefused(env: Env, requestUrl: string): boolean {
   const overridden = Object.entries(env).some(([name, value]) => name.endsWith('_API_BASE') && value);
   if (!overridden) return false;
-  return env.RELAY_DEV !== '1' || !LOOPBACK.has(new URL(requestUrl).hostname);
+  return env.RELAY_DEV !== '1' || !isLoopback(new URL(requestUrl).hostname);
 }

@@ -6,9 +6,9 @@
  */
 import { Hono } from 'hono';
 import { admin } from './admin';
-import { agentRoutes } from './agent';
+import { agentRoutes } from './agent/routes';
 import type { AppEnv } from './env';
-import { lastingAgent, lastingPublic } from './lasting';
+import { lastingAgent, lastingPublic } from './lasting/routes';
 
 export { Limiter } from './limiter';
 

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { noticePage, openPage } from '../../relay/src/lasting-pages';
+import { noticePage, openPage } from '../../relay/src/lasting/pages';
 import { GORGIAS_HOST, mockGorgias } from '../fixtures/helpdesk/gorgias';
 import { mockZendesk, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
 import { mockAppstle, type ProviderMock } from '../fixtures/mock-providers';

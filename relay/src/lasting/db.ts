@@ -3,7 +3,7 @@
  * customer's email holds; D1 keeps its SHA-256. The page's form token is an HMAC bound to that hash,
  * spent once.
  */
-import { base64url, randomToken, sha256Hex } from './crypto';
+import { base64url, randomToken, sha256Hex } from '../crypto';
 
 export const DEFAULT_DAYS = 7;
 /** A form token is good for this long after the page was served. */
