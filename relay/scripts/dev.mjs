@@ -6,7 +6,7 @@
 // APPSTLE_API_BASE / GIGSTACK_API_BASE point provider calls at a local mock.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,8 +24,18 @@ if (!existsSync(varsFile)) {
     `TOKEN_SECRET=${randomBytes(48).toString('base64url')}`,
     `KEYS_SECRET=${randomBytes(32).toString('base64')}`,
   ];
-  writeFileSync(varsFile, `${lines.join('\n')}\n`, { mode: 0o600 });
-  console.log(`Created ${varsFile} with random secrets.`);
+  // Written aside, then linked into place: link fails if the file exists, so when several relays
+  // start at once (e2e files run in parallel) the first one's secrets win and every one reads them.
+  const draft = `${varsFile}.${process.pid}`;
+  writeFileSync(draft, `${lines.join('\n')}\n`, { mode: 0o600 });
+  try {
+    linkSync(draft, varsFile);
+    console.log(`Created ${varsFile} with random secrets.`);
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(draft);
+  }
 }
 const adminToken = /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(varsFile, 'utf8'))?.[1];
 
