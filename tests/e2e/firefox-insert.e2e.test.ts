@@ -72,6 +72,18 @@ function reply(p: Page, helpdesk: HelpdeskName): Promise<EditorReply> {
   return p.evaluate(readReplyInPage, { helpdesk, selector: composerSelector(helpdesk) });
 }
 
+/**
+ * The link the reply holds once it holds one (Draft.js applies a paste through React state, so the
+ * editor is read until then; polled with evaluate, which a page's strict CSP does not stop).
+ */
+async function insertedLink(p: Page, helpdesk: HelpdeskName): Promise<EditorReply & { link: string }> {
+  await expect.poll(async () => (await reply(p, helpdesk)).links.length, { interval: 50, timeout: 20_000 }).toBe(1);
+  const found = await reply(p, helpdesk);
+  const link = found.links[0]?.split('|')[0] ?? '';
+  expect(link.startsWith(LINK_PREFIX)).toBe(true);
+  return { ...found, link };
+}
+
 /** The in-page toast's text for `role`, once it says something. */
 async function toastText(p: Page, role: 'status' | 'alert', startsWith = ''): Promise<string> {
   const handle = await p.waitForFunction(
@@ -120,13 +132,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
 
     const status = await toastText(page, 'status');
     expect(status).toBe(`Portal link for ${REQUESTER_EMAIL} inserted into the reply`);
-    // Draft.js applies the paste through React state: read the editor until it holds the link.
-    await expect
-      .poll(async () => (await reply(page as Page, helpdesk)).links.length, { interval: 50, timeout: 20_000 })
-      .toBe(1);
-    const { text, links } = await reply(page, helpdesk);
-    const link = links[0]?.split('|')[0] ?? '';
-    expect(link.startsWith(LINK_PREFIX)).toBe(true);
+    const { text, links, link } = await insertedLink(page, helpdesk);
     expect(links).toEqual([`${link}|${link}`]);
     expect(text).toBe(typedReply(helpdesk, link));
     // The composer kept focus (the menu never took it) and the clipboard was left alone.
@@ -151,10 +157,8 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
       visible: true,
     });
     await item?.click();
+    const { text, link } = await insertedLink(page, helpdesk);
     // Polled with evaluate: the page's CSP also stops puppeteer's waitForFunction (it builds a Function).
-    await expect
-      .poll(async () => (await reply(page as Page, helpdesk)).links.length, { interval: 50, timeout: 20_000 })
-      .toBe(1);
     await expect
       .poll(() =>
         (page as Page).evaluate(
@@ -164,9 +168,6 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
         ),
       )
       .toBe(`Portal link for ${REQUESTER_EMAIL} inserted into the reply`);
-    const { text, links } = await reply(page, helpdesk);
-    const link = links[0]?.split('|')[0] ?? '';
-    expect(link.startsWith(LINK_PREFIX)).toBe(true);
     expect(text).toBe(typedReply(helpdesk, link));
   });
 
@@ -209,12 +210,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
         return false;
       });
       expect(clicked).toBe(true);
-      await expect
-        .poll(async () => (await reply(page as Page, helpdesk)).links.length, { interval: 50, timeout: 20_000 })
-        .toBe(1);
-      const { text, links } = await reply(page, helpdesk);
-      const link = links[0]?.split('|')[0] ?? '';
-      expect(link.startsWith(LINK_PREFIX)).toBe(true);
+      const { text, link } = await insertedLink(page, helpdesk);
       expect(text).toBe(typedReply(helpdesk, link));
       const status = await popup.evaluate(async () => {
         for (let i = 0; i < 200; i++) {

@@ -14,7 +14,14 @@ import { APPSTLE_KEY, SHOP } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { E2E_BUILD, type Harness, launchExtension } from './support/extension';
 import { inlineButton, openHelpdeskPage, toast } from './support/helpdesk';
-import { type AppstleHttpMock, type Relay, startAppstleHttpMock, startRelay } from './support/relay';
+import {
+  type AppstleHttpMock,
+  addAgent,
+  type Relay,
+  signInToRelay,
+  startAppstleHttpMock,
+  startRelay,
+} from './support/relay';
 import { expectNoSecretsLogged, finishAfterAll } from './support/secrets';
 
 const AGENT = 'ana@acme.test';
@@ -54,15 +61,8 @@ async function auditRows(): Promise<Record<string, string | null>[]> {
 
 describe('lasting links', () => {
   it('copy from a ticket, a scanner’s GET mints nothing, the customer opens it, revoke ends it', async () => {
-    const code = (await relay.admin(['agent', 'add', AGENT])).trim().split('\n').at(-1) ?? '';
-    const options = await harness.open('options.html');
-    await options.getByLabel('Provider').selectOption({ label: 'Team relay' });
-    await options.getByLabel('Relay URL').fill(relay.url);
-    await options.getByLabel('Enrollment code').fill(code);
-    await options.getByRole('button', { name: 'Sign in' }).click();
-    await expect
-      .poll(() => options.getByRole('status').textContent(), { timeout: 20_000 })
-      .toBe(`Signed in as ${AGENT}`);
+    const code = await addAgent(relay, AGENT);
+    const options = await signInToRelay(harness, relay, code, AGENT);
     // Lasting link is the relay store's default Link type.
     const linkType = options.getByRole('group', { name: 'Acme Coffee' }).getByLabel('Link type');
     await expect.poll(() => linkType.inputValue()).toBe('lasting');

@@ -11,7 +11,14 @@ import { APPSTLE_HOST, APPSTLE_KEY, expectedAppstleUrlPrefix, SHOP } from '../fi
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ChromeGlobal, E2E_BUILD, type Harness, launchExtension } from './support/extension';
 import { COPIED_TOAST, inlineButton, openHelpdeskPage, toast } from './support/helpdesk';
-import { type AppstleHttpMock, type Relay, startAppstleHttpMock, startRelay } from './support/relay';
+import {
+  type AppstleHttpMock,
+  addAgent,
+  type Relay,
+  signInToRelay,
+  startAppstleHttpMock,
+  startRelay,
+} from './support/relay';
 import { expectNoSecretsLogged, finishAfterAll } from './support/secrets';
 import { appstleStore } from './support/settings';
 
@@ -47,7 +54,7 @@ beforeAll(async () => {
     ],
     `${APPSTLE_KEY}\n`,
   );
-  code = (await relay.admin(['agent', 'add', AGENT])).trim().split('\n').at(-1) ?? '';
+  code = await addAgent(relay, AGENT);
   harness = await launchExtension(server, { build: E2E_BUILD });
 }, 180_000);
 
@@ -63,16 +70,7 @@ async function auditRows(): Promise<Record<string, string | null>[]> {
   return rows.filter((row) => row.action === 'copy' || row.action === 'email');
 }
 
-/** The options page's sign-in: Provider → Team relay, Relay URL, Enrollment code, Sign in. */
-async function signIn(enrollmentCode: string): Promise<Page> {
-  const options = await harness.open('options.html');
-  await options.getByLabel('Provider').selectOption({ label: 'Team relay' });
-  await options.getByLabel('Relay URL').fill(relay.url);
-  await options.getByLabel('Enrollment code').fill(enrollmentCode);
-  await options.getByRole('button', { name: 'Sign in' }).click();
-  await expect.poll(() => options.getByRole('status').textContent(), { timeout: 20_000 }).toBe(`Signed in as ${AGENT}`);
-  return options;
-}
+const signIn = (enrollmentCode: string) => signInToRelay(harness, relay, enrollmentCode, AGENT);
 
 describe('team relay', () => {
   it('sign in, copy from the popup and a Zendesk ticket (audited), sign out at the relay; a removed agent is told so', async () => {
@@ -195,7 +193,7 @@ describe('team relay', () => {
       [AGENT, 'signed-out'],
     ]);
     // Signed in again with a new code, for what follows.
-    await (await signIn((await relay.admin(['agent', 'add', AGENT])).trim().split('\n').at(-1) ?? '')).close();
+    await (await signIn(await addAgent(relay, AGENT))).close();
 
     // The administrator removes the agent: every action is refused, says why in the agent's words
     // (never "add your API key"), and reaches the relay's audit; the relay's address is kept.

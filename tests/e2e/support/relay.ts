@@ -9,7 +9,10 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { APPSTLE_KEY, appstleToken, CUSTOMERS, SHOP } from '../../fixtures/mock-providers';
+import type { Harness } from './extension';
 
 export interface AppstleHttpMock {
   base: string;
@@ -137,4 +140,20 @@ export async function startRelay(env: Record<string, string>, timeoutMs = 90_000
       rmSync(state, { recursive: true, force: true });
     },
   };
+}
+
+/** Adds (or re-adds) an agent with `relay:admin agent add`; resolves with the enrollment code it prints last. */
+export async function addAgent(relay: Relay, email: string): Promise<string> {
+  return (await relay.admin(['agent', 'add', email])).trim().split('\n').at(-1) ?? '';
+}
+
+/** The settings page's sign-in (Provider → Team relay, Relay URL, Enrollment code, Sign in), once it names the agent. */
+export async function signInToRelay(harness: Harness, relay: Relay, code: string, agent: string): Promise<Page> {
+  const options = await harness.open('options.html');
+  await options.getByLabel('Provider').selectOption({ label: 'Team relay' });
+  await options.getByLabel('Relay URL').fill(relay.url);
+  await options.getByLabel('Enrollment code').fill(code);
+  await options.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => options.getByRole('status').textContent(), { timeout: 20_000 }).toBe(`Signed in as ${agent}`);
+  return options;
 }
