@@ -11,7 +11,7 @@
  * Numbers are local: a deployed relay adds the network hop to Cloudflare and D1's own latency.
  */
 
-import { startAppstleHttpMock, startRelay } from '../tests/e2e/support/relay';
+import { addAgent, addAppstleStore, startAppstleHttpMock, startRelay } from '../tests/e2e/support/relay';
 import { APPSTLE_KEY, SHOP } from '../tests/fixtures/mock-providers';
 import { summarize } from './stats';
 
@@ -35,23 +35,8 @@ const relay = await startRelay({
 });
 let failed = false;
 try {
-  await relay.admin(
-    [
-      'store',
-      'set',
-      'acme',
-      '--name',
-      'Acme',
-      '--provider',
-      'appstle',
-      '--helpdesk-hosts',
-      'acme.zendesk.com',
-      '--store-domain',
-      SHOP,
-    ],
-    APPSTLE_KEY,
-  );
-  const code = (await relay.admin(['agent', 'add', 'bench@acme.test'])).trim().split('\n').at(-1);
+  await addAppstleStore(relay, 'Acme', 'acme.zendesk.com');
+  const code = await addAgent(relay, 'bench@acme.test');
   const signedIn = await fetch(`${relay.url}/v1/enroll`, { method: 'POST', body: JSON.stringify({ code }) });
   const { accessToken } = (await signedIn.json()) as { accessToken: string };
   const agent = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };

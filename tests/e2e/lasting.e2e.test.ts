@@ -17,6 +17,7 @@ import { inlineButton, openHelpdeskPage, toast } from './support/helpdesk';
 import {
   type AppstleHttpMock,
   addAgent,
+  addAppstleStore,
   type Relay,
   signInToRelay,
   startAppstleHttpMock,
@@ -44,8 +45,7 @@ beforeAll(async () => {
   });
   appstleHttp = await startAppstleHttpMock();
   relay = await startRelay({ APPSTLE_API_BASE: appstleHttp.base });
-  const store = ['store', 'set', 'acme', '--name', 'Acme Coffee', '--provider', 'appstle'];
-  await relay.admin([...store, '--helpdesk-hosts', ZENDESK_HOST, '--store-domain', SHOP], `${APPSTLE_KEY}\n`);
+  await addAppstleStore(relay, 'Acme Coffee', ZENDESK_HOST);
   harness = await launchExtension(server, { build: E2E_BUILD });
 }, 180_000);
 

@@ -7,13 +7,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mockZendesk, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
-import { APPSTLE_HOST, APPSTLE_KEY, expectedAppstleUrlPrefix, SHOP } from '../fixtures/mock-providers';
+import { APPSTLE_HOST, APPSTLE_KEY, expectedAppstleUrlPrefix } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ChromeGlobal, E2E_BUILD, type Harness, launchExtension } from './support/extension';
 import { COPIED_TOAST, inlineButton, openHelpdeskPage, toast } from './support/helpdesk';
 import {
   type AppstleHttpMock,
   addAgent,
+  addAppstleStore,
   type Relay,
   signInToRelay,
   startAppstleHttpMock,
@@ -38,22 +39,7 @@ beforeAll(async () => {
   mockZendesk(server);
   appstleHttp = await startAppstleHttpMock();
   relay = await startRelay({ APPSTLE_API_BASE: appstleHttp.base });
-  await relay.admin(
-    [
-      'store',
-      'set',
-      'acme',
-      '--name',
-      'Acme (team)',
-      '--provider',
-      'appstle',
-      '--helpdesk-hosts',
-      ZENDESK_HOST,
-      '--store-domain',
-      SHOP,
-    ],
-    `${APPSTLE_KEY}\n`,
-  );
+  await addAppstleStore(relay, 'Acme (team)', ZENDESK_HOST);
   code = await addAgent(relay, AGENT);
   harness = await launchExtension(server, { build: E2E_BUILD });
 }, 180_000);

@@ -142,6 +142,12 @@ export async function startRelay(env: Record<string, string>, timeoutMs = 90_000
   };
 }
 
+/** The Appstle store `acme` for `helpdeskHost`, its key on stdin as an administrator gives it. */
+export async function addAppstleStore(relay: Relay, name: string, helpdeskHost: string): Promise<void> {
+  const fields = ['--name', name, '--provider', 'appstle', '--helpdesk-hosts', helpdeskHost, '--store-domain', SHOP];
+  await relay.admin(['store', 'set', 'acme', ...fields], `${APPSTLE_KEY}\n`);
+}
+
 /** Adds (or re-adds) an agent with `relay:admin agent add`; resolves with the enrollment code it prints last. */
 export async function addAgent(relay: Relay, email: string): Promise<string> {
   return (await relay.admin(['agent', 'add', email])).trim().split('\n').at(-1) ?? '';
