@@ -10,7 +10,7 @@ import type { ErrorInfo } from '@/lib/shared/errors';
 import { formatLifetimeWithTimeLeft } from '@/lib/shared/expiry';
 import { t } from '@/lib/shared/i18n';
 import { send, sendToTab } from '@/lib/shared/messaging-client';
-import type { CopyResult, GivenLink } from '@/lib/shared/protocol';
+import type { CopyResult, PopupGrant } from '@/lib/shared/protocol';
 import { activeTabHost, StorePicker } from './StorePicker';
 
 type Outcome =
@@ -35,15 +35,7 @@ export const EMAIL_UNDO_MS = 5_000;
 const SINGLE_USE = new Set<string>(['appstle']);
 
 /** Errors whose next step is in Settings get a button that goes there. */
-const SETTINGS_ERRORS = new Set([
-  'no-store',
-  'key-missing',
-  'key-rejected',
-  'settings-invalid',
-  'relay-signed-out',
-  // The popup's link for a typed customer goes into an account no store lists: Settings lists it.
-  'host-unlisted',
-]);
+const SETTINGS_ERRORS = new Set(['no-store', 'key-missing', 'key-rejected', 'settings-invalid', 'relay-signed-out']);
 
 /**
  * The settings, asked once per popup open (a relay's store list is refreshed behind each ask).
@@ -169,20 +161,27 @@ export function Popup() {
   }
 
   /**
-   * The ticket's own content script inserts (it owns the composer). For the ticket's customer in the
-   * tab's store it also asks for the link; for a typed customer or another store picked here, the
-   * popup asks for that link and hands it over.
+   * The ticket's own content script inserts (it owns the composer) and asks for the link. For a
+   * typed customer or another store picked here, the popup grants that tab this one link first: the
+   * background mints it when that tab's content script asks, from a helpdesk account a store lists.
    */
   function insert() {
-    if (!target) return setOutcome(needCustomer());
+    if (!target || !detected) return setOutcome(needCustomer());
+    const own = typed === '' && (picked === undefined || picked === tabStore?.id);
+    const forEmail = typeof target === 'string' ? target : (target.email ?? '');
+    const ticketId = detected.ticketId;
     void act(async () => {
-      // TODO [2026-12-08]: a typed customer or a picked store for Insert (issue 18.13); for now the ticket's customer.
-      const link: GivenLink | undefined = undefined;
       const tabId = await ticketTabId(tabDeps).catch(() => undefined);
+      if (tabId === undefined)
+        return { kind: 'error', error: { code: 'no-customer', message: t('errors.noCustomer') } };
+      let grant: PopupGrant | undefined;
+      if (!own) {
+        const granted = await send('grant-insert', { customer: target, storeId, tabId });
+        if (!granted.ok) return { kind: 'error', error: granted.error };
+        grant = { grant: granted.grant, customer: forEmail, ticketId };
+      }
       const reply = parseActionReply(
-        tabId === undefined
-          ? undefined
-          : await sendToTab(tabId, { type: 'insert-detected-link', ...(link ? { link } : {}) }).catch(() => undefined),
+        await sendToTab(tabId, { type: 'insert-detected-link', ...(grant ? { grant } : {}) }).catch(() => undefined),
       );
       if (!reply) return { kind: 'error', error: { code: 'no-customer', message: t('errors.noCustomer') } };
       const text = reply.message ?? '';

@@ -28,6 +28,7 @@ import {
   type SenderClass,
   type SenderLike,
 } from '../shared/protocol';
+import { insertGrants } from './insert-grants';
 import {
   customerLabel,
   emailPortalLink,
@@ -178,6 +179,7 @@ type Handlers = { [K in RuntimeType]: (request: ParsedRequestOf<K>, context: Con
 
 /** Every runtime message's handler, by type (lib/shared/protocol.ts lists the types). */
 function handlers(deps: RouterDeps): Handlers {
+  const grants = insertGrants();
   const settingsView = async () => ({ settings: toView(await loadEffectiveSettings(deps)) });
   return {
     'copy-link': async (request, { storeFor, contextOf }) => {
@@ -189,11 +191,21 @@ function handlers(deps: RouterDeps): Handlers {
     },
     'get-link': async (request, { sender, storeFor, contextOf }) => {
       // A link goes into a page only on a helpdesk account a store lists (the agent may add it).
-      const { stores } = await currentSettings(deps);
+      const settings = await currentSettings(deps);
       const host = hostOf(sender);
-      if (stores.length > 0 && !hostListed(stores, host)) throw new PortalLinkError('host-unlisted', { host });
-      return issuePortalLink(deps, await storeFor(), request.customer, contextOf());
+      if (settings.stores.length > 0 && !hostListed(settings.stores, host))
+        throw new PortalLinkError('host-unlisted', { host });
+      if (request.grant === undefined) return issuePortalLink(deps, await storeFor(), request.customer, contextOf());
+      // What the popup granted this tab: its store (else the host's) and its customer, once.
+      const grant = grants.find(request.grant, sender.tab?.id);
+      if (!grant) throw new PortalLinkError('ticket-changed');
+      grants.use(request.grant);
+      const store = grant.storeId ? settings.stores.find((s) => s.id === grant.storeId) : await storeFor();
+      return issuePortalLink(deps, store, grant.customer, contextOf());
     },
+    'grant-insert': async (request) => ({
+      grant: grants.issue({ customer: request.customer, storeId: request.storeId, tabId: request.tabId }),
+    }),
     'add-helpdesk-host': async (_, { sender }) => {
       // The agent chose "Use this store here": the default store (one of their own) lists the host.
       const host = hostOf(sender);

@@ -3,9 +3,9 @@
  * insert on request, replying with what the page's toast said.
  */
 import { browser } from 'wxt/browser';
-import { isTabMessage, parseGivenLink } from '../helpdesks/detected';
+import { isTabMessage, parsePopupGrant } from '../helpdesks/detected';
 import type { DetectedCustomer } from '../helpdesks/types';
-import type { GivenLink, TabActionReply, TabProtocol } from '../shared/protocol';
+import type { PopupGrant, TabActionReply, TabProtocol } from '../shared/protocol';
 import type { ToastKind } from './ui';
 
 const POPUP_WAIT_MS = 3_000;
@@ -15,8 +15,8 @@ export interface PopupAnswers {
   /** Shows our words in the content script's own toast. */
   toast(role: ToastKind, text: string): void;
   copy(): Promise<boolean>;
-  /** Inserts the ticket's customer's link, or the one the popup brought (its store, a typed customer). */
-  insert(given?: GivenLink): Promise<boolean>;
+  /** Inserts the ticket's customer's link, or the one the popup granted (its store, a typed customer). */
+  insert(given?: PopupGrant): Promise<boolean>;
   /** The last words, once the toast has them (its error words come with the on-demand module). */
   said(): Promise<string>;
 }
@@ -36,10 +36,16 @@ export function answerPopup(answers: PopupAnswers, signal: AbortSignal): void {
       void Promise.race([answers.customer(), timeout]).then((found) => sendResponse(found ?? null));
       return true;
     }
-    const given = message.type === 'insert-detected-link' ? parseGivenLink(message.link) : undefined;
-    void (message.type === 'insert-detected-link' ? answers.insert(given) : answers.copy()).then(async (ok) =>
-      sendResponse({ handled: true, ok, message: await answers.said() } satisfies TabActionReply),
-    );
+    const reply = (ok: boolean) =>
+      answers.said().then((said) => sendResponse({ handled: true, ok, message: said } satisfies TabActionReply));
+    if (message.type === 'copy-detected-link') {
+      void answers.copy().then(reply);
+      return true;
+    }
+    // A grant that doesn't parse is refused, never replaced by the ticket's own customer's link.
+    const given = message.grant === undefined ? undefined : parsePopupGrant(message.grant);
+    if (message.grant !== undefined && !given) return void sendResponse({ handled: true, ok: false });
+    void answers.insert(given).then(reply);
     return true;
   }
   browser.runtime.onMessage.addListener(onMessage);

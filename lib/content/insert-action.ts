@@ -10,7 +10,7 @@ import type { Helpdesk } from '../helpdesks/types';
 import { type ErrorCode, PortalLinkError } from '../shared/error-codes';
 import { errorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
-import type { GivenLink } from '../shared/protocol';
+import type { PopupGrant } from '../shared/protocol';
 import { type ActionDeps, customerOf } from './actions';
 import { askInPage } from './dialog';
 import type { Ticket, TicketView } from './follow-ticket';
@@ -32,10 +32,10 @@ export interface InsertDeps extends ActionDeps {
 }
 
 /**
- * Inserts into a ticket's reply: its requester's link, or the link the popup `given` (the store the
- * agent picked and a customer typed there; the popup asked for it with the tab's host checked).
+ * Inserts into a ticket's reply: its requester's link, or the link the popup granted (`given`: the
+ * store the agent picked and a customer typed there).
  */
-export type InsertAction = (ticket: Ticket, given?: GivenLink) => Promise<boolean>;
+export type InsertAction = (ticket: Ticket, given?: PopupGrant) => Promise<boolean>;
 
 /** Loaded on demand with the rest of the in-page UI (on-demand.ts): only an insert needs it. */
 export function insertAction(deps: InsertDeps): InsertAction {
@@ -46,8 +46,10 @@ export function insertAction(deps: InsertDeps): InsertAction {
   const confirm: Confirm = deps.confirm ?? ((question) => askInPage(deps.doc, question));
   // Made once, at the first insert (it injects the page-world script then).
   let bridge = deps.bridge;
-  return async (ticket: Ticket, given?: GivenLink) => {
+  return async (ticket: Ticket, given?: PopupGrant) => {
     const started = performance.now();
+    // The popup's grant is for the ticket the popup showed when the agent clicked, nowhere else.
+    if (given && given.ticketId !== ticket.id) return fail('ticket-changed');
     // The ticket's own composer, now: checked before a link is minted for nothing.
     const root = view.shownRoot(ticket);
     const composer = root && helpdesk.composer(root);
@@ -59,27 +61,22 @@ export function insertAction(deps: InsertDeps): InsertAction {
     if (!given && !found) return false;
     if (!stillHere()) return fail('ticket-changed');
     const recipient = helpdesk.recipient(root);
-    const forEmail = given
-      ? given.customer.includes('@')
-        ? given.customer
-        : undefined
-      : found
-        ? found.email
-        : undefined;
+    const forEmail = found ? found.email : given?.customer.includes('@') ? given.customer.toLowerCase() : undefined;
     if (recipient && forEmail && recipient !== forEmail) {
       const text = t('content.recipientDiffers', [recipient, forEmail]);
       if (!(await confirm({ text, confirm: t('content.insertAnyway') })))
         return say.quiet(t('content.nothingInserted'));
     }
 
-    const customer = found ? toCustomerRef(found) : {};
-    let reply = given ? { ok: true as const, ...given } : await send('get-link', { customer });
+    // The popup's grant: the background mints what the popup chose, once this host passes its checks.
+    const request = found ? { customer: toCustomerRef(found) } : { customer: {}, grant: given?.grant };
+    let reply = await send('get-link', request);
     if (!reply.ok && reply.error.code === 'host-unlisted') {
       const text = t('content.hostUnlisted', [location.hostname]);
       if (!(await confirm({ text, confirm: t('content.useStoreHere') })))
         return say.quiet(t('content.nothingInserted'));
       const added = await send('add-helpdesk-host');
-      reply = added.ok ? await send('get-link', { customer }) : added;
+      reply = added.ok ? await send('get-link', request) : added;
     }
     if (signal.aborted) return false;
     if (!reply.ok) return say.alert(reply.error);

@@ -16,7 +16,7 @@ import type { DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
 import { PortalLinkError } from '../shared/error-codes';
 import { t } from '../shared/i18n';
 import { portSender, type Send } from '../shared/messaging-client';
-import type { GivenLink } from '../shared/protocol';
+import type { PopupGrant } from '../shared/protocol';
 import { type ActionDeps, actionRunner, copyAction, emailAction, feedback } from './actions';
 import { answerPopup } from './answer-popup';
 import { type ClickProblem, clickProblem, documentEnv } from './clickable';
@@ -67,7 +67,7 @@ export interface HelpdeskRuntime {
   /** What a click does; resolves true when the link was copied. */
   copy(): Promise<boolean>;
   /** Puts the link into the open ticket's reply composer; resolves true when the editor shows it. */
-  insert(given?: GivenLink): Promise<boolean>;
+  insert(given?: PopupGrant): Promise<boolean>;
   /** Has Appstle email the customer their link. */
   email(): Promise<boolean>;
 }
@@ -149,7 +149,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   const run = actionRunner(deps);
   /** Inserting (and its questions) is loaded with the rest of the on-demand UI, at the first insert. */
   let insertIntoReply: InsertAction | undefined;
-  const insertOnDemand = async (ticket: Ticket, given?: GivenLink) => {
+  const insertOnDemand = async (ticket: Ticket, given?: PopupGrant) => {
     const loaded = insertIntoReply ? undefined : await loadOnDemand().catch(() => undefined);
     if (!insertIntoReply && !loaded) return say.alert(new PortalLinkError('internal'));
     insertIntoReply ??= (loaded as OnDemand).insertAction({
@@ -163,7 +163,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   };
   const copy = () => run(copyAction(deps));
   const email = () => run(emailAction(deps));
-  const insert = (given?: GivenLink) => run((ticket) => insertOnDemand(ticket, given));
+  const insert = (given?: PopupGrant) => run((ticket) => insertOnDemand(ticket, given));
   const chosen: Record<MenuAction, () => Promise<boolean>> = { insert, email };
 
   function visit(url: URL): void {

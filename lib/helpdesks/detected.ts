@@ -4,7 +4,7 @@
  * can't afford zod; the popup shouldn't trust a tab blindly either).
  */
 import { normalizeEmail, parseShopifyId } from '../shared/customer';
-import type { GivenLink, TabActionReply, TabMessage } from '../shared/protocol';
+import type { PopupGrant, TabActionReply, TabMessage } from '../shared/protocol';
 import type { DetectedCustomer, HelpdeskId, ShopifyRef } from './types';
 
 /** The Performance-timeline entry where the content script records its last detection's cost (for benchmarks). */
@@ -29,12 +29,15 @@ export function isTabMessage(message: unknown): message is TabMessage {
   return m.type === 'get-detected-customer' || m.type === 'copy-detected-link' || m.type === 'insert-detected-link';
 }
 
-/** The popup's link from an untrusted message (content scripts carry no zod): an https URL and a name. */
-export function parseGivenLink(value: unknown): GivenLink | undefined {
+/** The popup's grant from an untrusted message (content scripts carry no zod). */
+export function parsePopupGrant(value: unknown): PopupGrant | undefined {
   const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const url = str(v.url, 2048);
-  const customer = str(v.customer, 320);
-  return url?.startsWith('https://') && customer ? { url, customer } : undefined;
+  const grant = str(v.grant, 64);
+  const customer = typeof v.customer === 'string' && v.customer.length <= 1280 ? v.customer : undefined;
+  const ticketId = str(v.ticketId, 15);
+  return grant && customer !== undefined && ticketId && /^\d+$/.test(ticketId)
+    ? { grant, customer, ticketId }
+    : undefined;
 }
 
 /** The content script's reply to `copy-detected-link` / `insert-detected-link`, or undefined. */

@@ -148,9 +148,22 @@ export const runtimeProtocol = {
       copyHere: z.literal(true).optional(),
     }),
   }),
-  /** The link itself, for the content script to insert into the ticket's reply (no clipboard write). */
-  // A link for the content script to insert: a copy's fields, nothing copied.
-  'get-link': spec<CopyResult>()({ from: [CONTENT], request: z.object({ customer: customerRef }) }),
+  /**
+   * A link to insert into the sender's ticket's reply (nothing copied): for its requester (its host
+   * picks the store), or for what the popup granted that tab (`grant-insert`).
+   */
+  'get-link': spec<CopyResult>()({
+    from: [CONTENT],
+    request: z.object({ customer: customerRef, grant: z.string().max(64).optional() }),
+  }),
+  /**
+   * The popup's Insert for the store picked or a customer typed there: a one-time grant that only
+   * the content script of tab `tabId` can redeem with `get-link` (lib/background/insert-grants.ts).
+   */
+  'grant-insert': spec<{ grant: string }>()({
+    from: [PAGE],
+    request: z.object({ customer: typedOrDetected, storeId: storeId.optional(), tabId: z.number().int() }),
+  }),
   /** The agent chose to use the default store on this (unlisted) helpdesk account: list the sender's host. */
   'add-helpdesk-host': spec<object>()({ from: [CONTENT], request: z.object({}) }),
   /** Have the provider email the customer their link (Appstle); the background never retries it. */
@@ -222,18 +235,21 @@ export interface TabProtocol {
   'show-feedback': { shown: true };
 }
 export type TabType = keyof TabProtocol;
-/** The fields a tab message carries (the others carry none). */
 /**
- * A link the popup already has (for the store picked and a customer typed there): the content script
- * inserts it instead of asking for its ticket's customer's link.
+ * The popup's Insert for the store picked and a customer typed there: the content script asks for
+ * the link with the background's one-time `grant` (not its ticket's requester), and only while its
+ * tab shows the ticket the popup showed (`ticketId`). `customer` is whom the agent typed, for the
+ * recipient check.
  */
-export interface GivenLink {
-  url: string;
+export interface PopupGrant {
+  grant: string;
   customer: string;
+  ticketId: string;
 }
+/** The fields a tab message carries (the others carry none). */
 export interface TabFields {
   'show-feedback': { role: 'status' | 'alert'; text: string };
-  'insert-detected-link': { link?: GivenLink };
+  'insert-detected-link': { grant?: PopupGrant };
 }
 /** A tab message that may be named by its type alone (no fields, or only optional ones). */
 export type BareTabType = {

@@ -201,6 +201,38 @@ describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpd
     await popup.close();
   });
 
+  it('popup: Insert honours the Store picked and a typed customer, as Copy and Email do', async () => {
+    const { linkType: _token, ...mapped } = appstleStore({ helpdeskHosts: [ZENDESK_HOST, GORGIAS_HOST] });
+    // Another store, told apart by its link: a token in its own shop's portal URL.
+    const beta = appstleStore({ id: 'store-b', name: 'Beta', storeDomain: 'beta-shop.myshopify.com' });
+    await harness.setSettings({ stores: [mapped, beta], defaultStoreId: 'store-a' });
+    page = await openAndType(helpdesk);
+    const before = appstle.requests().length;
+    const popup = await harness.open('popup.html');
+    await expect.poll(() => popup.getByLabel('Store').inputValue()).toBe('store-a'); // the tab's store first
+    await popup.getByLabel('Store').selectOption({ label: 'Beta' });
+    await popup.getByLabel('Customer email or ID').fill('bob.requester@example.org');
+    await popup.getByRole('button', { name: 'Insert into reply' }).click();
+    if (helpdesk === 'zendesk') {
+      // Zendesk shows the reply goes to Jane: the link for the customer typed is inserted only once confirmed.
+      await expect
+        .poll(() => alertDialog(page as Page).then((d) => d?.name), { timeout: 10_000 })
+        .toBe(`This reply goes to ${REQUESTER.email}; the link is for bob.requester@example.org.`);
+      await answerDialog(page, 'confirm');
+    }
+    const { link } = await insertedLink(page, helpdesk, performance.now());
+    expect(link.startsWith(expectedAppstleUrlPrefix('beta-shop.myshopify.com'))).toBe(true);
+    await expectAtCaret(page, helpdesk, link);
+    const asked = appstle.requests().slice(before);
+    expect(asked.map((r) => new URL(r.path, 'https://x').searchParams.get('email'))).toEqual([
+      'bob.requester@example.org',
+    ]);
+    await expect
+      .poll(() => popup.getByRole('status').textContent())
+      .toBe('Portal link for bob.requester@example.org inserted into the reply');
+    await popup.close();
+  });
+
   it('shortcut insert-portal-link: inserts with the toast', async () => {
     page = await openAndType(helpdesk);
     const started = performance.now();

@@ -315,6 +315,61 @@ describe('router: copy-link', () => {
   });
 });
 
+describe('router: the popup’s Insert (grant-insert, redeemed by that tab’s get-link)', () => {
+  // Store c lists no helpdesk; the popup picked it and a customer typed there.
+  const appstleC = appstleStore({ id: 'c', name: 'Gamma', storeDomain: 'gamma-shop.myshopify.com', helpdeskHosts: [] });
+  const settings: Settings = { stores: [appstleA, appstleC], defaultStoreId: 'a' };
+  const grantFor = async (h: Harness, tabId = 9) => {
+    const reply = await h.handle({ type: 'grant-insert', customer: 'bob@example.org', storeId: 'c', tabId }, POPUP);
+    if (!reply.ok) throw new Error('no grant');
+    return reply.grant as string;
+  };
+  const redeem = (h: Harness, grant: string, sender: SenderLike = ZENDESK) =>
+    h.handle({ type: 'get-link', customer: {}, grant }, sender);
+
+  it('that tab’s content script gets the link of the store picked, for the customer typed, once; nothing copied', async () => {
+    const h = harness({ settings });
+    const grant = await grantFor(h);
+    expect(h.http.calls).toHaveLength(0); // nothing minted for the popup itself
+    const reply = await redeem(h, grant);
+    expect(reply).toMatchObject({ ok: true, customer: 'bob@example.org' });
+    expect(reply.ok && (reply.url as string).startsWith('https://gamma-shop.myshopify.com/')).toBe(true);
+    expect(h.http.calls.map((c) => new URL(c.url).searchParams.get('email'))).toEqual(['bob@example.org']);
+    expect(h.copied).toEqual([]);
+    expect(errorCode(await redeem(h, grant))).toBe('ticket-changed');
+    expect(h.http.calls).toHaveLength(1);
+  });
+
+  it('another tab, another extension page or a made-up grant gets nothing', async () => {
+    const h = harness({ settings });
+    const grant = await grantFor(h);
+    const otherTab = { ...ZENDESK, tab: { id: 10, url: ZENDESK.url } };
+    expect(errorCode(await redeem(h, grant, otherTab))).toBe('ticket-changed');
+    expect(errorCode(await redeem(h, grant, POPUP))).toBe('forbidden-sender');
+    expect(errorCode(await redeem(h, 'not-a-grant'))).toBe('ticket-changed');
+    expect(h.http.calls).toHaveLength(0);
+    expect(await redeem(h, grant)).toMatchObject({ ok: true }); // still there for its own tab
+  });
+
+  it('a content script cannot grant itself a store or a customer', async () => {
+    const h = harness({ settings });
+    const reply = await h.handle(
+      { type: 'grant-insert', customer: 'bob@example.org', storeId: 'c', tabId: 9 },
+      ZENDESK,
+    );
+    expect(errorCode(reply)).toBe('forbidden-sender');
+  });
+
+  it('on a helpdesk account no store lists: host-unlisted and nothing minted, the grant kept for the agent’s answer', async () => {
+    const h = harness({ settings });
+    const grant = await grantFor(h);
+    expect(await redeem(h, grant, UNMAPPED)).toMatchObject({ ok: false, error: { code: 'host-unlisted' } });
+    expect(h.http.calls).toHaveLength(0);
+    expect(await h.handle({ type: 'add-helpdesk-host' }, UNMAPPED)).toEqual({ ok: true });
+    expect(await redeem(h, grant, UNMAPPED)).toMatchObject({ ok: true, customer: 'bob@example.org' });
+  });
+});
+
 describe('router: get-settings', () => {
   it('returns the settings with masked keys only', async () => {
     const h = harness();
