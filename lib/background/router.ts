@@ -110,7 +110,6 @@ export async function issuePortalLink(
     url: link.url,
     expiresAt: link.expiresAt,
     cached: link.cached,
-    storeName: store.name,
     customer: customerLabel(query, customer),
     providerMs: Math.round(link.providerMs * 10) / 10,
     ...('lasting' in link && link.lasting ? { lasting: true } : {}),
@@ -127,7 +126,7 @@ export async function sendPortalLinkEmail(
   // The relay holds no email action for the extension yet: a relay store says so instead.
   if (isRelayStoreId(store.id)) throw new PortalLinkError('email-unsupported', { provider: t('relay.name') });
   const { to } = await emailPortalLink(store, customer, deps.http);
-  return { to, storeName: store.name };
+  return { to };
 }
 
 /** How long get-settings waits for a policy read: past this, "still loading" is worth saying. */

@@ -75,7 +75,6 @@ export interface CopyResult {
   url: string;
   expiresAt: number;
   cached: boolean;
-  storeName: string;
   /** Whom the link is for (the email used, else the id): every confirmation names them. */
   customer: string;
   /** How long the provider (or the team relay) took, 0 when cached: benchmarks subtract it (ms, 0.1). */
@@ -87,7 +86,6 @@ export interface CopyResult {
 export interface EmailResult {
   /** The address Appstle emailed. */
   to: string;
-  storeName: string;
 }
 
 export interface ActionsResult {

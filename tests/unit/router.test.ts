@@ -211,7 +211,6 @@ describe('router: copy-link', () => {
       url: `https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=${appstleToken()}`,
       expiresAt: NOW + 2 * 3600_000,
       cached: false,
-      storeName: 'Acme',
       customer: '12345',
       providerMs: expect.any(Number),
     });
@@ -245,7 +244,7 @@ describe('router: copy-link', () => {
     ];
     const customer = storeName === 'Beta' ? 'jane@example.com' : '12345';
     const reply = await h.handle(copyMsg(customer, storeId), sender);
-    expect(reply).toMatchObject({ ok: true, storeName });
+    expect(reply).toMatchObject({ ok: true });
     const host = new URL(h.http.calls[0]?.url ?? '').hostname;
     expect(host).toBe(storeName === 'Beta' ? 'api.gigstack.io' : 'subscription-admin.appstle.com');
   });
@@ -253,7 +252,8 @@ describe('router: copy-link', () => {
   it('resolves the content script store by host case-insensitively', async () => {
     const h = harness({ script: [gigstackReply()] });
     const reply = await h.handle(copyMsg('jane@example.com'), contentScript('BETA.Gorgias.com'));
-    expect(reply).toMatchObject({ ok: true, storeName: 'Beta' });
+    expect(reply).toMatchObject({ ok: true });
+    expect(headersOf(h.http.calls[0]).authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
   });
 
   it('accepts a detected customer from a content script', async () => {
@@ -577,10 +577,10 @@ describe('copyPortalLink', () => {
     expect(h.copied).toEqual([]);
   });
 
-  it('copies and returns the store name', async () => {
+  it('copies and returns the link', async () => {
     const h = harness();
     const result = await copyPortalLink(h.deps, appstleA, { email: 'jane@example.com' });
-    expect(result).toMatchObject({ cached: false, storeName: 'Acme' });
+    expect(result).toMatchObject({ cached: false, customer: 'jane@example.com' });
     expect(h.copied).toEqual([result.url]);
   });
 
@@ -612,7 +612,7 @@ describe('router: several stores and the administrator’s policy', () => {
 
   it('the popup picks a store by id; an unknown id is no store', async () => {
     const h = harness({ script: [gigstackReply()] });
-    expect(await h.handle(copyMsg('client_jane01', 'b'), POPUP)).toMatchObject({ ok: true, storeName: 'Beta' });
+    expect(await h.handle(copyMsg('client_jane01', 'b'), POPUP)).toMatchObject({ ok: true });
     expect(headersOf(h.http.calls[0]).authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
     expect(errorCode(await h.handle(copyMsg('client_jane01', 'nope'), POPUP))).toBe('no-store');
   });
@@ -620,14 +620,15 @@ describe('router: several stores and the administrator’s policy', () => {
   it('the popup without a picked store names its tab: the store mapped to that host serves the copy', async () => {
     const h = harness({ script: [gigstackReply(), freshAppstle] });
     const fromTicket = { type: 'copy-link', customer: 'client_jane01', tabHost: 'beta.gorgias.com' };
-    expect(await h.handle(fromTicket, POPUP)).toMatchObject({ ok: true, storeName: 'Beta' });
+    expect(await h.handle(fromTicket, POPUP)).toMatchObject({ ok: true });
     expect(headersOf(h.http.calls[0]).authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
     // A picked store wins over the tab; a content script can't steer by naming a host.
-    expect(await h.handle({ ...fromTicket, storeId: 'a', customer: '12345' }, POPUP)).toMatchObject({
-      storeName: 'Acme',
-    });
+    expect(await h.handle({ ...fromTicket, storeId: 'a', customer: '12345' }, POPUP)).toMatchObject({ ok: true });
+    expect(headersOf(h.http.calls[1])['x-api-key']).toBe(APPSTLE_KEY);
     const steer = { type: 'copy-link', customer: '12345', tabHost: 'beta.gorgias.com' };
-    expect(await h.handle(steer, ZENDESK)).toMatchObject({ storeName: 'Acme' });
+    // Store a's link again (links are cached per store): not Beta's.
+    expect(await h.handle(steer, ZENDESK)).toMatchObject({ ok: true, cached: true });
+    expect(h.http.calls).toHaveLength(2);
   });
 
   it('links are cached per store: the same customer in another store is asked again', async () => {
@@ -644,7 +645,7 @@ describe('router: several stores and the administrator’s policy', () => {
   it('a content script on a host the policy maps uses the managed store and its key', async () => {
     const h = harness({ managed: policy, script: [hqToken] });
     const reply = await h.handle(copyMsg('12345'), ZENDESK); // acme.zendesk.com: the policy took it from store a
-    expect(reply).toMatchObject({ ok: true, storeName: 'HQ brand' });
+    expect(reply).toMatchObject({ ok: true });
     expect(headersOf(h.http.calls[0])['x-api-key']).toBe(MANAGED_KEY);
     expect(h.http.calls[0]?.url).toContain('/api/external/v2/manage-subscription-link?customerId=12345');
     expect(reply).toMatchObject({ url: 'https://hq-brand.com/pages/manage-subscriptions?token=t1' });
@@ -740,7 +741,8 @@ describe('router: several stores and the administrator’s policy', () => {
       announce: async (message) => void announced.push(message),
     };
     const handle = createRouter(deps);
-    expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true, storeName: 'HQ brand' });
+    expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true });
+    expect(headersOf(h.http.calls[0])['x-api-key']).toBe(MANAGED_KEY);
     expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true, cached: true });
 
     raw = { stores: [{ ...hqRaw, apiKey: 'apst_live_ROTATED_SECRET_1234' }] }; // the administrator rotated the key
