@@ -208,10 +208,13 @@ function handlers(deps: RouterDeps): Handlers {
     'add-helpdesk-host': async (_, { sender }) => {
       // The agent chose "Use this store here": the default store (one of their own) lists the host.
       const host = hostOf(sender);
-      const store = defaultStore(await currentSettings(deps));
+      const settings = await currentSettings(deps);
+      const store = defaultStore(settings);
       const saved = await deps.loadSettings();
-      if (!host || !store || !saved.stores.some((s) => s.id === store.id))
-        throw new PortalLinkError('settings-invalid');
+      if (!host || !store) throw new PortalLinkError('settings-invalid');
+      // A store the policy or the team relay sets can't be edited here: only its administrator can.
+      if (!saved.stores.some((s) => s.id === store.id))
+        throw new PortalLinkError('host-locked', { host, store: store.name });
       const stores = saved.stores.map((s) =>
         s.id === store.id && !s.helpdeskHosts.includes(host) ? { ...s, helpdeskHosts: [...s.helpdeskHosts, host] } : s,
       );

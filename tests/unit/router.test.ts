@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { RelayClient } from '../../lib/background/relay';
 import {
   answerOnPort,
   copyPortalLink,
@@ -8,6 +9,7 @@ import {
 } from '../../lib/background/router';
 import { memo } from '../../lib/background/settings-memo';
 import { type ManagedState, managedReader, parseManaged } from '../../lib/settings/managed';
+import type { RelaySession } from '../../lib/settings/relay';
 import { maskKey, type Settings, settingsSchema } from '../../lib/settings/schema';
 import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
 import type { SenderLike } from '../../lib/shared/protocol';
@@ -367,6 +369,71 @@ describe('router: the popup’s Insert (grant-insert, redeemed by that tab’s g
     expect(h.http.calls).toHaveLength(0);
     expect(await h.handle({ type: 'add-helpdesk-host' }, UNMAPPED)).toEqual({ ok: true });
     expect(await redeem(h, grant, UNMAPPED)).toMatchObject({ ok: true, customer: 'bob@example.org' });
+  });
+});
+
+describe('router: add-helpdesk-host (the in-page “Use this store here”)', () => {
+  const HOST = 'other.zendesk.com';
+
+  it('lists the sender’s host on the default store, and the insert that asked goes on', async () => {
+    const h = harness();
+    expect(errorCode(await h.handle({ type: 'get-link', customer: { email: 'jane@example.com' } }, UNMAPPED))).toBe(
+      'host-unlisted',
+    );
+    expect(await h.handle({ type: 'add-helpdesk-host' }, UNMAPPED)).toEqual({ ok: true });
+    expect(h.saved.at(-1)?.stores.find((s) => s.id === 'a')?.helpdeskHosts).toEqual(['acme.zendesk.com', HOST]);
+    expect(h.saved.at(-1)?.stores.find((s) => s.id === 'b')?.helpdeskHosts).toEqual(['beta.gorgias.com']);
+    const inserted = await h.handle({ type: 'get-link', customer: { email: 'jane@example.com' } }, UNMAPPED);
+    expect(inserted).toMatchObject({ ok: true, customer: 'jane@example.com' });
+  });
+
+  it.each<[string, SenderLike]>([
+    ['the popup', POPUP],
+    ['the settings page', OPTIONS],
+    ['a web page that is not a helpdesk', { ...WEB_PAGE, url: 'https://evil.example/' }],
+    [
+      'a helpdesk host over plain http',
+      { ...UNMAPPED, origin: `http://${HOST}`, url: `http://${HOST}/agent/tickets/42` },
+    ],
+    ['a helpdesk page on another port', { ...UNMAPPED, origin: `https://${HOST}:8443` }],
+    ['a frame inside the helpdesk', { ...UNMAPPED, frameId: 3 }],
+    ['a content script with no tab', { id: RUNTIME_ID, origin: `https://${HOST}`, frameId: 0 }],
+    ['another extension', { ...UNMAPPED, id: 'zyxwvutsrqponmlkzyxwvutsrqponmlk' }],
+  ])('%s cannot list a host: forbidden-sender, nothing saved', async (_label, sender) => {
+    const h = harness();
+    expect(errorCode(await h.handle({ type: 'add-helpdesk-host' }, sender))).toBe('forbidden-sender');
+    expect(h.saved).toEqual([]);
+  });
+
+  it('a default store the policy sets can’t be edited here: the agent is told whom to ask, nothing saved', async () => {
+    const policy = parseManaged({
+      stores: [{ id: 'hq', name: 'HQ brand', provider: 'appstle', apiKey: APPSTLE_KEY, helpdeskHosts: [] }],
+      defaultStoreId: 'hq',
+    });
+    const h = harness({ managed: policy });
+    const reply = await h.handle({ type: 'add-helpdesk-host' }, UNMAPPED);
+    expect(reply).toEqual({
+      ok: false,
+      error: {
+        code: 'host-locked',
+        message: `Ask your administrator to add ${HOST} to HQ brand's Helpdesk accounts (your administrator or your team relay sets that store).`,
+      },
+    });
+    expect(h.saved).toEqual([]);
+  });
+
+  it('a default store from the team relay: the same', async () => {
+    const h = harness({ settings: { stores: [] } });
+    const session: RelaySession = {
+      url: 'https://relay.example',
+      email: 'agent@example.com',
+      stores: [{ id: 'acme', name: 'Acme (relay)', provider: 'appstle', helpdeskHosts: ['acme.zendesk.com'] }],
+    };
+    const handle = createRouter({ ...h.deps, relay: { session: async () => session } as unknown as RelayClient });
+    const reply = await handle({ type: 'add-helpdesk-host' }, UNMAPPED);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'host-locked' } });
+    expect(reply.ok ? '' : reply.error.message).toContain(`add ${HOST} to Acme (relay)'s Helpdesk accounts`);
+    expect(h.saved).toEqual([]);
   });
 });
 
