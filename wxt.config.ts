@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 import { providerHosts } from './lib/providers/registry';
@@ -10,19 +10,13 @@ const PROVIDER_HOSTS = providerHosts;
 const LOOPBACK_HOSTS = ['http://127.0.0.1/*', 'http://localhost/*'];
 const RELAY_HOSTS = ['https://*/*', ...LOOPBACK_HOSTS];
 
-/** Every import that resolves to `from` resolves to `to` instead (both relative to the project). */
-function handedOver(from: string, to: string): Plugin {
-  const [source, target] = [resolve(from), resolve(to)];
-  return {
-    name: 'portal-link:handed-over',
-    enforce: 'pre',
-    async resolveId(id, importer, options) {
-      if (!importer) return null;
-      const resolved = await this.resolve(id, importer, { ...options, skipSelf: true });
-      return resolved?.id === source ? target : null;
-    },
-  };
-}
+/** The content scripts' `ctx` is lib/content/context.ts, not WXT's (why: that file). */
+const OWN_CONTEXT = fileURLToPath(new URL('lib/content/context.ts', import.meta.url));
+const ownContext: Plugin = {
+  name: 'portal-link:content-script-context',
+  enforce: 'pre',
+  resolveId: (id) => (id === 'wxt/utils/content-script-context' ? OWN_CONTEXT : null),
+};
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/i18n/module'],
@@ -87,16 +81,17 @@ export default defineConfig({
         }
       : {}),
   }),
+  // WXT_SOURCEMAP=1: source maps next to each file, for `tsx bench/composition.ts` (what a script is made of).
+  vite: () => ({ build: { sourcemap: process.env.WXT_SOURCEMAP === '1' }, plugins: [ownContext] }),
   hooks: {
     // The in-page UI's on-demand half (entrypoints/content-ui.ts) is an ES module, so that the content
-    // scripts can `import()` it (lib/content/load.ts); it uses the content script's i18n, handed over.
+    // scripts can `import()` it (lib/content/load.ts).
     'vite:build:extendConfig': (entrypoints, config) => {
       if (entrypoints.length !== 1 || entrypoints[0]?.name !== 'content-ui' || !config.build?.lib) return;
       config.build.lib.formats = ['es'];
       const output = config.build.rollupOptions?.output;
       // Vite leaves whitespace in ES libraries (for their users' bundlers); this one is shipped as is.
       if (output && !Array.isArray(output)) (output as { minify?: boolean }).minify = true;
-      config.plugins = [...(config.plugins ?? []), handedOver('lib/shared/i18n.ts', 'lib/content/i18n-handed.ts')];
     },
   },
   zip: {

@@ -65,3 +65,16 @@ export function documentEnv(doc: Document): ClickEnv {
     getComputedStyle: (el) => view.getComputedStyle(el),
   };
 }
+
+/**
+ * Judges a click on the button: only the agent's own clicks count (the page can reach the button
+ * and call `click()`), and only on a button they could see (not covered, not faded out).
+ */
+export function guardClick(
+  event: MouseEvent,
+  host: HTMLElement,
+  button: HTMLButtonElement,
+): 'ignore' | ClickProblem | undefined {
+  if (!event.isTrusted) return 'ignore';
+  return clickProblem(host, button, documentEnv(host.ownerDocument));
+}

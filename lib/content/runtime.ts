@@ -1,8 +1,9 @@
 /**
  * The content-script runtime shared by every helpdesk, composed of small parts that each own their
  * state: following the ticket in the URL (follow-ticket.ts), detecting its requester
- * (detect-customer.ts), keeping one button by the requester (below, with page-watch.ts), the
- * actions (actions.ts, insert-action.ts) and answering the popup (answer-popup.ts). Started with the
+ * (detect-customer.ts), keeping one button by the requester (below, with page-watch.ts) and
+ * answering the popup (answer-popup.ts). The actions themselves (copy, email, insert and their
+ * words) come with the on-demand module (on-demand.ts) at the first click or request. Started with the
  * content script's `signal`; when it aborts (extension updated or removed) everything is taken
  * away quietly.
  *
@@ -13,21 +14,18 @@
  */
 import { browser } from 'wxt/browser';
 import type { DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
-import { PortalLinkError } from '../shared/error-codes';
-import { t } from '../shared/i18n';
 import { portSender, type Send } from '../shared/messaging-client';
 import type { PopupGrant } from '../shared/protocol';
-import { type ActionDeps, actionRunner, copyAction, emailAction, feedback } from './actions';
 import { answerPopup } from './answer-popup';
-import { type ClickProblem, clickProblem, documentEnv } from './clickable';
+import type { ClickProblem } from './clickable';
 import { customerDetector } from './detect-customer';
 import { followTicket, type Ticket, ticketView } from './follow-ticket';
-import type { Confirm, InsertAction } from './insert-action';
+import type { Confirm } from './insert-action';
 import type { ComposerBridge } from './insert-bridge';
 import { loadOnDemand } from './load';
-import type { OnDemand } from './on-demand';
+import type { OnDemand, TicketActions } from './on-demand';
 import { coalescer, pageWatcher } from './page-watch';
-import { type ButtonClick, createInlineUi, type InlineUi, type MenuAction, removeStaleUi } from './ui';
+import { type ButtonClick, createInlineUi, type InlineUi, removeStaleUi } from './ui';
 
 const API_TIMEOUT_MS = 10_000;
 
@@ -47,18 +45,9 @@ export interface RuntimeOptions {
   settleMs?: number;
   /**
    * Judges a click on the button: `ignore` (the page's own script clicked it), a clickjacking
-   * problem to tell the agent about, or undefined to copy. Defaults to `guardClick`.
+   * problem to tell the agent about, or undefined to copy. Defaults to `guardClick` (clickable.ts).
    */
   judgeClick?: (...click: Parameters<ButtonClick>) => 'ignore' | ClickProblem | undefined;
-}
-
-/**
- * Only the agent's own clicks count (the shadow root is open, so the page can reach the button and
- * call `click()`), and only on a button they could see (not covered, not faded out).
- */
-export function guardClick(...[event, host, button]: Parameters<ButtonClick>): 'ignore' | ClickProblem | undefined {
-  if (!event.isTrusted) return 'ignore';
-  return clickProblem(host, button, documentEnv(host.ownerDocument));
 }
 
 export interface HelpdeskRuntime {
@@ -93,10 +82,6 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   const doc = options.doc ?? document;
   const port = portSender(); // connects on its first request
   const send = options.send ?? port.send;
-  const judgeClick = options.judgeClick ?? guardClick;
-  const pinnedTitle = t('content.pinnedTitle', [
-    helpdesk.id === 'zendesk' ? t('content.anchorZendesk') : t('content.anchorGorgias'),
-  ]);
   /** Listeners that end with the script, whichever way it ends (signal, or orphaned). */
   const alive = new AbortController();
   let lastHref = '';
@@ -114,57 +99,66 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
   });
   const tickets = followTicket(helpdesk, view, detector.detect);
 
-  /** Whether a click counts; a click the agent couldn't see is reported, a scripted one ignored. */
-  const accept = (...click: Parameters<ButtonClick>): boolean => {
-    const verdict = judgeClick(...click);
-    if (verdict === 'ignore' || signal.aborted || orphaned()) return false;
-    if (verdict) void ui.toast('alert', new PortalLinkError('button-covered'));
-    return !verdict;
+  /** The on-demand module: fetched once (again after a failure: the next reach tries anew), kept once here. */
+  let loaded: OnDemand | undefined;
+  let loading: Promise<OnDemand | undefined> | undefined;
+  const load = () => {
+    loading ??= loadOnDemand().then(
+      (module) => (loaded = module),
+      () => {
+        loading = undefined;
+        return undefined;
+      },
+    );
+    return loading;
   };
+  /** The actions come with the on-demand module, made at the first click or request. */
+  let made: TicketActions | undefined;
+  const actionsOf = (module: OnDemand) => {
+    const { composer: bridge, confirm, judgeClick } = options;
+    const deps = { ui, send, signal, orphaned, tickets, detector, doc, panelClosed, openSettings };
+    made ??= module.actions({ ...deps, helpdesk, view, bridge, confirm, judgeClick });
+    return made;
+  };
+  /** Runs an action; false when the module can't load (an orphaned script). */
+  const act = async (action: (actions: TicketActions) => Promise<boolean>) => {
+    const module = loaded ?? (await load());
+    return module ? action(actionsOf(module)) : false;
+  };
+  /**
+   * Runs `then` if the click counts. Judged at once while the page still looks as the agent saw it
+   * (a menu closes on its click): the module is here by then, fetched as the pointer or focus came.
+   */
+  const clicked = (click: Parameters<ButtonClick>, then: (actions: TicketActions) => unknown) => {
+    const judge = (module: OnDemand | undefined) => {
+      const actions = module && actionsOf(module);
+      if (actions?.accept(...click)) void then(actions);
+    };
+    if (loaded) judge(loaded);
+    else void load().then(judge);
+  };
+
   const ui: InlineUi = createInlineUi(
     doc,
-    (...click) => {
-      if (!accept(...click)) return;
-      if (ready === false) openSettings();
-      else void copy();
-    },
+    (...click) => clicked(click, (a) => (ready === false ? openSettings() : a.copy())),
     {
       canEmail: async () => {
         const reply = await send('get-actions');
         return reply.ok && reply.canEmail === true;
       },
-      choose: (action, ...click) => {
-        if (accept(...click)) void chosen[action]();
-      },
+      choose: (action, ...click) => clicked(click, (a) => a[action]()),
     },
-    { look: helpdesk.id },
+    { look: helpdesk.id, load },
   );
 
-  const say = feedback(ui, openSettings);
   const panelClosed = (ticket: Ticket) => {
     const root = view.rootOf(ticket);
     return root !== undefined && helpdesk.panelClosed?.(root) === true;
   };
-  const deps: ActionDeps = { ui, send, signal, orphaned, tickets, detector, say, doc, panelClosed };
-  const run = actionRunner(deps);
-  /** Inserting (and its questions) is loaded with the rest of the on-demand UI, at the first insert. */
-  let insertIntoReply: InsertAction | undefined;
-  const insertOnDemand = async (ticket: Ticket, given?: PopupGrant) => {
-    const loaded = insertIntoReply ? undefined : await loadOnDemand().catch(() => undefined);
-    if (!insertIntoReply && !loaded) return say.alert(new PortalLinkError('internal'));
-    insertIntoReply ??= (loaded as OnDemand).insertAction({
-      ...deps,
-      helpdesk,
-      view,
-      bridge: options.composer,
-      confirm: options.confirm,
-    });
-    return insertIntoReply(ticket, given);
-  };
-  const copy = () => run(copyAction(deps));
-  const email = () => run(emailAction(deps));
-  const insert = (given?: PopupGrant) => run((ticket) => insertOnDemand(ticket, given));
-  const chosen: Record<MenuAction, () => Promise<boolean>> = { insert, email };
+  const copy = () => act((a) => a.copy());
+  const email = () => act((a) => a.email());
+  const insert = (given?: PopupGrant) => act((a) => a.insert(given));
+  const said = async () => (made ? made.said() : '');
 
   function visit(url: URL): void {
     if (signal.aborted) return;
@@ -207,7 +201,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     const placement = ui.placement();
     if (placement !== 'none' && placement !== 'pinned' && !force) return placement;
     const root = view.rootOf(ticket);
-    ui.place(root && helpdesk.anchor(root), pinnedTitle);
+    ui.place(root && helpdesk.anchor(root));
     watcher.forget(); // the anchor's path may have changed even if the anchor did not
     return ui.placement();
   }
@@ -243,10 +237,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
 
   if (!signal.aborted) {
     removeStaleUi(doc);
-    answerPopup(
-      { customer, copy, insert, said: say.said, toast: (role, text) => void ui.toast(role, text) },
-      alive.signal,
-    );
+    answerPopup({ customer, copy, insert, said, toast: (role, text) => void ui.toast(role, text) }, alive.signal);
     signal.addEventListener('abort', stop, { once: true });
     // An update orphans this script without telling it: look again whenever the agent could see
     // or reach the button (tab shown, window focused, pointer over it), so it goes before a click.

@@ -1,17 +1,19 @@
 /**
  * The in-page UI, the part loaded with the page: the "Copy portal link" button and its "More portal
  * link actions" button, in an open shadow root so the helpdesk's CSS can't reach in. What is only
- * needed after a click (the menu, the toast and their words) comes from the on-demand module
+ * needed after a click (the actions, the menu, the toast and their words) comes from the on-demand module
  * (lib/content/on-demand.ts), fetched the first time the agent points at the button. Built from
  * elements and text nodes only: page-supplied text is never parsed as HTML.
  */
-import { t } from '../shared/i18n';
+import type { HelpdeskId } from '../helpdesks/types';
+import { buttonWords } from './button-words';
 import { shadowHost, UI_ATTRIBUTE } from './host';
-import { loadOnDemand } from './load';
-import type { Menu, MenuHandlers, OnDemand, ToastAction, Toaster, ToastMessage } from './on-demand';
+import type { Menu, MenuHandlers, MenuOptions } from './menu';
+import type { ToastAction, Toaster, ToasterOptions, ToastMessage } from './toast';
 
 export { UI_ATTRIBUTE } from './host';
-export type { MenuAction, MenuHandlers, ToastAction, ToastMessage } from './on-demand';
+export type { MenuAction, MenuHandlers } from './menu';
+export type { ToastAction, ToastMessage } from './toast';
 
 /** How long the button says "Copied ✓" (or the like) after an action succeeded. */
 const DONE_MS = 1_800;
@@ -51,10 +53,10 @@ export type ToastKind = 'status' | 'alert';
 
 export interface InlineUi {
   /**
-   * Puts the button right after `anchor`, or pins it to the corner when there is none, with
-   * `pinnedTitle` as its tooltip (saying where it belongs).
+   * Puts the button right after `anchor`, or pins it to the corner when there is none, with a
+   * tooltip saying where it belongs.
    */
-  place(anchor: Element | undefined, pinnedTitle?: string): void;
+  place(anchor: Element | undefined): void;
   /** Where the button is now: the anchor it follows, `pinned`, or `none` (not in the page). */
   placement(): Element | 'pinned' | 'none';
   /**
@@ -85,11 +87,17 @@ export interface InlineUi {
 /** A click on the button, with what the clickjacking guard needs to judge it (lib/content/clickable.ts). */
 export type ButtonClick = (event: MouseEvent, host: HTMLElement, button: HTMLButtonElement) => void;
 
+/** The parts of the UI that come with the on-demand module (lib/content/on-demand.ts). */
+export interface UiParts {
+  menu(options: MenuOptions): Menu;
+  toaster(options: ToasterOptions): Toaster;
+}
+
 export interface InlineUiOptions {
-  /** The helpdesk whose look the button takes (its id: `gorgias` has its own). */
-  look?: string;
-  /** Where the on-demand module comes from (tests hand it over directly). */
-  load?: () => Promise<OnDemand>;
+  /** The helpdesk whose look the button takes, and whose anchor the pinned button names. */
+  look: HelpdeskId;
+  /** Fetches the on-demand module (lib/content/load.ts): undefined when it can't (an orphaned script). */
+  load: () => Promise<UiParts | undefined>;
 }
 
 function button(doc: Document, className: string): HTMLButtonElement {
@@ -104,22 +112,27 @@ function button(doc: Document, className: string): HTMLButtonElement {
 export function createInlineUi(
   doc: Document,
   onClick: ButtonClick,
-  menuHandlers?: MenuHandlers,
-  options: InlineUiOptions = {},
+  menuHandlers: MenuHandlers | undefined,
+  options: InlineUiOptions,
 ): InlineUi {
-  const load = options.load ?? loadOnDemand;
+  const { load, look } = options;
+  const word = buttonWords();
+  const pinnedTitle = word(
+    'content.pinnedTitle',
+    word(look === 'zendesk' ? 'content.anchorZendesk' : 'content.anchorGorgias'),
+  );
   const [buttonHost, buttonRoot] = shadowHost(doc, 'span', 'button', BUTTON_CSS);
-  if (options.look) buttonHost.setAttribute('data-look', options.look);
+  buttonHost.setAttribute('data-look', look);
   const main = button(doc, 'main');
   const label = doc.createElement('span');
   label.className = 'label';
-  label.textContent = t('content.button');
+  label.textContent = word('content.button');
   const doneWord = doc.createElement('span');
   doneWord.className = 'done';
   doneWord.setAttribute('aria-hidden', 'true');
   // The accessible name stays "Copy portal link" while the face says "Copied ✓" (the toast announces it).
-  main.setAttribute('aria-label', t('content.button'));
-  main.title = t('content.buttonTitle');
+  main.setAttribute('aria-label', word('content.button'));
+  main.title = word('content.buttonTitle');
   main.append(label, doneWord);
   main.addEventListener('click', (event) => {
     event.preventDefault();
@@ -128,21 +141,17 @@ export function createInlineUi(
   });
   buttonRoot.append(main);
 
-  let onDemand: Promise<OnDemand | undefined> | undefined;
+  let onDemand: Promise<UiParts | undefined> | undefined;
   let toaster: Toaster | undefined;
-  /** Never rejects: an orphaned script (extension updated) can't load it, and goes quietly instead. */
+  /** An orphaned script (extension updated) can't load it, and goes quietly instead. */
   const fetchOnDemand = () => {
     // The toast's live regions go in as soon as the module is here, before there are words to announce.
-    onDemand ??= load().then(
-      (loaded) => {
-        toaster ??= loaded.toaster({ doc, near: () => (buttonHost.isConnected ? buttonHost : undefined) });
-        return loaded;
-      },
-      () => {
-        onDemand = undefined;
-        return undefined;
-      },
-    );
+    onDemand ??= load().then((loaded) => {
+      if (!loaded)
+        onDemand = undefined; // the next reach tries again
+      else toaster ??= loaded.toaster({ doc, near: () => (buttonHost.isConnected ? buttonHost : undefined) });
+      return loaded;
+    });
     return onDemand;
   };
   // Fetched while the agent's pointer or focus reaches the button, so it is ready by the click.
@@ -154,8 +163,8 @@ export function createInlineUi(
   if (menuHandlers) {
     const moreButton = button(doc, 'more');
     moreButton.textContent = '▾';
-    moreButton.setAttribute('aria-label', t('content.more'));
-    moreButton.title = t('content.more');
+    moreButton.setAttribute('aria-label', word('content.more'));
+    moreButton.title = word('content.more');
     moreButton.setAttribute('aria-haspopup', 'menu');
     moreButton.setAttribute('aria-expanded', 'false');
     const withMenu = async (use: (menu: Menu) => void) => {
@@ -178,7 +187,7 @@ export function createInlineUi(
 
   let anchor: Element | undefined;
   let ready = true;
-  const title = () => (ready ? t('content.buttonTitle') : t('errors.noStore'));
+  const title = () => (ready ? word('content.buttonTitle') : word('errors.noStore'));
   let doneTimer: ReturnType<typeof setTimeout> | undefined;
   let toastShown = 0;
 
@@ -188,14 +197,14 @@ export function createInlineUi(
   }
 
   return {
-    place(next, pinnedTitle) {
+    place(next) {
       if (next) {
         buttonHost.removeAttribute('data-pinned');
         main.title = title();
         if (next.nextSibling !== buttonHost) next.after(buttonHost);
       } else {
         buttonHost.setAttribute('data-pinned', '');
-        main.title = ready ? (pinnedTitle ?? title()) : title();
+        main.title = ready ? pinnedTitle : title();
         if (buttonHost.parentNode !== doc.body) (doc.body ?? doc.documentElement).append(buttonHost);
       }
       anchor = next;
@@ -207,9 +216,9 @@ export function createInlineUi(
     setReady(next) {
       if (next === ready) return;
       ready = next;
-      const word = t(ready ? 'content.button' : 'content.finishSetup');
-      label.textContent = word;
-      main.setAttribute('aria-label', word);
+      const name = word(ready ? 'content.button' : 'content.finishSetup');
+      label.textContent = name;
+      main.setAttribute('aria-label', name);
       main.title = title();
       if (more) more.hidden = !ready;
     },
@@ -219,8 +228,8 @@ export function createInlineUi(
       if (busy) main.removeAttribute('data-done');
       if (more) more.disabled = busy;
     },
-    done(word) {
-      doneWord.textContent = word;
+    done(said) {
+      doneWord.textContent = said;
       main.setAttribute('data-done', '');
       clearTimeout(doneTimer);
       doneTimer = setTimeout(() => main.removeAttribute('data-done'), DONE_MS);

@@ -7,7 +7,7 @@ import type { ApiOutcome, DetectedCustomer } from '../helpdesks/types';
 import { type ErrorCode, PortalLinkError } from '../shared/error-codes';
 import type { ErrorInfo } from '../shared/errors';
 import { t } from '../shared/i18n';
-import type { ToastAction } from './ui';
+import type { ToastAction } from './toast';
 
 /** Errors that the settings page fixes (no store, no key, a rejected key, signed out of the relay). */
 const SETTINGS_ERRORS: ReadonlySet<ErrorCode> = new Set([

@@ -39,7 +39,6 @@ export type ErrorCode =
   | 'insert-failed'
   | 'ticket-changed'
   | 'host-unlisted'
-  | 'host-locked'
   | 'internal';
 
 /**
@@ -70,8 +69,6 @@ export interface ErrorContext {
   retryAfterS?: number;
   /** A helpdesk host name, for mapping errors. */
   host?: string;
-  /** A store's name, for errors about that store. */
-  store?: string;
   /** The customer an action was for (an email or id), so the agent knows whom it concerns. */
   customer?: string;
 }

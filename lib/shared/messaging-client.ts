@@ -4,7 +4,6 @@
  */
 import { type Browser, browser } from 'wxt/browser';
 import type { ErrorInfo } from './errors';
-import { t } from './i18n';
 import type { BareTabType, ReplyOf, RequestOf, RuntimeType, TabMessage } from './protocol';
 
 /** A message's fields without its type; optional when it has none. */
@@ -16,10 +15,17 @@ export type Send = <K extends RuntimeType>(type: K, ...fields: FieldsArg<K>) => 
 /** The port content scripts keep open to the background (lib/background/router.ts answers on it). */
 export const PORT_NAME = 'portal-link';
 
-/** The background went away mid-request (worker stopped, extension updated). */
+const INTERRUPTED = 'errors.interrupted';
+/** WXT types `getMessage` for `public/_locales` only; our words come from locales/*.yml (@wxt-dev/i18n). */
+type MessageLookup = { getMessage(name: string): string };
+
+/**
+ * The background went away mid-request (worker stopped, extension updated). Its words straight from
+ * `browser.i18n`, as `t` would give them: content scripts carry no i18n library (lib/content/button-words.ts).
+ */
 const unreachable = (): { ok: false; error: ErrorInfo } => ({
   ok: false,
-  error: { code: 'internal', message: t('errors.interrupted') },
+  error: { code: 'internal', message: (browser.i18n as MessageLookup).getMessage(INTERRUPTED.replace('.', '_')) },
 });
 
 /** One `runtime.sendMessage` per request: extension pages, which live briefly. */

@@ -1,7 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { guardClick, type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } from '../../lib/content/runtime';
+import { guardClick } from '../../lib/content/clickable';
+import { type HelpdeskRuntime, type RuntimeOptions, startHelpdesk } from '../../lib/content/runtime';
 import { COPY_MEASURE, DETECT_MEASURE } from '../../lib/helpdesks/detected';
 import { gorgias } from '../../lib/helpdesks/gorgias';
 import type { GetJson, Helpdesk } from '../../lib/helpdesks/types';
@@ -33,11 +34,8 @@ import { sendVia } from './helpers';
 
 // The on-demand half of the in-page UI (menu, toast), imported here rather than from the extension's URL.
 vi.mock('../../lib/content/load', async () => {
-  const [{ startOnDemand }, i18n] = await Promise.all([
-    import('../../lib/content/on-demand'),
-    import('../../lib/shared/i18n'),
-  ]);
-  return { loadOnDemand: async () => startOnDemand(i18n) };
+  const { startOnDemand } = await import('../../lib/content/on-demand');
+  return { loadOnDemand: async () => startOnDemand() };
 });
 
 const SETTLE = 5;
@@ -75,6 +73,7 @@ const copied = (expiresAt = Date.now() + 3_600_000): Reply<CopyResult> & { ok: t
   url: 'https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=t',
   expiresAt,
   cached: false,
+  storeName: 'Acme',
   customer: JANE.email as string,
 });
 

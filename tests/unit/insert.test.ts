@@ -14,11 +14,8 @@ import { CC, JANE, ZENDESK_TICKETS, type ZendeskTicket, zendeskTicketHtml } from
 
 // The on-demand half (insert, questions), imported here rather than from the extension's URL.
 vi.mock('../../lib/content/load', async () => {
-  const [{ startOnDemand }, i18n] = await Promise.all([
-    import('../../lib/content/on-demand'),
-    import('../../lib/shared/i18n'),
-  ]);
-  return { loadOnDemand: async () => startOnDemand(i18n) };
+  const { startOnDemand } = await import('../../lib/content/on-demand');
+  return { loadOnDemand: async () => startOnDemand() };
 });
 
 const URL_ = 'https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=t';
@@ -103,12 +100,13 @@ describe('runtime: insert and email', () => {
       type === 'get-actions'
         ? { ok: true, canEmail: true, ready: true }
         : type === 'email-link'
-          ? { ok: true, to: JANE.email }
+          ? { ok: true, to: JANE.email, storeName: 'Acme' }
           : {
               ok: true,
               url: URL_,
               expiresAt: Date.now() + 60_000,
               cached: false,
+              storeName: 'Acme',
               customer: JANE.email,
             },
     );

@@ -1,5 +1,6 @@
 import { parseMessagesFile } from '@wxt-dev/i18n/build';
 import { describe, expect, it } from 'vitest';
+import { BUTTON_WORDS, buttonWords } from '../../lib/content/button-words';
 
 /** Every English message has a Spanish one with the same substitutions, and nothing extra. */
 describe('locales', async () => {
@@ -17,6 +18,25 @@ describe('locales', async () => {
       (key) => esKeys.get(key)?.substitutions !== enKeys.get(key)?.substitutions,
     );
     expect(differ).toEqual([]);
+  });
+
+  it('the button’s own words (lib/content/button-words.ts) are the locale files’ words', () => {
+    for (const [language, keys] of [
+      ['en', enKeys],
+      ['es', esKeys],
+    ] as const) {
+      for (const [key, words] of Object.entries(BUTTON_WORDS[language])) {
+        const message = keys.get(key);
+        expect({ key, words }).toEqual({ key, words: message && 'message' in message ? message.message : undefined });
+      }
+    }
+  });
+
+  it('the button speaks the browser’s UI language, English by default', () => {
+    expect(buttonWords('es-419')('content.button')).toBe('Copiar enlace del portal');
+    expect(buttonWords('es')('content.pinnedTitle', 'X')).toContain('va junto X, que');
+    expect(buttonWords('en-GB')('content.button')).toBe('Copy portal link');
+    expect(buttonWords('de')('content.button')).toBe('Copy portal link');
   });
 
   it('Spanish words where the contracts have English ones', () => {
