@@ -110,7 +110,6 @@ export async function issuePortalLink(
     url: link.url,
     expiresAt: link.expiresAt,
     cached: link.cached,
-    storeName: store.name,
     customer: customerLabel(query, customer),
     providerMs: Math.round(link.providerMs * 10) / 10,
     ...('lasting' in link && link.lasting ? { lasting: true } : {}),
@@ -127,7 +126,7 @@ export async function sendPortalLinkEmail(
   // The relay holds no email action for the extension yet: a relay store says so instead.
   if (isRelayStoreId(store.id)) throw new PortalLinkError('email-unsupported', { provider: t('relay.name') });
   const { to } = await emailPortalLink(store, customer, deps.http);
-  return { to, storeName: store.name };
+  return { to };
 }
 
 /** How long get-settings waits for a policy read: past this, "still loading" is worth saying. */
@@ -209,10 +208,13 @@ function handlers(deps: RouterDeps): Handlers {
     'add-helpdesk-host': async (_, { sender }) => {
       // The agent chose "Use this store here": the default store (one of their own) lists the host.
       const host = hostOf(sender);
-      const store = defaultStore(await currentSettings(deps));
+      const settings = await currentSettings(deps);
+      const store = defaultStore(settings);
       const saved = await deps.loadSettings();
-      if (!host || !store || !saved.stores.some((s) => s.id === store.id))
-        throw new PortalLinkError('settings-invalid');
+      if (!host || !store) throw new PortalLinkError('settings-invalid');
+      // A store the policy or the team relay sets can't be edited here: only its administrator can.
+      if (!saved.stores.some((s) => s.id === store.id))
+        throw new PortalLinkError('host-locked', { host, store: store.name });
       const stores = saved.stores.map((s) =>
         s.id === store.id && !s.helpdeskHosts.includes(host) ? { ...s, helpdeskHosts: [...s.helpdeskHosts, host] } : s,
       );

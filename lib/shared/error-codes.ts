@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'insert-failed'
   | 'ticket-changed'
   | 'host-unlisted'
+  | 'host-locked'
   | 'internal';
 
 /**
@@ -69,6 +70,8 @@ export interface ErrorContext {
   retryAfterS?: number;
   /** A helpdesk host name, for mapping errors. */
   host?: string;
+  /** A store's name, for errors about that store. */
+  store?: string;
   /** The customer an action was for (an email or id), so the agent knows whom it concerns. */
   customer?: string;
 }

@@ -53,6 +53,8 @@ const describe: Record<ErrorCode, (c: Required<Pick<ErrorContext, 'provider'>> &
   'insert-failed': () => t('errors.insertFailed'),
   'ticket-changed': () => t('errors.ticketChanged'),
   'host-unlisted': ({ host }) => t('content.hostUnlisted', [host ?? t('errors.thatHelpdesk')]),
+  'host-locked': ({ host, store }) =>
+    t('errors.hostLocked', [host ?? t('errors.thatHelpdesk'), store ?? t('errors.theStore')]),
   internal: () => t('errors.internal'),
 };
 

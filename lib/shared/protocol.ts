@@ -75,7 +75,6 @@ export interface CopyResult {
   url: string;
   expiresAt: number;
   cached: boolean;
-  storeName: string;
   /** Whom the link is for (the email used, else the id): every confirmation names them. */
   customer: string;
   /** How long the provider (or the team relay) took, 0 when cached: benchmarks subtract it (ms, 0.1). */
@@ -87,7 +86,6 @@ export interface CopyResult {
 export interface EmailResult {
   /** The address Appstle emailed. */
   to: string;
-  storeName: string;
 }
 
 export interface ActionsResult {
@@ -128,6 +126,17 @@ const spec =
   <Request extends z.ZodType>(s: { request: Request; from: readonly SenderClass[] }): Spec<Request, Result> =>
     s;
 
+/** Whose link, from which store: what copy-link and email-link both name. */
+const linkFor = {
+  customer: typedOrDetected,
+  storeId: storeId.optional(),
+  /**
+   * Popup: the host of the tab it was opened on. Without a store picked, the background resolves
+   * the store from it, so a click before the picker has loaded still uses the tab's store.
+   */
+  tabHost: z.string().max(253).optional(),
+};
+
 const PAGE = 'extension-page';
 const CONTENT = 'helpdesk-content-script';
 
@@ -137,13 +146,7 @@ export const runtimeProtocol = {
   'copy-link': spec<CopyResult>()({
     from: [PAGE, CONTENT],
     request: z.object({
-      customer: typedOrDetected,
-      storeId: storeId.optional(),
-      /**
-       * Popup: the host of the tab it was opened on. Without a store picked, the background resolves
-       * the store from it, so a click before the picker has loaded still uses the tab's store.
-       */
-      tabHost: z.string().max(253).optional(),
+      ...linkFor,
       /** The sender writes the clipboard itself (it has the agent's click): the background only issues. */
       copyHere: z.literal(true).optional(),
     }),
@@ -167,14 +170,7 @@ export const runtimeProtocol = {
   /** The agent chose to use the default store on this (unlisted) helpdesk account: list the sender's host. */
   'add-helpdesk-host': spec<object>()({ from: [CONTENT], request: z.object({}) }),
   /** Have the provider email the customer their link (Appstle); the background never retries it. */
-  'email-link': spec<EmailResult>()({
-    from: [PAGE, CONTENT],
-    request: z.object({
-      customer: typedOrDetected,
-      storeId: storeId.optional(),
-      tabHost: z.string().max(253).optional(),
-    }),
-  }),
+  'email-link': spec<EmailResult>()({ from: [PAGE, CONTENT], request: z.object(linkFor) }),
   /** What the in-page menu may offer for the tab's store. */
   'get-actions': spec<ActionsResult>()({ from: [CONTENT], request: z.object({}) }),
   /** Open the settings page (an in-page "Open settings" / "Finish set-up"): a content script can't. */

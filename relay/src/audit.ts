@@ -20,6 +20,10 @@ export interface AuditEntry {
   client?: string;
 }
 
+/** What the audit and the admin see of a token's or a link id's SHA-256: enough to tell them apart, never to use one. */
+export const HASH_PREFIX_LENGTH = 12;
+export const hashPrefix = (sha256: string) => sha256.slice(0, HASH_PREFIX_LENGTH);
+
 export interface AuditRow {
   at: string;
   agent: string | null;

@@ -4,6 +4,7 @@
  * tokens are random strings stored hashed in D1 and rotated on every use.
  */
 import { jwtVerify, SignJWT } from 'jose';
+import { hashPrefix } from './audit';
 import { fromBase64, randomToken, sha256Hex, toBase64 } from './crypto';
 
 export const ACCESS_TTL_S = 600;
@@ -93,5 +94,5 @@ export async function openGrace(refreshToken: string, sealed: string): Promise<u
 
 /** What the audit keeps of a token: enough to tell sessions apart, never enough to use one. */
 export async function tokenHashPrefix(token: string): Promise<string> {
-  return (await sha256Hex(token)).slice(0, 12);
+  return hashPrefix(await sha256Hex(token));
 }

@@ -73,7 +73,6 @@ const copied = (expiresAt = Date.now() + 3_600_000): Reply<CopyResult> & { ok: t
   url: 'https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=t',
   expiresAt,
   cached: false,
-  storeName: 'Acme',
   customer: JANE.email as string,
 });
 

@@ -32,16 +32,16 @@ const SETTINGS: Settings = { stores: [storeA, storeB, storeC], defaultStoreId: '
 function deps(settings: Settings = SETTINGS) {
   const copies: { store: Store | undefined; customer: string }[] = [];
   const emails: { store: Store | undefined; customer: string }[] = [];
-  const result: CopyResult = { url: 'https://x.example/p', expiresAt: 1, cached: false, storeName: 'n', customer: 'c' };
+  const result: CopyResult = { url: 'https://x.example/p', expiresAt: 1, cached: false, customer: 'c' };
   const d = {
     loadSettings: vi.fn(async () => settings),
     copy: vi.fn(async (store: Store | undefined, customer: string) => {
       copies.push({ store, customer });
-      return { ...result, storeName: store?.name ?? '', customer };
+      return { ...result, customer };
     }),
     email: vi.fn(async (store: Store | undefined, customer: string) => {
       emails.push({ store, customer });
-      return { to: customer, storeName: store?.name ?? '' };
+      return { to: customer };
     }),
   } satisfies MenuDeps;
   return { d, copies, emails };
@@ -225,7 +225,7 @@ describe('handleMenuClick: the store', () => {
       undefined,
       d,
     );
-    expect(outcome).toEqual({ ok: true, result: { to: 'jane@example.com', storeName: 'Acme' } });
+    expect(outcome).toEqual({ ok: true, result: { to: 'jane@example.com' } });
     expect(emails).toEqual([{ store: storeA, customer: 'jane@example.com' }]);
     expect(copies).toEqual([]);
   });

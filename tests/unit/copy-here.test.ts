@@ -8,7 +8,6 @@ const RESULT: CopyResult = {
   expiresAt: 1,
   cached: false,
   customer: 'jane@example.com',
-  storeName: 'Acme',
 };
 const FIELDS = { customer: 'jane@example.com' } as const;
 const REQUEST = { type: 'copy-link', ...FIELDS } as const;

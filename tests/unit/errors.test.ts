@@ -41,6 +41,7 @@ const everyCode: Record<ErrorCode, true> = {
   'insert-failed': true,
   'ticket-changed': true,
   'host-unlisted': true,
+  'host-locked': true,
   internal: true,
 };
 const allCodes = Object.keys(everyCode) as ErrorCode[];

@@ -100,13 +100,12 @@ describe('runtime: insert and email', () => {
       type === 'get-actions'
         ? { ok: true, canEmail: true, ready: true }
         : type === 'email-link'
-          ? { ok: true, to: JANE.email, storeName: 'Acme' }
+          ? { ok: true, to: JANE.email }
           : {
               ok: true,
               url: URL_,
               expiresAt: Date.now() + 60_000,
               cached: false,
-              storeName: 'Acme',
               customer: JANE.email,
             },
     );

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { RelayClient } from '../../lib/background/relay';
 import {
   answerOnPort,
   copyPortalLink,
@@ -8,6 +9,7 @@ import {
 } from '../../lib/background/router';
 import { memo } from '../../lib/background/settings-memo';
 import { type ManagedState, managedReader, parseManaged } from '../../lib/settings/managed';
+import type { RelaySession } from '../../lib/settings/relay';
 import { maskKey, type Settings, settingsSchema } from '../../lib/settings/schema';
 import { type ErrorCode, PortalLinkError } from '../../lib/shared/error-codes';
 import type { SenderLike } from '../../lib/shared/protocol';
@@ -211,7 +213,6 @@ describe('router: copy-link', () => {
       url: `https://acme-shop.myshopify.com/tools/recurring/customer_portal?token=${appstleToken()}`,
       expiresAt: NOW + 2 * 3600_000,
       cached: false,
-      storeName: 'Acme',
       customer: '12345',
       providerMs: expect.any(Number),
     });
@@ -245,7 +246,7 @@ describe('router: copy-link', () => {
     ];
     const customer = storeName === 'Beta' ? 'jane@example.com' : '12345';
     const reply = await h.handle(copyMsg(customer, storeId), sender);
-    expect(reply).toMatchObject({ ok: true, storeName });
+    expect(reply).toMatchObject({ ok: true });
     const host = new URL(h.http.calls[0]?.url ?? '').hostname;
     expect(host).toBe(storeName === 'Beta' ? 'api.gigstack.io' : 'subscription-admin.appstle.com');
   });
@@ -253,7 +254,8 @@ describe('router: copy-link', () => {
   it('resolves the content script store by host case-insensitively', async () => {
     const h = harness({ script: [gigstackReply()] });
     const reply = await h.handle(copyMsg('jane@example.com'), contentScript('BETA.Gorgias.com'));
-    expect(reply).toMatchObject({ ok: true, storeName: 'Beta' });
+    expect(reply).toMatchObject({ ok: true });
+    expect(headersOf(h.http.calls[0]).authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
   });
 
   it('accepts a detected customer from a content script', async () => {
@@ -367,6 +369,71 @@ describe('router: the popup’s Insert (grant-insert, redeemed by that tab’s g
     expect(h.http.calls).toHaveLength(0);
     expect(await h.handle({ type: 'add-helpdesk-host' }, UNMAPPED)).toEqual({ ok: true });
     expect(await redeem(h, grant, UNMAPPED)).toMatchObject({ ok: true, customer: 'bob@example.org' });
+  });
+});
+
+describe('router: add-helpdesk-host (the in-page “Use this store here”)', () => {
+  const HOST = 'other.zendesk.com';
+
+  it('lists the sender’s host on the default store, and the insert that asked goes on', async () => {
+    const h = harness();
+    expect(errorCode(await h.handle({ type: 'get-link', customer: { email: 'jane@example.com' } }, UNMAPPED))).toBe(
+      'host-unlisted',
+    );
+    expect(await h.handle({ type: 'add-helpdesk-host' }, UNMAPPED)).toEqual({ ok: true });
+    expect(h.saved.at(-1)?.stores.find((s) => s.id === 'a')?.helpdeskHosts).toEqual(['acme.zendesk.com', HOST]);
+    expect(h.saved.at(-1)?.stores.find((s) => s.id === 'b')?.helpdeskHosts).toEqual(['beta.gorgias.com']);
+    const inserted = await h.handle({ type: 'get-link', customer: { email: 'jane@example.com' } }, UNMAPPED);
+    expect(inserted).toMatchObject({ ok: true, customer: 'jane@example.com' });
+  });
+
+  it.each<[string, SenderLike]>([
+    ['the popup', POPUP],
+    ['the settings page', OPTIONS],
+    ['a web page that is not a helpdesk', { ...WEB_PAGE, url: 'https://evil.example/' }],
+    [
+      'a helpdesk host over plain http',
+      { ...UNMAPPED, origin: `http://${HOST}`, url: `http://${HOST}/agent/tickets/42` },
+    ],
+    ['a helpdesk page on another port', { ...UNMAPPED, origin: `https://${HOST}:8443` }],
+    ['a frame inside the helpdesk', { ...UNMAPPED, frameId: 3 }],
+    ['a content script with no tab', { id: RUNTIME_ID, origin: `https://${HOST}`, frameId: 0 }],
+    ['another extension', { ...UNMAPPED, id: 'zyxwvutsrqponmlkzyxwvutsrqponmlk' }],
+  ])('%s cannot list a host: forbidden-sender, nothing saved', async (_label, sender) => {
+    const h = harness();
+    expect(errorCode(await h.handle({ type: 'add-helpdesk-host' }, sender))).toBe('forbidden-sender');
+    expect(h.saved).toEqual([]);
+  });
+
+  it('a default store the policy sets can’t be edited here: the agent is told whom to ask, nothing saved', async () => {
+    const policy = parseManaged({
+      stores: [{ id: 'hq', name: 'HQ brand', provider: 'appstle', apiKey: APPSTLE_KEY, helpdeskHosts: [] }],
+      defaultStoreId: 'hq',
+    });
+    const h = harness({ managed: policy });
+    const reply = await h.handle({ type: 'add-helpdesk-host' }, UNMAPPED);
+    expect(reply).toEqual({
+      ok: false,
+      error: {
+        code: 'host-locked',
+        message: `Ask your administrator to add ${HOST} to HQ brand's Helpdesk accounts (your administrator or your team relay sets that store).`,
+      },
+    });
+    expect(h.saved).toEqual([]);
+  });
+
+  it('a default store from the team relay: the same', async () => {
+    const h = harness({ settings: { stores: [] } });
+    const session: RelaySession = {
+      url: 'https://relay.example',
+      email: 'agent@example.com',
+      stores: [{ id: 'acme', name: 'Acme (relay)', provider: 'appstle', helpdeskHosts: ['acme.zendesk.com'] }],
+    };
+    const handle = createRouter({ ...h.deps, relay: { session: async () => session } as unknown as RelayClient });
+    const reply = await handle({ type: 'add-helpdesk-host' }, UNMAPPED);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'host-locked' } });
+    expect(reply.ok ? '' : reply.error.message).toContain(`add ${HOST} to Acme (relay)'s Helpdesk accounts`);
+    expect(h.saved).toEqual([]);
   });
 });
 
@@ -577,10 +644,10 @@ describe('copyPortalLink', () => {
     expect(h.copied).toEqual([]);
   });
 
-  it('copies and returns the store name', async () => {
+  it('copies and returns the link', async () => {
     const h = harness();
     const result = await copyPortalLink(h.deps, appstleA, { email: 'jane@example.com' });
-    expect(result).toMatchObject({ cached: false, storeName: 'Acme' });
+    expect(result).toMatchObject({ cached: false, customer: 'jane@example.com' });
     expect(h.copied).toEqual([result.url]);
   });
 
@@ -612,7 +679,7 @@ describe('router: several stores and the administrator’s policy', () => {
 
   it('the popup picks a store by id; an unknown id is no store', async () => {
     const h = harness({ script: [gigstackReply()] });
-    expect(await h.handle(copyMsg('client_jane01', 'b'), POPUP)).toMatchObject({ ok: true, storeName: 'Beta' });
+    expect(await h.handle(copyMsg('client_jane01', 'b'), POPUP)).toMatchObject({ ok: true });
     expect(headersOf(h.http.calls[0]).authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
     expect(errorCode(await h.handle(copyMsg('client_jane01', 'nope'), POPUP))).toBe('no-store');
   });
@@ -620,14 +687,15 @@ describe('router: several stores and the administrator’s policy', () => {
   it('the popup without a picked store names its tab: the store mapped to that host serves the copy', async () => {
     const h = harness({ script: [gigstackReply(), freshAppstle] });
     const fromTicket = { type: 'copy-link', customer: 'client_jane01', tabHost: 'beta.gorgias.com' };
-    expect(await h.handle(fromTicket, POPUP)).toMatchObject({ ok: true, storeName: 'Beta' });
+    expect(await h.handle(fromTicket, POPUP)).toMatchObject({ ok: true });
     expect(headersOf(h.http.calls[0]).authorization).toBe(`Bearer ${GIGSTACK_KEY}`);
     // A picked store wins over the tab; a content script can't steer by naming a host.
-    expect(await h.handle({ ...fromTicket, storeId: 'a', customer: '12345' }, POPUP)).toMatchObject({
-      storeName: 'Acme',
-    });
+    expect(await h.handle({ ...fromTicket, storeId: 'a', customer: '12345' }, POPUP)).toMatchObject({ ok: true });
+    expect(headersOf(h.http.calls[1])['x-api-key']).toBe(APPSTLE_KEY);
     const steer = { type: 'copy-link', customer: '12345', tabHost: 'beta.gorgias.com' };
-    expect(await h.handle(steer, ZENDESK)).toMatchObject({ storeName: 'Acme' });
+    // Store a's link again (links are cached per store): not Beta's.
+    expect(await h.handle(steer, ZENDESK)).toMatchObject({ ok: true, cached: true });
+    expect(h.http.calls).toHaveLength(2);
   });
 
   it('links are cached per store: the same customer in another store is asked again', async () => {
@@ -644,7 +712,7 @@ describe('router: several stores and the administrator’s policy', () => {
   it('a content script on a host the policy maps uses the managed store and its key', async () => {
     const h = harness({ managed: policy, script: [hqToken] });
     const reply = await h.handle(copyMsg('12345'), ZENDESK); // acme.zendesk.com: the policy took it from store a
-    expect(reply).toMatchObject({ ok: true, storeName: 'HQ brand' });
+    expect(reply).toMatchObject({ ok: true });
     expect(headersOf(h.http.calls[0])['x-api-key']).toBe(MANAGED_KEY);
     expect(h.http.calls[0]?.url).toContain('/api/external/v2/manage-subscription-link?customerId=12345');
     expect(reply).toMatchObject({ url: 'https://hq-brand.com/pages/manage-subscriptions?token=t1' });
@@ -740,7 +808,8 @@ describe('router: several stores and the administrator’s policy', () => {
       announce: async (message) => void announced.push(message),
     };
     const handle = createRouter(deps);
-    expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true, storeName: 'HQ brand' });
+    expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true });
+    expect(headersOf(h.http.calls[0])['x-api-key']).toBe(MANAGED_KEY);
     expect(await handle(copyMsg('12345'), ZENDESK)).toMatchObject({ ok: true, cached: true });
 
     raw = { stores: [{ ...hqRaw, apiKey: 'apst_live_ROTATED_SECRET_1234' }] }; // the administrator rotated the key

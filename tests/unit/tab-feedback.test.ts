@@ -18,7 +18,6 @@ const copied: Outcome = {
     url: 'https://acme.myshopify.com/p?token=t',
     expiresAt: NOW + 2 * 3600_000,
     cached: false,
-    storeName: 'Acme',
     customer: 'jane@example.com',
   },
 };

@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono';
 import { z } from '../../../lib/shared/zod';
-import { appendAudit } from '../audit';
+import { appendAudit, hashPrefix } from '../audit';
 import { sha256Hex } from '../crypto';
 import { type AppEnv, nowS } from '../env';
 import { jsonOf, limitIp, refuse, refuseAudited } from '../http';
@@ -39,7 +39,7 @@ export async function refreshTokens(c: Context<AppEnv>) {
     )
     .bind(hash)
     .first<RefreshRow>();
-  const entry = { action: 'refresh', tokenHash: hash.slice(0, 12) };
+  const entry = { action: 'refresh', tokenHash: hashPrefix(hash) };
   if (!row) return refuseAudited(c, 401, 'unauthenticated', entry);
   const who = { ...entry, agent: row.email, ...(row.sessionId ? { sessionId: row.sessionId } : {}) };
   if (row.removedAt) return refuseAudited(c, 401, 'agent-removed', who);

@@ -1,7 +1,7 @@
 /** Signing in with a one-time enrollment code, signing out, and ending every session of an agent. */
 import type { Context } from 'hono';
 import { z } from '../../../lib/shared/zod';
-import { appendAudit } from '../audit';
+import { appendAudit, hashPrefix } from '../audit';
 import { normaliseCode, sha256Hex } from '../crypto';
 import { type AppEnv, nowS } from '../env';
 import { jsonOf, limitIp, refuse, refuseAudited } from '../http';
@@ -90,7 +90,7 @@ export async function signOut(c: Context<AppEnv>) {
     .first<{ email: string; sessionId: string | null; usedAt: number | null }>();
   const entry = {
     action: 'signout',
-    tokenHash: hash.slice(0, 12),
+    tokenHash: hashPrefix(hash),
     agent: row?.email,
     sessionId: row?.sessionId ?? undefined,
   };

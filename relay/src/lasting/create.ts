@@ -4,10 +4,10 @@ import { isProviderId, providerFor } from '../../../lib/providers/registry';
 import { z } from '../../../lib/shared/zod';
 import { contextField, customerField, readCustomer } from '../agent/link-request';
 import { authenticate, whoAsked } from '../agent/session';
-import type { AuditEntry } from '../audit';
+import { type AuditEntry, hashPrefix } from '../audit';
 import { type AppEnv, nowS } from '../env';
 import { jsonOf, limitAgent, limitIp, publicOrigin, refuse, refuseAudited } from '../http';
-import { HASH_PREFIX_LENGTH, insertLink, linkDays, linkHash, newLinkId } from './db';
+import { insertLink, linkDays, linkHash, newLinkId } from './db';
 
 const createRequest = z.object({
   storeId: z.string().min(1).max(64),
@@ -80,7 +80,7 @@ export async function createLastingLink(c: Context<AppEnv>) {
         'lasting-create',
         entry.helpdeskHost ?? null,
         entry.ticketId ?? null,
-        idHash.slice(0, HASH_PREFIX_LENGTH),
+        hashPrefix(idHash),
         auth.agent.sessionId,
       ),
     ]);

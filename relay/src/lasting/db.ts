@@ -3,13 +3,12 @@
  * customer's email holds; D1 keeps its SHA-256. The page's form token is an HMAC bound to that hash,
  * spent once.
  */
+import { HASH_PREFIX_LENGTH } from '../audit';
 import { base64url, randomToken, sha256Hex } from '../crypto';
 
 export const DEFAULT_DAYS = 7;
 /** A form token is good for this long after the page was served. */
 export const FORM_TOKEN_TTL_S = 30 * 60;
-/** What the audit and the admin see of a link id: enough to tell links apart, never enough to open one. */
-export const HASH_PREFIX_LENGTH = 12;
 
 /** 16 random bytes, base64url: 22 characters. */
 export const newLinkId = () => randomToken(16);

@@ -5,12 +5,12 @@
 import type { Context } from 'hono';
 import { checkedLink } from '../../../lib/providers/link-hosts';
 import { providerFor, type Store } from '../../../lib/providers/registry';
-import { AuditError, appendAudit, finaliseAudit } from '../audit';
+import { AuditError, appendAudit, finaliseAudit, hashPrefix } from '../audit';
 import { type AppEnv, nowS, providerOverridesRefused } from '../env';
 import { publicOrigin } from '../http';
 import { issueLink, relayHttp } from '../providers';
 import { openStore, type StoreRow, storeQuery } from '../stores';
-import { checkFormToken, HASH_PREFIX_LENGTH, spendToken } from './db';
+import { checkFormToken, spendToken } from './db';
 import type { Notice } from './pages';
 import { auditOf, limited, notice, visit } from './visit';
 
@@ -69,14 +69,7 @@ export async function openLastingLink(c: Context<AppEnv, '/l/:id'>) {
       c.env.DB.prepare(
         `INSERT INTO audit (at, agent, store_id, customer, action, outcome, token_hash, client)
          VALUES (?, ?, ?, ?, 'lasting-open', 'pending', ?, ?) RETURNING id`,
-      ).bind(
-        new Date().toISOString(),
-        link.agent,
-        link.storeId,
-        link.customer,
-        v.idHash.slice(0, HASH_PREFIX_LENGTH),
-        v.client,
-      ),
+      ).bind(new Date().toISOString(), link.agent, link.storeId, link.customer, hashPrefix(v.idHash), v.client),
       storeQuery(c.env.DB, link.storeId),
     ]);
     const row = results[2]?.results?.[0] as { id: number } | undefined;

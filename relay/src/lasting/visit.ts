@@ -3,11 +3,11 @@
  * (no oracle of which ids exist), one audit row, and a page in the customer's language.
  */
 import type { Context } from 'hono';
-import type { AuditEntry } from '../audit';
+import { type AuditEntry, hashPrefix } from '../audit';
 import { randomToken } from '../crypto';
 import { type AppEnv, type Env, intVar, nowS } from '../env';
 import { clientIp } from '../http';
-import { findLink, HASH_PREFIX_LENGTH, isLinkId, isLive, type LinkRow, linkHash } from './db';
+import { findLink, isLinkId, isLive, type LinkRow, linkHash } from './db';
 import { clientHint, type Lang, type Notice, noticePage, pageHeaders, pickLang } from './pages';
 
 /** Optional vars (wrangler.toml) for the public pages' limits. */
@@ -64,7 +64,7 @@ export function auditOf(v: Visit, action: 'lasting-view' | 'lasting-open', outco
   return {
     action,
     outcome,
-    tokenHash: v.idHash.slice(0, HASH_PREFIX_LENGTH),
+    tokenHash: hashPrefix(v.idHash),
     client: v.client,
     ...(v.link ? { agent: v.link.agent, storeId: v.link.storeId, customer: v.link.customer } : {}),
   };
