@@ -3,15 +3,9 @@ import { handleCommand } from '@/lib/background/command';
 import { handleMenuClick, type MenuClick, menuInstaller } from '@/lib/background/context-menu';
 import { backgroundDeps, feedbackDeps, restrictStorage } from '@/lib/background/deps';
 import { LINK_KEY_PREFIX, removedLinkKeys } from '@/lib/background/link-service';
+import { copyPortalLink, sendPortalLinkEmail } from '@/lib/background/link-source';
 import { linkContext } from '@/lib/background/relay';
-import {
-  answerOnPort,
-  copyPortalLink,
-  createRouter,
-  currentSettings,
-  policyChanged,
-  sendPortalLinkEmail,
-} from '@/lib/background/router';
+import { answerOnPort, createRouter, currentSettings, policyChanged } from '@/lib/background/router';
 import { reportOutcome } from '@/lib/background/tab-feedback';
 import { sendToTab } from '@/lib/shared/messaging-client';
 import { offscreenProtocol } from '@/lib/shared/protocol';
@@ -26,11 +20,11 @@ export default defineBackground(() => {
 
   const handlers = {
     async contextMenuClick(info: MenuClick, tab?: { id?: number; url?: string }) {
+      const context = linkContext(info.pageUrl ?? tab?.url);
       const outcome = await handleMenuClick(info, tab?.url, {
         loadSettings: () => currentSettings(deps),
-        copy: (store, customer) =>
-          copyPortalLink(deps, store, customer, { context: linkContext(info.pageUrl ?? tab?.url) }),
-        email: (store, customer) => sendPortalLinkEmail(deps, store, customer),
+        copy: (store, customer) => copyPortalLink(deps, store, customer, { context }),
+        email: (store, customer) => sendPortalLinkEmail(deps, store, customer, context),
       });
       const channel = await reportOutcome(outcome, tab?.id, feedback);
       return { ...outcome, channel };

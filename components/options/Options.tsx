@@ -107,7 +107,7 @@ export function Options() {
           return;
         }
         clearInterval(timer);
-        if (reply.settings.managedDefault || reply.settings.stores.some((s) => s.managed)) {
+        if (reply.settings.managedDefault || reply.settings.stores.some((s) => s.keySource === 'policy')) {
           show(reply.settings, selectedRef.current);
           return;
         }
@@ -153,7 +153,7 @@ export function Options() {
   }
 
   function removeStore() {
-    if (!drafts || !draft || draft.managed) return;
+    if (!drafts || !draft || draft.keySource !== 'browser') return;
     const rest = drafts.filter((d) => d.id !== draft.id);
     const next = rest.length > 0 ? rest : [newDraft(t('options.myStore'))];
     setDrafts(next);
@@ -172,8 +172,7 @@ export function Options() {
       return;
     }
     setErrors({});
-    const managed = new Set(drafts.filter((d) => d.managed).map((d) => d.id));
-    const stores = checked.stores.filter((s) => !managed.has(s.id));
+    const { stores } = checked;
     // A store on a host of its own (Custom (HTTP)) needs that host: asked in this click, before any await.
     const origins = originsToAsk(stores);
     if (origins.length > 0 && !(await browser.permissions.request({ origins }))) {
@@ -210,7 +209,7 @@ export function Options() {
 
   // First run: nothing saved, no store from a policy or a relay.
   const firstRun = view.stores.length === 0 && !view.managedPending && !view.relay;
-  const relayShown = draft.relay === true || draft.id === relayDraftId;
+  const relayShown = draft.keySource === 'relay' || draft.id === relayDraftId;
   return (
     <main className="options">
       <h1>{t('options.title')}</h1>
@@ -239,7 +238,7 @@ export function Options() {
         {relayShown ? (
           <fieldset aria-label={t('relay.name')}>
             <legend>{t('relay.name')}</legend>
-            {!draft.relay && (
+            {draft.keySource !== 'relay' && (
               <>
                 <label htmlFor="provider">{t('options.provider')}</label>
                 <select

@@ -30,7 +30,7 @@ export function RelaySignIn(props: {
   const { relay, relayUrlPolicy } = props.view;
   const [url, setUrl] = useState(relayUrlPolicy ?? relay?.url ?? '');
   const [code, setCode] = useState('');
-  const relayStores = props.view.stores.filter((s) => s.relay);
+  const relayStores = props.view.stores.filter((s) => s.keySource === 'relay');
 
   function alert(error: PortalLinkError) {
     props.onDone(undefined, { kind: 'alert', text: errorInfo(error).message });

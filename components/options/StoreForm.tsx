@@ -49,7 +49,7 @@ export function StoreForm(props: {
   onPickRelay(): void;
 }) {
   const { draft, errors } = props;
-  const readOnly = draft.managed;
+  const readOnly = draft.keySource !== 'browser';
   const showSavedKey = draft.apiKeyMask !== '' && draft.provider === draft.savedProvider;
   const setValue = (key: string, value: string) => props.onChange({ values: { ...draft.values, [key]: value } });
 

@@ -1,10 +1,19 @@
 import type { KeyboardEvent } from 'react';
 import type { Draft } from '@/lib/settings/drafts';
+import type { KeySource } from '@/lib/settings/schema';
 import { t } from '@/lib/shared/i18n';
 
 /** The id of the panel the store tabs control (the store form). */
 export const STORE_PANEL_ID = 'store-panel';
 export const storeTabId = (draftId: string) => `store-tab-${draftId}`;
+
+/** Where a store's key lives, as its tab says: the policy's and the relay's are marked, the agent's own are not. */
+const SOURCE_SUFFIX: Record<KeySource, () => string> = {
+  browser: () => '',
+  policy: () => ` · ${t('options.managedSuffix')}`,
+  relay: () => ` · ${t('relay.storeSuffix')}`,
+};
+const sourceSuffix = (source: KeySource) => SOURCE_SUFFIX[source]();
 
 /** The stores as tabs (arrow keys move between them), and **Add store** at the end of the row. */
 export function StoreList(props: {
@@ -46,7 +55,7 @@ export function StoreList(props: {
             >
               {d.name.trim() || t('options.unnamedStore')}
               {d.id === props.defaultId ? ` ${t('options.defaultSuffix')}` : ''}
-              {d.relay ? ` · ${t('relay.storeSuffix')}` : d.managed ? ` · ${t('options.managedSuffix')}` : ''}
+              {sourceSuffix(d.keySource)}
             </button>
           );
         })}

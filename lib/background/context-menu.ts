@@ -4,8 +4,8 @@
  * (after bitwarden's context-menu-clicked-handler); feedback is lib/background/tab-feedback.ts.
  */
 
-import { parseAnyProviderId, type Store } from '../providers/registry';
-import type { Settings } from '../settings/schema';
+import { parseAnyProviderId } from '../providers/registry';
+import type { EffectiveSettings, EffectiveStore } from '../settings/schema';
 import { hostOfUrl, resolveStore } from '../settings/store-resolution';
 import { mailtoAddress, parseCustomerInput } from '../shared/customer';
 import { PortalLinkError } from '../shared/error-codes';
@@ -102,9 +102,9 @@ export function customerFromMenuClick(info: MenuClick): string | undefined {
 export type MenuOutcome = { ok: true; result: CopyResult | EmailResult } | { ok: false; error: ErrorInfo };
 
 export interface MenuDeps {
-  loadSettings(): Promise<Settings>;
-  copy(store: Store | undefined, customer: string): Promise<CopyResult>;
-  email(store: Store | undefined, customer: string): Promise<EmailResult>;
+  loadSettings(): Promise<EffectiveSettings>;
+  copy(store: EffectiveStore | undefined, customer: string): Promise<CopyResult>;
+  email(store: EffectiveStore | undefined, customer: string): Promise<EmailResult>;
 }
 
 /**

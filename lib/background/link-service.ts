@@ -85,8 +85,11 @@ export function cacheKey(store: Store, query: CustomerQuery): string {
 }
 
 /** Typed text wins; otherwise the detected customer's id, then email. */
-export function resolveQuery(store: Store, customer: string | CustomerRef): CustomerQuery {
-  const provider = providerFor(store);
+export function resolveQuery(
+  store: Partial<Store> & Pick<Store, 'provider'>,
+  customer: string | CustomerRef,
+): CustomerQuery {
+  const provider = providerFor<Store>(store);
   if (typeof customer === 'string') {
     const query = parseCustomerInput(customer, provider.parseId);
     if (!query) throw new PortalLinkError('invalid-customer', { provider: provider.shortName });
@@ -137,17 +140,12 @@ export function customerLabel(query: CustomerQuery, customer: string | CustomerR
 }
 
 /**
- * Has the provider email the customer their own link. It needs an email address (a customer known
- * only by id can't be emailed); the request is sent once, never retried, and nothing is cached.
+ * Whom an email goes to: the typed email, else the email the helpdesk showed. A customer known only
+ * by id can't be emailed, and a provider without an email action refuses here, before any request.
  */
-export async function emailPortalLink(
-  store: Store,
-  customer: string | CustomerRef,
-  http: HttpDeps,
-): Promise<{ to: string }> {
-  const provider = providerFor(store);
-  const { emailLink } = provider;
-  if (!emailLink) throw new PortalLinkError('email-unsupported', { provider: provider.shortName });
+export function emailAddress(store: Pick<Store, 'provider'>, customer: string | CustomerRef): string {
+  const provider = providerFor<Store>(store);
+  if (!provider.emailLink) throw new PortalLinkError('email-unsupported', { provider: provider.shortName });
   const typed = typeof customer === 'string' ? parseCustomerInput(customer, provider.parseId) : undefined;
   if (typeof customer === 'string' && !typed) {
     throw new PortalLinkError('invalid-customer', { provider: provider.shortName });
@@ -159,8 +157,19 @@ export async function emailPortalLink(
         ? undefined
         : normalizeEmail(customer.email ?? '');
   if (!email) throw new PortalLinkError('email-needed', { provider: provider.shortName });
-  await emailLink.call(provider, store, email, http);
-  return { to: email };
+  return email;
+}
+
+/** Has the provider email the customer their own link: sent once, never retried, nothing cached. */
+export async function emailPortalLink(
+  store: Store,
+  customer: string | CustomerRef,
+  http: HttpDeps,
+): Promise<{ to: string }> {
+  const to = emailAddress(store, customer);
+  const provider = providerFor(store);
+  await provider.emailLink?.call(provider, store, to, http);
+  return { to };
 }
 
 /** Whether a key works: a lookup of nobody answers 400/404 with a good key and 401/403 with a bad one. */

@@ -8,14 +8,9 @@
 import { gorgias } from '../helpdesks/gorgias';
 import { zendesk } from '../helpdesks/zendesk';
 import type { PortalLink } from '../providers/types';
-import {
-  isRelayStoreId,
-  RELAY_ID_PREFIX,
-  type RelaySession,
-  relaySessionSchema,
-  relayStoreSchema,
-} from '../settings/relay';
+import { type RelaySession, relaySessionSchema } from '../settings/relay';
 import { RELAY_LINK_TYPES_KEY, relayLinkTypeOf } from '../settings/relay-link-type';
+import { relayStoreSchema } from '../settings/schema';
 import type { Sealer } from '../settings/sealing';
 import type { CustomerQuery } from '../shared/customer';
 import { type ErrorCode, PortalLinkError, PROVIDER_ERROR_CODES } from '../shared/error-codes';
@@ -82,6 +77,7 @@ const refusal = z.object({
   }),
 });
 const linkReply = z.object({ url: z.string().url().max(8192), expiresAt: z.number() });
+const emailReply = z.object({ emailed: z.literal(true), to: z.string().max(320) });
 
 /** Provider errors the relay passes on by code: they keep their meaning (and words) here. */
 const PROVIDER_CODES = new Set<ErrorCode>(PROVIDER_ERROR_CODES);
@@ -243,9 +239,10 @@ export function relayClient(deps: RelayDeps) {
 
   async function fetchStores(session: RelaySession): Promise<RelaySession['stores']> {
     const reply = await authorised(session, 'GET', '/v1/stores');
-    const parsed = z.object({ stores: z.array(relayStoreSchema).max(50) }).safeParse(reply.body);
+    const parsed = z.object({ stores: z.array(z.unknown()).max(50) }).safeParse(reply.body);
     if (reply.status !== 200 || !parsed.success) throw await refusalError(reply);
-    return parsed.data.stores;
+    // A store of a provider this version does not know yet is left out, not the whole list.
+    return parsed.data.stores.flatMap((store) => relayStoreSchema.safeParse(store).data ?? []);
   }
 
   return {
@@ -307,11 +304,11 @@ export function relayClient(deps: RelayDeps) {
       context?: LinkContext,
     ): Promise<PortalLink & { lasting?: boolean }> {
       const session = await load();
-      if (!session || !isRelayStoreId(storeId)) throw new PortalLinkError('relay-signed-out');
+      if (!session) throw new PortalLinkError('relay-signed-out');
       const lasting =
         relayLinkTypeOf((await deps.local.get(RELAY_LINK_TYPES_KEY))[RELAY_LINK_TYPES_KEY], storeId) === 'lasting';
       const reply = await authorised(session, 'POST', lasting ? '/v1/lasting-links' : '/v1/links', {
-        storeId: storeId.slice(RELAY_ID_PREFIX.length),
+        storeId,
         customer: query.kind === 'id' ? { id: query.id } : { email: query.email },
         ...(lasting ? {} : { action: 'copy' }),
         ...(context ? { context } : {}),
@@ -321,6 +318,24 @@ export function relayClient(deps: RelayDeps) {
       // A lasting link is the relay's own page, on the relay's origin: anything else is not handed out.
       if (lasting && !parsed.data.url.startsWith(`${session.url}/l/`)) throw new PortalLinkError('relay-refused');
       return lasting ? { ...parsed.data, lasting: true } : parsed.data;
+    },
+
+    /**
+     * The relay has the provider email the customer their link (`/v1/links`, action `email`). Sent
+     * again only when the relay refused the access token before doing anything (`authorised`).
+     */
+    async emailLink(storeId: string, email: string, context?: LinkContext): Promise<{ to: string }> {
+      const session = await load();
+      if (!session) throw new PortalLinkError('relay-signed-out');
+      const reply = await authorised(session, 'POST', '/v1/links', {
+        storeId,
+        customer: { email },
+        action: 'email',
+        ...(context ? { context } : {}),
+      });
+      const parsed = emailReply.safeParse(reply.body);
+      if (reply.status !== 200 || !parsed.success) throw await refusalError(reply);
+      return { to: parsed.data.to };
     },
   };
 }

@@ -4,21 +4,27 @@
  */
 
 import type { HttpDeps } from '../providers/http';
-import { providerFor, type Store, storeSchema } from '../providers/registry';
+import { providerFor, storeSchema } from '../providers/registry';
 import { claimedHosts, keepClaimedHosts } from '../settings/claimed-hosts';
 import { localPart, type ManagedState, mergeManaged, NO_POLICY } from '../settings/managed';
-import { isRelayStoreId, mergeRelay, parseRelayUrl } from '../settings/relay';
-import { type EffectiveSettings, EMPTY_SETTINGS, mergeKeys, type Settings, toView } from '../settings/schema';
+import { mergeRelay, parseRelayUrl } from '../settings/relay';
+import {
+  type EffectiveSettings,
+  type EffectiveStore,
+  EMPTY_SETTINGS,
+  keyedStores,
+  mergeKeys,
+  type Settings,
+  settingsSchema,
+  toView,
+} from '../settings/schema';
 import { defaultStore, hostListed, resolveStore } from '../settings/store-resolution';
 import { PortalLinkError } from '../shared/error-codes';
 import { errorInfo } from '../shared/errors';
-import { t } from '../shared/i18n';
 import { PORT_NAME } from '../shared/messaging-client';
 import {
   type Broadcast,
-  type CopyResult,
   classifySender,
-  type EmailResult,
   type ParsedRequestOf,
   parseRequest,
   type Reply,
@@ -29,14 +35,8 @@ import {
   type SenderLike,
 } from '../shared/protocol';
 import { insertGrants } from './insert-grants';
-import {
-  customerLabel,
-  emailPortalLink,
-  getPortalLink,
-  type LinkCache,
-  resolveQuery,
-  testConnection,
-} from './link-service';
+import { type LinkCache, testConnection } from './link-service';
+import { copyPortalLink, issuePortalLink, sendPortalLinkEmail } from './link-source';
 import { type LinkContext, linkContext, type RelayClient } from './relay';
 import type { Memo } from './settings-memo';
 
@@ -69,64 +69,6 @@ function hostOf(sender: SenderLike): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Issue (or reuse) the link and put it on the clipboard; shared by messages, menu and shortcut. */
-export async function copyPortalLink(
-  deps: Pick<RouterDeps, 'http' | 'cache' | 'copy' | 'relay'>,
-  store: Store | undefined,
-  customer: Parameters<typeof getPortalLink>[1],
-  options: { context?: LinkContext; copyHere?: boolean } = {},
-): Promise<CopyResult> {
-  if (!store) throw new PortalLinkError('no-store');
-  const link = await issuePortalLink(deps, store, customer, options.context);
-  // The sender writes it itself when it can (lib/shared/copy-here.ts); otherwise we do.
-  if (!options.copyHere) await deps.copy(link.url);
-  return link;
-}
-
-/** Issue (or reuse) the link without copying it: the content script inserts it into the reply. */
-export async function issuePortalLink(
-  deps: Pick<RouterDeps, 'http' | 'cache' | 'relay'>,
-  store: Store | undefined,
-  customer: Parameters<typeof getPortalLink>[1],
-  context?: LinkContext,
-): Promise<CopyResult> {
-  if (!store) throw new PortalLinkError('no-store');
-  // A relay store's link comes from the relay every time (never cached): each copy is audited there,
-  // and an agent removed by the administrator gets nothing more.
-  const query = resolveQuery(store, customer);
-  const asked = performance.now();
-  // The relay is this extension's provider: its whole round trip counts as the provider's time.
-  const link =
-    isRelayStoreId(store.id) && deps.relay
-      ? {
-          ...(await deps.relay.issueLink(store.id, query, context)),
-          cached: false,
-          providerMs: performance.now() - asked,
-        }
-      : await getPortalLink(store, customer, deps);
-  return {
-    url: link.url,
-    expiresAt: link.expiresAt,
-    cached: link.cached,
-    customer: customerLabel(query, customer),
-    providerMs: Math.round(link.providerMs * 10) / 10,
-    ...('lasting' in link && link.lasting ? { lasting: true } : {}),
-  };
-}
-
-/** Appstle emails the customer their link: one request, never retried, nothing copied. */
-export async function sendPortalLinkEmail(
-  deps: Pick<RouterDeps, 'http'>,
-  store: Store | undefined,
-  customer: Parameters<typeof getPortalLink>[1],
-): Promise<EmailResult> {
-  if (!store) throw new PortalLinkError('no-store');
-  // The relay holds no email action for the extension yet: a relay store says so instead.
-  if (isRelayStoreId(store.id)) throw new PortalLinkError('email-unsupported', { provider: t('relay.name') });
-  const { to } = await emailPortalLink(store, customer, deps.http);
-  return { to };
 }
 
 /** How long get-settings waits for a policy read: past this, "still loading" is worth saying. */
@@ -170,7 +112,7 @@ interface Context {
   sender: SenderLike;
   senderClass: Exclude<SenderClass, 'untrusted'>;
   /** A content script never picks the store (its helpdesk host does); a page picks one or names its tab's host. */
-  storeFor(storeId?: string, tabHost?: string): Promise<Store | undefined>;
+  storeFor(storeId?: string, tabHost?: string): Promise<EffectiveStore | undefined>;
   /** For the relay's audit: the ticket the action came from (content script), or the tab's helpdesk (page). */
   contextOf(tabHost?: string): LinkContext | undefined;
 }
@@ -210,11 +152,10 @@ function handlers(deps: RouterDeps): Handlers {
       const host = hostOf(sender);
       const settings = await currentSettings(deps);
       const store = defaultStore(settings);
-      const saved = await deps.loadSettings();
       if (!host || !store) throw new PortalLinkError('settings-invalid');
       // A store the policy or the team relay sets can't be edited here: only its administrator can.
-      if (!saved.stores.some((s) => s.id === store.id))
-        throw new PortalLinkError('host-locked', { host, store: store.name });
+      if (store.keySource !== 'browser') throw new PortalLinkError('host-locked', { host, store: store.name });
+      const saved = await deps.loadSettings();
       const stores = saved.stores.map((s) =>
         s.id === store.id && !s.helpdeskHosts.includes(host) ? { ...s, helpdeskHosts: [...s.helpdeskHosts, host] } : s,
       );
@@ -222,11 +163,16 @@ function handlers(deps: RouterDeps): Handlers {
       deps.settingsMemo?.forget();
       return {};
     },
-    'email-link': async (request, { storeFor }) =>
-      sendPortalLinkEmail(deps, await storeFor(request.storeId, request.tabHost), request.customer),
+    'email-link': async (request, { storeFor, contextOf }) =>
+      sendPortalLinkEmail(
+        deps,
+        await storeFor(request.storeId, request.tabHost),
+        request.customer,
+        contextOf(request.tabHost),
+      ),
     'get-actions': async (_, { storeFor }) => {
       const store = await storeFor().catch(() => undefined);
-      return { canEmail: !!store && !isRelayStoreId(store.id) && !!providerFor(store).emailLink, ready: !!store };
+      return { canEmail: !!store && !!providerFor(store).emailLink, ready: !!store };
     },
     'open-settings': async () => {
       await deps.openSettings?.();
@@ -255,12 +201,14 @@ function handlers(deps: RouterDeps): Handlers {
       return settingsView();
     },
     'save-settings': async (request) => {
+      const incoming = settingsSchema.safeParse(request.settings);
+      if (!incoming.success) throw new PortalLinkError('invalid-message');
       const saved = await deps.loadSettings().catch((): Settings => EMPTY_SETTINGS);
       const managed = (await deps.loadManaged?.()) ?? NO_POLICY;
-      const local = localPart(request.settings, managed);
+      const local = localPart(incoming.data, managed);
       if (!local.ok) throw new PortalLinkError('host-taken', { host: local.host });
       // Hosts a policy or the relay claims were hidden from the page: a save keeps them.
-      const claimed = claimedHosts(await loadEffectiveSettings(deps).catch(() => EMPTY_SETTINGS));
+      const claimed = claimedHosts(await loadEffectiveSettings(deps).catch((): EffectiveSettings => ({ stores: [] })));
       const next = await deps.saveSettings(mergeKeys(keepClaimedHosts(local.settings, saved, claimed), saved));
       deps.settingsMemo?.forget();
       // New keys or templates mint different links: no link from before is served again.
@@ -270,12 +218,10 @@ function handlers(deps: RouterDeps): Handlers {
     'test-connection': async (request) => {
       const draft = storeSchema.safeParse(request.store);
       if (!draft.success) throw new PortalLinkError('invalid-message');
-      const saved = await loadEffectiveSettings(deps).catch((): EffectiveSettings => EMPTY_SETTINGS);
-      // A managed store is tested as the administrator set it, whatever the page sent.
-      const managedStore = saved.managedStoreIds?.includes(draft.data.id)
-        ? saved.stores.find((s) => s.id === draft.data.id)
-        : undefined;
-      const [store] = managedStore ? [managedStore] : mergeKeys({ stores: [draft.data] }, saved).stores;
+      const saved = keyedStores(await loadEffectiveSettings(deps).catch((): EffectiveSettings => ({ stores: [] })));
+      // A policy's store is tested as the administrator set it, whatever the page sent.
+      const known = saved.stores.find((s) => s.id === draft.data.id);
+      const [store] = known?.keySource === 'policy' ? [known] : mergeKeys({ stores: [draft.data] }, saved).stores;
       if (!store) throw new PortalLinkError('invalid-message');
       const result = await testConnection(store, deps.http);
       const provider = providerFor(store).shortName;

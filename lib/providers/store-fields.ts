@@ -3,6 +3,7 @@
  * accounts that use it. A provider's folder adds its own fields to these (its `schema`).
  */
 import { z } from '../shared/zod';
+import type { ProviderField } from './types';
 
 export const hostName = z
   .string()
@@ -57,4 +58,26 @@ export function hostClashes(stores: readonly { id: string; helpdeskHosts: readon
     }
   }
   return clashes;
+}
+
+/** A text input of the store form: its message keys (label, and hint, placeholder, refusal in `rest`). */
+export function textField(
+  key: string,
+  label: string,
+  rest: Omit<ProviderField, 'key' | 'label' | 'options'>,
+): ProviderField {
+  return { key, label, ...rest };
+}
+
+/**
+ * A `<select>` of the store form: its choices as `{ value: label key }`, in order. The one way a
+ * provider describes a choice (Appstle's Link type, Custom (HTTP)'s Method and Send customer as).
+ */
+export function selectField(
+  key: string,
+  label: string,
+  choices: Readonly<Record<string, string>>,
+  rest: Omit<ProviderField, 'key' | 'label' | 'options'> & { initial: string },
+): ProviderField {
+  return { key, label, options: Object.entries(choices).map(([value, choice]) => ({ value, label: choice })), ...rest };
 }

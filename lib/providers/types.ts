@@ -54,8 +54,11 @@ export interface Provider<S extends { provider: string; apiKey: string } = { pro
   permissionOrigins?(store: Omit<S, 'apiKey'>): readonly string[];
   /** The provider's own id form (normalised), or undefined when the text is not one. */
   parseId(input: string): string | undefined;
-  /** Among what the helpdesk knows of the customer, the id this store's provider takes (Shopify ids for a shop). */
-  pickId?(customer: CustomerRef, store: S): string | undefined;
+  /**
+   * Among what the helpdesk knows of the customer, the id this store's provider takes (Shopify ids for
+   * a shop). The store's settings may be unknown here (a team relay's store): then only a lone id.
+   */
+  pickId?(customer: CustomerRef, store: Partial<S>): string | undefined;
   /** Hosts the store's links may point to (`*.example.com` for subdomains); none: any https host (link-hosts.ts). */
   linkHosts(store: Omit<S, 'apiKey'>): readonly string[];
   issueLink(store: S, query: CustomerQuery, http: HttpDeps): Promise<PortalLink>;

@@ -6,10 +6,9 @@
  */
 import type { EffectiveSettings, Settings } from './schema';
 
-/** The hosts managed and relay stores claim in the settings the background acts on. */
+/** The hosts policy and relay stores claim in the settings the background acts on. */
 export function claimedHosts(effective: EffectiveSettings): Set<string> {
-  const claimers = new Set([...(effective.managedStoreIds ?? []), ...(effective.relayStoreIds ?? [])]);
-  return new Set(effective.stores.filter((s) => claimers.has(s.id)).flatMap((s) => s.helpdeskHosts));
+  return new Set(effective.stores.filter((s) => s.keySource !== 'browser').flatMap((s) => s.helpdeskHosts));
 }
 
 export function keepClaimedHosts(incoming: Settings, saved: Settings, claimed: ReadonlySet<string>): Settings {

@@ -16,7 +16,7 @@ import {
 import { hostClashes } from '../providers/store-fields';
 import type { ProviderField } from '../providers/types';
 import { t } from '../shared/i18n';
-import { parseHelpdeskHosts, type StoreView } from './schema';
+import { type KeySource, parseHelpdeskHosts, type StoreView } from './schema';
 
 /** A message key of a provider's description, in the agent's language. */
 export const words = (key: string, args: readonly string[] = []): string =>
@@ -39,9 +39,8 @@ export interface Draft {
   hostsText: string;
   /** Every provider's fields by key, so switching provider and back keeps what was typed. */
   values: Record<string, string>;
-  managed: boolean;
-  /** Served by the team relay: shown, never edited or saved here. */
-  relay?: boolean;
+  /** Where its key lives: only the agent's own stores ('browser') are edited and saved here. */
+  keySource: KeySource;
 }
 
 /** The fields that every store has, by the key their errors come back on. */
@@ -71,8 +70,7 @@ export function fromView(view: StoreView): Draft {
     apiKeyMask: view.apiKeyMask,
     hostsText: view.helpdeskHosts.join(', '),
     values,
-    managed: view.managed === true || view.relay === true,
-    ...(view.relay ? { relay: true } : {}),
+    keySource: view.keySource,
   };
 }
 
@@ -85,7 +83,7 @@ export function newDraft(name: string, id: string = crypto.randomUUID()): Draft 
     apiKeyMask: '',
     hostsText: '',
     values: initialValues(),
-    managed: false,
+    keySource: 'browser',
   };
 }
 
@@ -190,14 +188,18 @@ function summarise(drafts: readonly Draft[], errors: Record<string, FieldErrors>
 }
 
 /**
- * Every draft checked before anything is sent: each through the schema, then no helpdesk host in
- * two stores. On failure: the messages per draft and field, and the one to announce (the first).
+ * Every draft checked before anything is sent: the agent's own through the schema (they are what is
+ * saved), then no helpdesk host in two stores, the policy's and the relay's included. On failure: the
+ * messages per draft and field, and the one to announce (the first).
  */
 export function checkDrafts(drafts: readonly Draft[]): DraftsCheck {
   const errors: Record<string, FieldErrors> = {};
   const stores: Store[] = [];
+  const readOnly = drafts
+    .filter((d) => d.keySource !== 'browser')
+    .map((d) => ({ id: d.id, name: d.name, helpdeskHosts: d.hostsText.split(/[\s,]+/).filter(Boolean) }));
   let first: { draftId: string; message: string } | undefined;
-  for (const draft of drafts) {
+  for (const draft of drafts.filter((d) => d.keySource === 'browser')) {
     const checked = checkDraft(draft);
     if (checked.ok) {
       stores.push(checked.store);
@@ -216,9 +218,9 @@ export function checkDrafts(drafts: readonly Draft[]): DraftsCheck {
     }
   }
   if (first) return { ok: false, errors, first, summary: summarise(drafts, errors, first.message) };
-  const clash = hostClashes(stores)[0];
+  const clash = hostClashes([...readOnly, ...stores])[0];
   if (clash) {
-    const name = (id: string) => stores.find((s) => s.id === id)?.name ?? id;
+    const name = (id: string) => [...readOnly, ...stores].find((s) => s.id === id)?.name ?? id;
     const message = t('options.hostClash', [clash.host, name(clash.first), name(clash.second)]);
     return {
       ok: false,

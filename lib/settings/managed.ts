@@ -9,7 +9,7 @@ import { storeSchema } from '../providers/registry';
 import { hostClashes } from '../providers/store-fields';
 import { z } from '../shared/zod';
 import { parseRelayUrl } from './relay';
-import type { EffectiveSettings, Settings } from './schema';
+import { type EffectiveSettings, inBrowser, type KeyedStore, type Settings } from './schema';
 
 /** A managed store must carry its key: the agent can't add one. */
 const managedStoreSchema = storeSchema.refine((store) => store.apiKey !== '', {
@@ -137,14 +137,15 @@ export function managedReader(
  * the administrator's, else the agent's, else the first store.
  */
 export function mergeManaged(local: Settings, managed: ManagedState): EffectiveSettings {
-  if (managed.kind === 'none') return local;
-  if (managed.kind === 'invalid') return { ...local, managedInvalid: true };
-  if (managed.kind === 'pending') return { ...local, managedPending: true };
+  const own = { ...local, stores: inBrowser(local.stores) };
+  if (managed.kind === 'none') return own;
+  if (managed.kind === 'invalid') return { ...own, managedInvalid: true };
+  if (managed.kind === 'pending') return { ...own, managedPending: true };
   const managedIds = new Set(managed.settings.stores.map((s) => s.id));
   const managedHosts = new Set(managed.settings.stores.flatMap((s) => s.helpdeskHosts));
   const stores = [
-    ...managed.settings.stores,
-    ...local.stores
+    ...managed.settings.stores.map((s): KeyedStore => ({ ...s, keySource: 'policy' })),
+    ...own.stores
       .filter((s) => !managedIds.has(s.id))
       .map((s) => ({ ...s, helpdeskHosts: s.helpdeskHosts.filter((h) => !managedHosts.has(h)) })),
   ];
@@ -159,7 +160,6 @@ export function mergeManaged(local: Settings, managed: ManagedState): EffectiveS
   return {
     stores,
     ...(defaultStoreId !== undefined ? { defaultStoreId } : {}),
-    managedStoreIds: [...managedIds],
     ...(useManagedDefault ? { managedDefault: true } : {}),
     ...(managed.settings.relayUrl ? { relayUrlPolicy: parseRelayUrl(managed.settings.relayUrl) } : {}),
   };

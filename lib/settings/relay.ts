@@ -1,17 +1,12 @@
 /**
  * The team relay as settings see it: its address, who is signed in, and the stores it serves. Relay
  * stores join the effective settings like any other store (popup Store select, helpdesk mapping, menu,
- * shortcut) but carry no key: their links are asked from the relay (lib/background/relay.ts).
+ * shortcut) with `keySource: 'relay'`: the key stays on the relay, and so does every call with it
+ * (lib/background/link-source.ts).
  */
 
-import { DEFAULT_PORTAL_TEMPLATE } from '../providers/appstle/settings';
-import type { Store } from '../providers/registry';
 import { z } from '../shared/zod';
-import type { EffectiveSettings } from './schema';
-
-/** Relay stores get this id prefix, so a relay store id can never be mistaken for a local one. */
-export const RELAY_ID_PREFIX = 'relay:';
-export const isRelayStoreId = (id: string) => id.startsWith(RELAY_ID_PREFIX);
+import { type EffectiveSettings, type RelayStore, relayStoreSchema } from './schema';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -31,14 +26,6 @@ export function parseRelayUrl(text: string): string | undefined {
 /** The permission pattern for exactly the relay's origin (the only host asked for at sign in). */
 export const relayOriginPattern = (origin: string) => `${origin}/*`;
 
-export const relayStoreSchema = z.object({
-  id: z.string().min(1).max(64),
-  name: z.string().min(1).max(80),
-  provider: z.enum(['appstle', 'gigstack']),
-  helpdeskHosts: z.array(z.string().max(253)).max(50),
-});
-export type RelayStore = z.infer<typeof relayStoreSchema>;
-
 /**
  * What `storage.local` keeps about the relay. The refresh token is sealed (sealing.ts); a clear
  * `refreshToken` was stored before sealing and is sealed on the next read. `removed`: the relay said
@@ -55,39 +42,28 @@ export const relaySessionSchema = z.object({
 });
 export type RelaySession = z.infer<typeof relaySessionSchema>;
 
-/** A relay store as a keyless Store of its provider, so parsing and mapping work unchanged. */
-export function relayAsStore(store: RelayStore): Store {
-  const common = {
-    id: `${RELAY_ID_PREFIX}${store.id}`,
-    name: store.name,
-    apiKey: '',
-    helpdeskHosts: store.helpdeskHosts,
-  };
-  return store.provider === 'appstle'
-    ? { ...common, provider: 'appstle', storeDomain: '', portalUrlTemplate: DEFAULT_PORTAL_TEMPLATE }
-    : { ...common, provider: 'gigstack' };
-}
-
 /**
- * Relay stores come after the administrator's managed stores and before the agent's own: a helpdesk
- * host a managed store claims stays managed; one the relay claims is taken from local stores.
+ * Relay stores come after the administrator's managed stores and before the agent's own. Ids stay
+ * unique: a relay store with a policy store's id is left out, a local store with a relay store's id is
+ * hidden while signed in. A helpdesk host a managed store claims stays managed; one the relay claims
+ * is taken from local stores.
  */
 export function mergeRelay(settings: EffectiveSettings, session: RelaySession | undefined): EffectiveSettings {
   if (!session) return settings;
-  const managed = new Set(settings.managedStoreIds ?? []);
-  const managedHosts = new Set(settings.stores.filter((s) => managed.has(s.id)).flatMap((s) => s.helpdeskHosts));
-  const relay = session.stores.map(relayAsStore).map((s) => ({
-    ...s,
-    helpdeskHosts: s.helpdeskHosts.filter((h) => !managedHosts.has(h)),
-  }));
+  const managed = settings.stores.filter((s) => s.keySource === 'policy');
+  const managedIds = new Set(managed.map((s) => s.id));
+  const managedHosts = new Set(managed.flatMap((s) => s.helpdeskHosts));
+  const relay: RelayStore[] = session.stores
+    .filter((s) => !managedIds.has(s.id))
+    .map((s) => ({ ...s, keySource: 'relay', helpdeskHosts: s.helpdeskHosts.filter((h) => !managedHosts.has(h)) }));
+  const relayIds = new Set(relay.map((s) => s.id));
   const relayHosts = new Set(relay.flatMap((s) => s.helpdeskHosts));
   const local = settings.stores
-    .filter((s) => !managed.has(s.id) && !isRelayStoreId(s.id))
+    .filter((s) => s.keySource === 'browser' && !relayIds.has(s.id))
     .map((s) => ({ ...s, helpdeskHosts: s.helpdeskHosts.filter((h) => !relayHosts.has(h)) }));
   return {
     ...settings,
-    stores: [...settings.stores.filter((s) => managed.has(s.id)), ...relay, ...local],
-    relayStoreIds: relay.map((s) => s.id),
+    stores: [...managed, ...relay, ...local],
     relay: { url: session.url, email: session.email, ...(session.removed ? { removed: true } : {}) },
   };
 }

@@ -3,7 +3,7 @@
  * The schema is the only definition of a store; storage is validated on every read and write.
  */
 
-import { providerFor, type Store, storeSchema } from '../providers/registry';
+import { type ProviderId, providerFor, providerIds, type Store, storeSchema } from '../providers/registry';
 import { hostClashes, hostName, normaliseHost } from '../providers/store-fields';
 import { z } from '../shared/zod';
 
@@ -45,48 +45,79 @@ export function maskKey(key: string): string {
 }
 
 /**
- * Settings as the background uses them: the agent's own stores merged with those an administrator
- * pushed by policy (lib/settings/managed.ts), which come first and are read-only.
+ * Where a store's key lives: in this browser (a store the agent set up), in the administrator's policy
+ * (lib/settings/managed.ts), or on the team relay (lib/settings/relay.ts), which keeps the key and
+ * makes every call with it. Set where stores are assembled; the background's link requests follow it
+ * (lib/background/link-source.ts), and the options page shows it (policy and relay stores are read-only).
  */
-export type EffectiveSettings = Settings & {
-  /** Stores that come from the administrator's policy. */
-  managedStoreIds?: readonly string[];
+export type KeySource = 'browser' | 'policy' | 'relay';
+
+/** A store whose key is here, in this browser or in the policy: its links come from its provider. */
+export type KeyedStore = Store & { keySource: 'browser' | 'policy' };
+/** What `GET /v1/stores` says of a team relay's store (DESIGN: no key, ever; the id is the relay's own). */
+export const relayStoreSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(80),
+  provider: z.enum(providerIds as [ProviderId, ...ProviderId[]]),
+  helpdeskHosts: z.array(z.string().max(253)).max(50),
+});
+/** A team relay's store, as `GET /v1/stores` describes it (its id the relay's own): no key, no settings here. */
+export type RelayStore = z.infer<typeof relayStoreSchema> & { keySource: 'relay' };
+/** A store the background acts on, from any of the three places. */
+export type EffectiveStore = KeyedStore | RelayStore;
+
+/**
+ * Settings as the background uses them: the administrator's stores (policy, first and read-only), the
+ * team relay's, then the agent's own; store ids are unique across them (managed.ts, relay.ts).
+ */
+export interface EffectiveSettings {
+  stores: EffectiveStore[];
+  defaultStoreId?: string;
   /** The administrator chose the default store. */
   managedDefault?: boolean;
   /** The administrator's policy was present but invalid, so it was ignored. */
   managedInvalid?: boolean;
   /** The browser had not loaded policies yet: managed stores (if any) are missing for now. */
   managedPending?: boolean;
-  /** Stores served by the team relay (lib/settings/relay.ts): keyless here, links come from the relay. */
-  relayStoreIds?: readonly string[];
   /** The team relay the agent is signed in to (`removed`: the relay says the administrator removed them). */
   relay?: { url: string; email: string; removed?: boolean };
   /** The relay address an administrator pushed by policy. */
   relayUrlPolicy?: string;
-};
+}
 
-/** What extension pages see of a store: everything but the key, which is masked (managed: not even that). */
-export type StoreView = (Store extends infer S ? (S extends Store ? Omit<S, 'apiKey'> : never) : never) & {
+/** The agent's own stores, as the effective settings' stores from this browser. */
+export const inBrowser = (stores: readonly Store[]): KeyedStore[] =>
+  stores.map((store) => ({ ...store, keySource: 'browser' }));
+
+/** The stores whose key is here (browser or policy), as saved settings (Test connection's keys). */
+export const keyedStores = (settings: EffectiveSettings): { stores: KeyedStore[] } => ({
+  stores: settings.stores.filter((s): s is KeyedStore => s.keySource !== 'relay'),
+});
+
+type WithoutKey<S> = S extends Store ? Omit<S, 'apiKey'> : never;
+/**
+ * What extension pages see of a store: where its key lives, and never the key (a browser store's is
+ * masked; a policy's is not even that); a relay store is only what the relay says of it.
+ */
+export type StoreView = ((WithoutKey<Store> & { keySource: 'browser' | 'policy' }) | RelayStore) & {
   apiKeyMask: string;
-  managed?: boolean;
-  /** Served by the team relay: read-only here. */
-  relay?: boolean;
-  /** Its provider can email the customer their link (and the store's links come from it directly). */
+  /** Its provider can email the customer their link (through the relay for a relay store). */
   canEmail?: boolean;
 };
-export interface SettingsView {
-  stores: StoreView[];
-  defaultStoreId?: string;
-  managedDefault?: boolean;
-  managedInvalid?: boolean;
-  managedPending?: boolean;
-  relay?: { url: string; email: string; removed?: boolean };
-  relayUrlPolicy?: string;
+/** What extension pages see of the settings: the same, with every store as a view. */
+export type SettingsView = Omit<EffectiveSettings, 'stores'> & { stores: StoreView[] };
+
+function storeView(store: EffectiveStore): StoreView {
+  const provider = providerFor(store);
+  const canEmail = provider.emailLink ? { canEmail: true } : {};
+  if (store.keySource === 'relay') return { ...store, ...canEmail, apiKeyMask: '' };
+  const { apiKey, ...rest } = store;
+  // Settings in effect (e.g. a link type derived for a store saved before link types existed).
+  const shown = (provider.inEffect?.(rest) ?? rest) as typeof rest;
+  return { ...shown, ...canEmail, apiKeyMask: store.keySource === 'policy' ? '' : maskKey(apiKey) };
 }
 
 export function toView(settings: EffectiveSettings): SettingsView {
-  const managed = new Set(settings.managedStoreIds ?? []);
-  const relay = new Set(settings.relayStoreIds ?? []);
   return {
     defaultStoreId: settings.defaultStoreId,
     ...(settings.managedDefault ? { managedDefault: true } : {}),
@@ -94,18 +125,7 @@ export function toView(settings: EffectiveSettings): SettingsView {
     ...(settings.managedPending ? { managedPending: true } : {}),
     ...(settings.relay ? { relay: settings.relay } : {}),
     ...(settings.relayUrlPolicy ? { relayUrlPolicy: settings.relayUrlPolicy } : {}),
-    stores: settings.stores.map(({ apiKey, ...store }) => {
-      // Settings in effect (e.g. a link type derived for a store saved before link types existed).
-      const provider = providerFor(store);
-      const rest = (provider.inEffect?.(store) ?? store) as typeof store;
-      // The relay holds no email action for the extension: a relay store only mints links.
-      const canEmail = provider.emailLink && !relay.has(rest.id) ? { canEmail: true } : {};
-      return managed.has(rest.id)
-        ? { ...rest, ...canEmail, apiKeyMask: '', managed: true }
-        : relay.has(rest.id)
-          ? { ...rest, apiKeyMask: '', relay: true }
-          : { ...rest, ...canEmail, apiKeyMask: maskKey(apiKey) };
-    }),
+    stores: settings.stores.map(storeView),
   };
 }
 

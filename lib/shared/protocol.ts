@@ -20,9 +20,7 @@
  */
 
 import type { DetectedCustomer } from '../helpdesks/types';
-import { RELAY_ID_PREFIX } from '../settings/relay';
 import type { SettingsView } from '../settings/schema';
-import { settingsSchema } from '../settings/schema';
 import type { ErrorInfo } from './errors';
 import { z } from './zod';
 
@@ -110,8 +108,8 @@ const customerRef = z.object({
     .optional(),
 });
 const typedOrDetected = z.union([z.string().max(1280), customerRef]);
-/** A store id: a local one (64 at most), or the relay's own (64 at most, its limit) behind its prefix. */
-const storeId = z.string().max(RELAY_ID_PREFIX.length + 64);
+/** A store id: the agent's, the policy's or the relay's own, 64 characters at most for each. */
+const storeId = z.string().max(64);
 
 /** A message's spec: its request fields (without `type`), who may send it, and (types only) its reply. */
 interface Spec<Request extends z.ZodType, Result> {
@@ -176,7 +174,8 @@ export const runtimeProtocol = {
   /** Open the settings page (an in-page "Open settings" / "Finish set-up"): a content script can't. */
   'open-settings': spec<object>()({ from: [CONTENT], request: z.object({}) }),
   'get-settings': spec<SettingsResult>()({ from: [PAGE], request: z.object({}) }),
-  'save-settings': spec<SettingsResult>()({ from: [PAGE], request: z.object({ settings: settingsSchema }) }),
+  /** The agent's own stores as the options page sends them (checked by lib/settings' schema, in the router). */
+  'save-settings': spec<SettingsResult>()({ from: [PAGE], request: z.object({ settings: z.unknown() }) }),
   /** Check a key: the store as typed in the options page (an empty key means the saved one). */
   'test-connection': spec<{ provider: string }>()({ from: [PAGE], request: z.object({ store: z.unknown() }) }),
   /** Sign in to the team relay with a one-time enrollment code (the page asked for the origin first). */

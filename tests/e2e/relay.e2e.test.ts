@@ -98,7 +98,7 @@ describe('team relay', () => {
           return (await chrome.storage.local.get('relayLinkTypes')).relayLinkTypes;
         }),
       )
-      .toEqual({ 'relay:acme': 'direct' });
+      .toEqual({ acme: 'direct' });
     await options.close();
 
     // Popup: the relay's store is in the Store select; copy for a typed email.

@@ -352,7 +352,7 @@ describe('options page: a managed store', () => {
         portalUrlTemplate: 'https://{storeDomain}/tools/recurring/customer_portal?token={token}',
         helpdeskHosts: ['hq.zendesk.com'],
         apiKeyMask: '',
-        managed: true,
+        keySource: 'policy',
       },
       {
         id: 'store-a',
@@ -362,6 +362,7 @@ describe('options page: a managed store', () => {
         portalUrlTemplate: 'https://{storeDomain}/tools/recurring/customer_portal?token={token}',
         helpdeskHosts: ['acme.zendesk.com'],
         apiKeyMask: `•••• ${APPSTLE_KEY.slice(-4)}`,
+        keySource: 'browser',
       },
     ],
   };

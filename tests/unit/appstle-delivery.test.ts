@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { customerLabel, emailPortalLink, getPortalLink } from '../../lib/background/link-service';
-import { sendPortalLinkEmail } from '../../lib/background/router';
+import { sendPortalLinkEmail } from '../../lib/background/link-source';
 import {
   APPSTLE_EMAIL_ENDPOINT,
   APPSTLE_LINK_ENDPOINT,
@@ -19,6 +19,7 @@ import {
   json,
   memoryCache,
   NOW,
+  own,
   rejectionOf,
   status,
   text,
@@ -165,7 +166,9 @@ describe('Email portal link (subscription-contracts-email-magic-link)', () => {
   it('gigstack stores can’t email', async () => {
     expect(gigstack.emailLink).toBeUndefined();
     const http = fakeHttp([json({})]);
-    await expect(sendPortalLinkEmail({ http }, gigstackStore(), 'jane@example.com')).rejects.toMatchObject({
+    await expect(
+      sendPortalLinkEmail({ http, cache: memoryCache() }, own(gigstackStore()), 'jane@example.com'),
+    ).rejects.toMatchObject({
       code: 'email-unsupported',
     });
     expect(http.calls).toHaveLength(0);

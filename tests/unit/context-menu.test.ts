@@ -11,11 +11,10 @@ import {
   menuItems,
   selectionCustomer,
 } from '../../lib/background/context-menu';
-import type { Store } from '../../lib/providers/registry';
-import type { Settings } from '../../lib/settings/schema';
+import type { EffectiveStore, Settings } from '../../lib/settings/schema';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import type { CopyResult } from '../../lib/shared/protocol';
-import { appstleStore, gigstackStore } from './helpers';
+import { appstleStore, gigstackStore, own, ownSettings } from './helpers';
 
 const selection = (selectionText: string, pageUrl?: string): MenuClick => ({
   menuItemId: MENU_SELECTION,
@@ -29,17 +28,18 @@ const storeB = gigstackStore({ id: 'b', name: 'Beta', helpdeskHosts: ['beta.zend
 const storeC = appstleStore({ id: 'c', name: 'Central', helpdeskHosts: [] });
 const SETTINGS: Settings = { stores: [storeA, storeB, storeC], defaultStoreId: 'c' };
 
-function deps(settings: Settings = SETTINGS) {
-  const copies: { store: Store | undefined; customer: string }[] = [];
-  const emails: { store: Store | undefined; customer: string }[] = [];
+function deps(own: Settings = SETTINGS) {
+  const settings = ownSettings(own);
+  const copies: { store: EffectiveStore | undefined; customer: string }[] = [];
+  const emails: { store: EffectiveStore | undefined; customer: string }[] = [];
   const result: CopyResult = { url: 'https://x.example/p', expiresAt: 1, cached: false, customer: 'c' };
   const d = {
     loadSettings: vi.fn(async () => settings),
-    copy: vi.fn(async (store: Store | undefined, customer: string) => {
+    copy: vi.fn(async (store: EffectiveStore | undefined, customer: string) => {
       copies.push({ store, customer });
       return { ...result, customer };
     }),
-    email: vi.fn(async (store: Store | undefined, customer: string) => {
+    email: vi.fn(async (store: EffectiveStore | undefined, customer: string) => {
       emails.push({ store, customer });
       return { to: customer };
     }),
@@ -226,7 +226,7 @@ describe('handleMenuClick: the store', () => {
       d,
     );
     expect(outcome).toEqual({ ok: true, result: { to: 'jane@example.com' } });
-    expect(emails).toEqual([{ store: storeA, customer: 'jane@example.com' }]);
+    expect(emails).toEqual([{ store: own(storeA), customer: 'jane@example.com' }]);
     expect(copies).toEqual([]);
   });
 

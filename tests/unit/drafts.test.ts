@@ -10,7 +10,7 @@ import {
   visibleFields,
 } from '../../lib/settings/drafts';
 import { type StoreView, settingsSchema, toView } from '../../lib/settings/schema';
-import { APPSTLE_KEY, appstleStore, gigstackStore } from './helpers';
+import { APPSTLE_KEY, appstleStore, gigstackStore, ownSettings } from './helpers';
 
 function appstleDraft(patch: Partial<Draft> = {}, values: Record<string, string> = {}): Draft {
   const draft = newDraft('Acme', 'a');
@@ -25,7 +25,7 @@ describe('drafts ↔ settings', () => {
         gigstackStore({ team: 't1' }),
       ],
     };
-    const drafts = toView(saved).stores.map(fromView);
+    const drafts = toView(ownSettings(saved)).stores.map(fromView);
     expect(drafts[0]?.hostsText).toBe('acme.zendesk.com, acme.gorgias.com');
     expect(drafts.map((d) => d.apiKey)).toEqual(['', '']);
     const checked = checkDrafts(drafts);
@@ -70,12 +70,12 @@ describe('drafts ↔ settings', () => {
     ],
     ['saved in the token mode', { linkType: 'token' }, 'token'],
   ])('a store %s shows Link type %s', (_l, overrides, expected) => {
-    const view = toView({ stores: [appstleStore(overrides)] }).stores[0] as StoreView;
+    const view = toView(ownSettings({ stores: [appstleStore(overrides)] })).stores[0] as StoreView;
     expect(fromView(view).values.linkType).toBe(expected);
   });
 
   it('a store saved without a template gets the default one; a saved template is kept', () => {
-    const view = toView({ stores: [appstleStore({ portalUrlTemplate: 'https://x.example/p?t={token}' })] })
+    const view = toView(ownSettings({ stores: [appstleStore({ portalUrlTemplate: 'https://x.example/p?t={token}' })] }))
       .stores[0] as StoreView;
     const checked = checkDraft(fromView(view));
     expect(checked.ok && checked.store).toMatchObject({ portalUrlTemplate: 'https://x.example/p?t={token}' });

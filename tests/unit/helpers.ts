@@ -4,7 +4,8 @@ import type { LinkCache } from '../../lib/background/link-service';
 import { type AppstleStore, appstleStoreSchema } from '../../lib/providers/appstle/settings';
 import { type GigstackStore, gigstackStoreSchema } from '../../lib/providers/gigstack/settings';
 import type { HttpDeps } from '../../lib/providers/http';
-import type { Settings } from '../../lib/settings/schema';
+import type { Store } from '../../lib/providers/registry';
+import type { EffectiveSettings, Settings } from '../../lib/settings/schema';
 import { type Sealer, sealer } from '../../lib/settings/sealing';
 import type { Send } from '../../lib/shared/messaging-client';
 import type { Request, RuntimeType } from '../../lib/shared/protocol';
@@ -223,4 +224,12 @@ export function sendVia(mock: (request: Request) => Promise<unknown>): Send {
 export function testSealer(): Sealer {
   const key = crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
   return sealer(() => key);
+}
+
+/** Stores as the background acts on them: the agent's own (key in this browser). */
+export function own<S extends Store>(store: S): S & { keySource: 'browser' } {
+  return { ...store, keySource: 'browser' };
+}
+export function ownSettings(settings: Settings): EffectiveSettings {
+  return { ...settings, stores: settings.stores.map(own) };
 }

@@ -13,7 +13,7 @@ import {
 } from '../../lib/settings/managed';
 import { maskKey, type Settings, toView } from '../../lib/settings/schema';
 import { resolveStore } from '../../lib/settings/store-resolution';
-import { APPSTLE_KEY, appstleStore, GIGSTACK_KEY, gigstackStore } from './helpers';
+import { APPSTLE_KEY, appstleStore, GIGSTACK_KEY, gigstackStore, ownSettings } from './helpers';
 
 const MANAGED_KEY = 'apst_live_MANAGED_SECRET_99f1';
 const rawManagedStore = (overrides: Record<string, unknown> = {}) => ({
@@ -249,22 +249,25 @@ describe('managedReader once the policy is known', () => {
 
 describe('mergeManaged', () => {
   it('a policy not loaded yet → the agent’s settings, flagged pending', () => {
-    expect(mergeManaged(local, POLICY_PENDING)).toEqual({ ...local, managedPending: true });
+    expect(mergeManaged(local, POLICY_PENDING)).toEqual({ ...ownSettings(local), managedPending: true });
     expect(toView(mergeManaged(local, POLICY_PENDING)).managedPending).toBe(true);
   });
 
   it('no policy → the agent’s settings unchanged', () => {
-    expect(mergeManaged(local, NO_POLICY)).toBe(local);
+    expect(mergeManaged(local, NO_POLICY)).toEqual(ownSettings(local));
   });
 
   it('an invalid policy → the agent’s settings, flagged', () => {
-    expect(mergeManaged(local, { kind: 'invalid' })).toEqual({ ...local, managedInvalid: true });
+    expect(mergeManaged(local, { kind: 'invalid' })).toEqual({ ...ownSettings(local), managedInvalid: true });
   });
 
   it('managed stores come first and are flagged', () => {
     const merged = mergeManaged(local, valid({ stores: [rawManagedStore()] }));
-    expect(merged.stores.map((s) => s.id)).toEqual(['hq', 'a', 'b']);
-    expect(merged.managedStoreIds).toEqual(['hq']);
+    expect(merged.stores.map((s) => [s.id, s.keySource])).toEqual([
+      ['hq', 'policy'],
+      ['a', 'browser'],
+      ['b', 'browser'],
+    ]);
   });
 
   it('a managed store wins an id clash: the local store of that id is dropped', () => {
@@ -273,7 +276,7 @@ describe('mergeManaged', () => {
       ['a', 'HQ brand'],
       ['b', 'Beta'],
     ]);
-    expect(merged.stores[0]?.apiKey).toBe(MANAGED_KEY);
+    expect(merged.stores[0]).toMatchObject({ keySource: 'policy', apiKey: MANAGED_KEY });
   });
 
   it('a managed store wins a helpdesk host clash: the host is taken off the local store', () => {
@@ -329,9 +332,11 @@ describe('mergeManaged', () => {
   it('the view of merged settings never carries a managed key, not even masked', () => {
     const view = toView(mergeManaged(local, valid({ stores: [rawManagedStore()] })));
     const hq = view.stores.find((s) => s.id === 'hq');
-    expect(hq).toMatchObject({ managed: true, apiKeyMask: '' });
-    expect(view.stores.find((s) => s.id === 'a')).toMatchObject({ apiKeyMask: maskKey(APPSTLE_KEY) });
-    expect(view.stores.find((s) => s.id === 'a')?.managed).toBeUndefined();
+    expect(hq).toMatchObject({ keySource: 'policy', apiKeyMask: '' });
+    expect(view.stores.find((s) => s.id === 'a')).toMatchObject({
+      keySource: 'browser',
+      apiKeyMask: maskKey(APPSTLE_KEY),
+    });
     const text = JSON.stringify(view);
     for (const key of [MANAGED_KEY, APPSTLE_KEY, GIGSTACK_KEY, MANAGED_KEY.slice(-4)]) expect(text).not.toContain(key);
   });
@@ -380,6 +385,14 @@ describe('public/managed_schema.json', () => {
     const props = schema.properties.stores.items.properties;
     expect(props.provider.enum).toEqual(providerList.map((p) => p.id));
     expect(props.apiKey.sensitiveValue).toBe(true);
+  });
+
+  it('offers exactly the choices each provider field offers (Link type, Method, Send customer as)', () => {
+    const props = schema.properties.stores.items.properties;
+    const selects = providerList.flatMap((p) => p.fields.filter((f) => f.options));
+    expect(selects.length).toBeGreaterThan(0);
+    for (const field of selects)
+      expect([field.key, props[field.key]?.enum]).toEqual([field.key, field.options?.map((o) => o.value)]);
   });
 
   it('a policy written to it validates with our parser', () => {

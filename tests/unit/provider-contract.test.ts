@@ -4,8 +4,10 @@
  * added to the registry without an entry here fails the first test.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { emailPortalLink } from '../../lib/background/link-service';
 import type { HttpDeps } from '../../lib/providers/http';
 import { providerFor, providerList, type Store } from '../../lib/providers/registry';
+import { toView } from '../../lib/settings/schema';
 import type { CustomerQuery } from '../../lib/shared/customer';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import { hostFetch } from '../fixtures/host-fetch';
@@ -204,17 +206,25 @@ describe.each(Object.entries(contracts))('%s', (id, c) => {
     expect((await issue(c.store(c.key), c.known)).url).toBe(c.goodLink);
   });
 
-  it.runIf(c.email)('email: the provider emails the customer (one request, never retried)', async () => {
-    const { emailLink } = provider;
-    if (!emailLink || !c.email) throw new Error('no email action');
-    await emailLink.call(provider, c.store(c.key), c.email, http());
-    mock().fail({ status: 503, body: '' }, { status: 503, body: '' });
-    const before = mock().requests().length;
-    expect((await failure(emailLink.call(provider, c.store(c.key), c.email, http()))).code).toBe('provider-down');
-    expect(mock().requests().length - before).toBe(1);
-  });
-
-  it.runIf(!c.email)('email: not offered (no email action)', () => {
-    expect(provider.emailLink).toBeUndefined();
-  });
+  // Built from the provider's capability: every provider runs the email case that applies to it.
+  const { emailLink } = provider;
+  if (emailLink) {
+    it('email: the provider emails the customer (one request, never retried)', async () => {
+      if (!c.email) throw new Error(`${id} can email: give its contract an email address`);
+      await emailLink.call(provider, c.store(c.key), c.email, http());
+      mock().fail({ status: 503, body: '' }, { status: 503, body: '' });
+      const before = mock().requests().length;
+      expect((await failure(emailLink.call(provider, c.store(c.key), c.email, http()))).code).toBe('provider-down');
+      expect(mock().requests().length - before).toBe(1);
+    });
+  } else {
+    it('email: not offered, and an email asked for anyway is refused before any request', async () => {
+      expect(c.email).toBeUndefined();
+      expect(toView({ stores: [{ ...c.store(c.key), keySource: 'browser' }] }).stores[0]?.canEmail).toBeUndefined();
+      const before = mock().requests().length;
+      const refused = await failure(emailPortalLink(c.store(c.key), 'jane@example.com', http()));
+      expect(refused.code).toBe('email-unsupported');
+      expect(mock().requests().length).toBe(before);
+    });
+  }
 });

@@ -8,7 +8,7 @@ import { type Settings, toView } from '../../lib/settings/schema';
 import { PortalLinkError } from '../../lib/shared/error-codes';
 import { errorInfo } from '../../lib/shared/errors';
 import type { SenderLike } from '../../lib/shared/protocol';
-import { appstleStore, memoryCache, NOW, testSealer } from './helpers';
+import { appstleStore, memoryCache, NOW, ownSettings, testSealer } from './helpers';
 
 const RELAY = 'https://relay.acme.test';
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
@@ -45,6 +45,7 @@ function fakeRelay() {
     removed: false,
     links: [] as unknown[],
     signedOut: [] as string[],
+    stores: [{ id: 'acme', name: 'Acme', provider: 'appstle', helpdeskHosts: ['acme.zendesk.com'] }] as unknown[],
   };
   const calls: { path: string; auth?: string; body?: unknown }[] = [];
   let next: Reply | undefined;
@@ -99,12 +100,10 @@ function fakeRelay() {
         return { status: 200, body: { signedOut: true } };
       }
       if (url.pathname === '/v1/stores') {
-        return {
-          status: 200,
-          body: { stores: [{ id: 'acme', name: 'Acme', provider: 'appstle', helpdeskHosts: ['acme.zendesk.com'] }] },
-        };
+        return { status: 200, body: { stores: state.stores } };
       }
       state.links.push(body);
+      if (body.action === 'email') return { status: 200, body: { emailed: true, to: body.customer.email } };
       if (url.pathname === '/v1/lasting-links') {
         return { status: 200, body: { url: `${RELAY}/l/AAAAAAAAAAAAAAAAAAAAAA`, expiresAt: NOW + 7 * 86_400_000 } };
       }
@@ -185,14 +184,16 @@ describe('relay stores in the settings', () => {
   };
   it('come before local stores, take their helpdesk hosts, and show keyless and read-only', () => {
     const own = appstleStore({ id: 'own', helpdeskHosts: ['acme.zendesk.com', 'own.zendesk.com'] });
-    const merged = mergeRelay({ stores: [own] }, session);
-    expect(merged.stores.map((s) => [s.id, s.helpdeskHosts])).toEqual([
-      ['relay:acme', ['acme.zendesk.com']],
-      ['own', ['own.zendesk.com']],
+    const merged = mergeRelay(ownSettings({ stores: [own] }), session);
+    expect(merged.stores.map((s) => [s.id, s.keySource, s.helpdeskHosts])).toEqual([
+      ['acme', 'relay', ['acme.zendesk.com']],
+      ['own', 'browser', ['own.zendesk.com']],
     ]);
+    // What the relay said of the store, nothing more: no key, no provider settings.
+    expect(merged.stores[0]).toEqual({ ...session.stores[0], keySource: 'relay' });
     const view = toView(merged);
     expect(view.relay).toEqual({ url: RELAY, email: 'ana@acme.test' });
-    expect(view.stores[0]).toMatchObject({ id: 'relay:acme', relay: true, apiKeyMask: '' });
+    expect(view.stores[0]).toMatchObject({ id: 'acme', keySource: 'relay', apiKeyMask: '' });
     expect(JSON.stringify(view)).not.toContain('plr_refresh_secret');
   });
 });
@@ -214,7 +215,7 @@ describe('relay client through the router', () => {
     const { sealedRefreshToken: _, ...rest } = local.data[RELAY_SESSION_KEY] as RelaySession;
     local.data[RELAY_SESSION_KEY] = { ...rest, refreshToken: 'rt-1' };
     clock.now += 11 * 60_000;
-    const reply = await handle({ type: 'copy-link', customer: '12345', storeId: 'relay:acme' }, OPTIONS);
+    const reply = await handle({ type: 'copy-link', customer: '12345', storeId: 'acme' }, OPTIONS);
     expect(reply).toMatchObject({ ok: true });
     expect(relay.calls.find((c) => c.path === '/v1/token')?.body).toEqual({ refreshToken: 'rt-1' });
     expect(JSON.stringify(local.data)).not.toMatch(/rt-\d/);
@@ -233,7 +234,7 @@ describe('relay client through the router', () => {
   it('copies from a ticket through the relay with the helpdesk host and ticket id, never cached', async () => {
     const { handle, relay, copied, local } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
-    local.data[RELAY_LINK_TYPES_KEY] = { 'relay:acme': 'direct' };
+    local.data[RELAY_LINK_TYPES_KEY] = { acme: 'direct' };
     for (let i = 0; i < 2; i++) {
       const reply = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, ZENDESK);
       expect(reply).toMatchObject({ ok: true, cached: false });
@@ -276,7 +277,7 @@ describe('relay client through the router', () => {
       },
     ]);
     // Direct link for this store: the provider's own link, from /v1/links.
-    local.data[RELAY_LINK_TYPES_KEY] = { 'relay:acme': 'direct' };
+    local.data[RELAY_LINK_TYPES_KEY] = { acme: 'direct' };
     const direct = await handle({ type: 'copy-link', customer: { email: 'carla@example.com' } }, ZENDESK);
     expect(direct).toMatchObject({ ok: true, url: expect.stringMatching(/^https:\/\/acme\.myshopify\.com\//) });
     expect(direct).not.toHaveProperty('lasting');
@@ -295,25 +296,60 @@ describe('relay client through the router', () => {
     expect(copied).toEqual([]);
   });
 
-  it('gives a ticket the link to insert (nothing copied) but never emails: a relay store has no key here', async () => {
+  it('gives a ticket the link to insert (nothing copied), and has the relay email the customer', async () => {
     const { handle, relay, copied } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
     const inserted = await handle({ type: 'get-link', customer: { email: 'carla@example.com' } }, ZENDESK);
     expect(inserted).toMatchObject({ ok: true, cached: false, customer: 'carla@example.com' });
     expect(copied).toEqual([]);
     expect(relay.state.links).toHaveLength(1);
-    expect(await handle({ type: 'get-actions' }, ZENDESK)).toEqual({ ok: true, canEmail: false, ready: true });
-    const calls = relay.calls.length;
+    // Appstle can email: a relay store of it can too, through the relay (which holds the key and audits).
+    expect(await handle({ type: 'get-actions' }, ZENDESK)).toEqual({ ok: true, canEmail: true, ready: true });
     const emailed = await handle({ type: 'email-link', customer: { email: 'carla@example.com' } }, ZENDESK);
-    expect(emailed).toMatchObject({ ok: false, error: { code: 'email-unsupported' } });
+    expect(emailed).toEqual({ ok: true, to: 'carla@example.com' });
+    expect(relay.calls.at(-1)).toMatchObject({
+      path: '/v1/links',
+      body: {
+        storeId: 'acme',
+        customer: { email: 'carla@example.com' },
+        action: 'email',
+        context: { helpdeskHost: 'acme.zendesk.com', ticketId: '4711' },
+      },
+    });
+    expect(copied).toEqual([]);
+  });
+
+  it('never asks the relay to email a customer known only by id', async () => {
+    const { handle, relay } = setup();
+    await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
+    const calls = relay.calls.length;
+    const emailed = await handle({ type: 'email-link', customer: { id: '12345' } }, ZENDESK);
+    expect(emailed).toMatchObject({ ok: false, error: { code: 'email-needed' } });
     expect(relay.calls.length).toBe(calls);
+  });
+
+  it("keeps the relay's store ids and providers as GET /v1/stores gives them; an unknown provider's store is left out", async () => {
+    const { handle, relay } = setup();
+    const long = 'r'.repeat(64);
+    relay.state.stores = [
+      { id: long, name: 'Stay', provider: 'stayai', helpdeskHosts: ['stay.zendesk.com'] },
+      { id: 'future', name: 'Future', provider: 'recharge', helpdeskHosts: [] },
+    ];
+    const reply = await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
+    expect(reply).toMatchObject({
+      ok: true,
+      settings: { stores: [{ id: long, provider: 'stayai', keySource: 'relay', apiKeyMask: '' }, { id: 'own' }] },
+    });
+    const copy = await handle({ type: 'copy-link', customer: 'jane@example.com', storeId: long }, OPTIONS);
+    expect(copy).toMatchObject({ ok: true, lasting: true });
+    expect(relay.calls.at(-1)?.body).toMatchObject({ storeId: long });
   });
 
   it('refreshes an expired access token once (rotating the refresh token) and goes on', async () => {
     const { handle, relay, clock } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
     clock.now += 11 * 60_000;
-    const reply = await handle({ type: 'copy-link', customer: '12345', storeId: 'relay:acme' }, OPTIONS);
+    const reply = await handle({ type: 'copy-link', customer: '12345', storeId: 'acme' }, OPTIONS);
     expect(reply).toMatchObject({ ok: true });
     expect(relay.calls.map((c) => c.path)).toEqual(['/v1/enroll', '/v1/stores', '/v1/token', '/v1/lasting-links']);
     expect(relay.calls.at(-1)?.auth).toBe('Bearer at-2');
@@ -326,7 +362,7 @@ describe('relay client through the router', () => {
     relay.state.access = 'at-5'; // the relay stops taking at-1 before our clock says it expired
     let release = () => {};
     relay.holdNextLink(new Promise<void>((resolve) => (release = resolve)));
-    const copy = () => client.issueLink('relay:acme', { kind: 'email', email: 'carla@example.com' });
+    const copy = () => client.issueLink('acme', { kind: 'email', email: 'carla@example.com' });
     const first = copy(); // sent with at-1, answered 401 only after the second has refreshed
     await expect(copy()).resolves.toMatchObject({ expiresAt: expect.any(Number) });
     release();
@@ -355,14 +391,14 @@ describe('relay client through the router', () => {
     const view = await handle({ type: 'get-settings' }, OPTIONS);
     expect(view).toMatchObject({
       ok: true,
-      settings: { relay: { url: RELAY, email: 'ana@acme.test', removed: true }, stores: [{ id: 'relay:acme' }, {}] },
+      settings: { relay: { url: RELAY, email: 'ana@acme.test', removed: true }, stores: [{ id: 'acme' }, {}] },
     });
   });
 
   it('maps rate limits (with Retry-After), provider errors and an unreachable relay to clear messages', async () => {
     const { handle, relay, client } = setup();
     await handle({ type: 'relay-sign-in', url: RELAY, code: 'ABCD-EFGH' }, OPTIONS);
-    const copy = () => client.issueLink('relay:acme', { kind: 'email', email: 'carla@example.com' });
+    const copy = () => client.issueLink('acme', { kind: 'email', email: 'carla@example.com' });
     relay.answerNext({
       status: 429,
       body: { error: { code: 'rate-limited', retryAfterS: 42 } },
@@ -387,7 +423,7 @@ describe('relay client through the router', () => {
       session: area(),
       sealer: testSealer(),
     });
-    const unreachable = await down.issueLink('relay:acme', { kind: 'id', id: '1' }).catch((e: unknown) => e);
+    const unreachable = await down.issueLink('acme', { kind: 'id', id: '1' }).catch((e: unknown) => e);
     expect(errorInfo(unreachable).message).toContain("Can't reach the team relay (relay.acme.test)");
   });
 

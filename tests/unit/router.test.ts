@@ -1,12 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
+import { copyPortalLink } from '../../lib/background/link-source';
 import type { RelayClient } from '../../lib/background/relay';
-import {
-  answerOnPort,
-  copyPortalLink,
-  createRouter,
-  policyChanged,
-  type RouterDeps,
-} from '../../lib/background/router';
+import { answerOnPort, createRouter, policyChanged, type RouterDeps } from '../../lib/background/router';
 import { memo } from '../../lib/background/settings-memo';
 import { type ManagedState, managedReader, parseManaged } from '../../lib/settings/managed';
 import type { RelaySession } from '../../lib/settings/relay';
@@ -27,6 +22,8 @@ import {
   type MemoryCache,
   memoryCache,
   NOW,
+  own,
+  ownSettings,
   rejectionOf,
   type Step,
   status,
@@ -179,6 +176,11 @@ describe('router: invalid messages', () => {
         type: 'save-settings',
         settings: { stores: [appstleA, { ...gigstackB, helpdeskHosts: ['acme.zendesk.com'] }] },
       },
+    ],
+    ['save-settings without settings', { type: 'save-settings' }],
+    [
+      'save-settings with an http template',
+      { type: 'save-settings', settings: { stores: [{ ...appstleA, portalUrlTemplate: 'http://x/{token}' }] } },
     ],
     ['test-connection with a bad store', { type: 'test-connection', store: { provider: 'recharge' } }],
     ['test-connection with no store', { type: 'test-connection' }],
@@ -461,6 +463,13 @@ describe('router: get-settings', () => {
 });
 
 describe('router: save-settings', () => {
+  it('saves the settings as the schema normalises them (lib/settings checks them, not the protocol)', async () => {
+    const h = harness();
+    const stores = [{ ...appstleA, helpdeskHosts: [' ACME.zendesk.com '] }];
+    expect((await h.handle({ type: 'save-settings', settings: { stores } }, OPTIONS)).ok).toBe(true);
+    expect(h.saved[0]?.stores[0]?.helpdeskHosts).toEqual(['acme.zendesk.com']);
+  });
+
   it.each<[string, string, string]>([
     ['an empty key keeps the saved key', '', APPSTLE_KEY],
     ['a new key replaces it', 'apst_live_NEW_key_123456', 'apst_live_NEW_key_123456'],
@@ -646,7 +655,7 @@ describe('copyPortalLink', () => {
 
   it('copies and returns the link', async () => {
     const h = harness();
-    const result = await copyPortalLink(h.deps, appstleA, { email: 'jane@example.com' });
+    const result = await copyPortalLink(h.deps, own(appstleA), { email: 'jane@example.com' });
     expect(result).toMatchObject({ cached: false, customer: 'jane@example.com' });
     expect(h.copied).toEqual([result.url]);
   });
@@ -719,14 +728,14 @@ describe('router: several stores and the administrator’s policy', () => {
     expect(JSON.stringify(reply)).not.toContain(MANAGED_KEY);
   });
 
-  it('get-settings: managed stores first, flagged, with no key or mask', async () => {
+  it('get-settings: managed stores first, their key in the policy, with no key or mask', async () => {
     const h = harness({ managed: policy });
     const reply = await h.handle({ type: 'get-settings' }, OPTIONS);
     const view = reply.ok ? (reply.settings as { stores: Record<string, unknown>[] }) : undefined;
-    expect(view?.stores.map((s) => [s.id, s.managed ?? false, s.apiKeyMask])).toEqual([
-      ['hq', true, ''],
-      ['a', false, maskKey(APPSTLE_KEY)],
-      ['b', false, maskKey(GIGSTACK_KEY)],
+    expect(view?.stores.map((s) => [s.id, s.keySource, s.apiKeyMask])).toEqual([
+      ['hq', 'policy', ''],
+      ['a', 'browser', maskKey(APPSTLE_KEY)],
+      ['b', 'browser', maskKey(GIGSTACK_KEY)],
     ]);
     expect(view?.stores[1]?.helpdeskHosts).toEqual([]);
     expect(JSON.stringify(reply)).not.toContain(MANAGED_KEY.slice(-4));
@@ -765,7 +774,7 @@ describe('router: several stores and the administrator’s policy', () => {
     const view = (shown.ok ? shown.settings : { stores: [] }) as { stores: Record<string, unknown>[] };
     // The page sends back its own stores as it showed them (Acme without acme.zendesk.com), renamed.
     const local = view.stores
-      .filter((s) => !s.managed)
+      .filter((s) => s.keySource === 'browser')
       .map(({ apiKeyMask: _mask, linkType: _type, ...s }) => ({ ...s, apiKey: '', name: `${s.name} (edited)` }));
     expect(local[0]?.['helpdeskHosts' as keyof (typeof local)[0]]).toEqual([]);
     expect((await h.handle({ type: 'save-settings', settings: { stores: local } }, OPTIONS)).ok).toBe(true);
@@ -862,7 +871,7 @@ describe('router: settings kept between copies (settings-memo)', () => {
     });
     const slow = settingsMemo.get(async () => {
       await gate;
-      return TWO_STORES;
+      return ownSettings(TWO_STORES);
     });
     settingsMemo.forget(); // storage changed under the read
     release();

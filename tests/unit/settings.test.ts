@@ -13,7 +13,7 @@ import {
   toView,
 } from '../../lib/settings/schema';
 import { defaultStore, hostOfUrl, resolveStore } from '../../lib/settings/store-resolution';
-import { APPSTLE_KEY, appstleStore, GIGSTACK_KEY, gigstackStore } from './helpers';
+import { APPSTLE_KEY, appstleStore, GIGSTACK_KEY, gigstackStore, ownSettings } from './helpers';
 
 const rawAppstle = (overrides: Record<string, unknown> = {}) => ({
   id: 'a',
@@ -306,7 +306,7 @@ describe('toView', () => {
   it('replaces every key by its mask and keeps the rest', () => {
     const a = appstleStore({ id: 'a', storeDomain: 'acme.myshopify.com' });
     const b = gigstackStore({ id: 'b', team: 'team1', apiKey: '' });
-    const view = toView({ stores: [a, b], defaultStoreId: 'b' });
+    const view = toView(ownSettings({ stores: [a, b], defaultStoreId: 'b' }));
     expect(view.defaultStoreId).toBe('b');
     expect(view.stores).toEqual([
       {
@@ -317,10 +317,19 @@ describe('toView', () => {
         storeDomain: 'acme.myshopify.com',
         portalUrlTemplate: DEFAULT_PORTAL_TEMPLATE,
         linkType: 'token',
+        keySource: 'browser',
         canEmail: true,
         apiKeyMask: maskKey(APPSTLE_KEY),
       },
-      { id: 'b', name: b.name, provider: 'gigstack', helpdeskHosts: b.helpdeskHosts, team: 'team1', apiKeyMask: '' },
+      {
+        id: 'b',
+        name: b.name,
+        provider: 'gigstack',
+        helpdeskHosts: b.helpdeskHosts,
+        team: 'team1',
+        keySource: 'browser',
+        apiKeyMask: '',
+      },
     ]);
     for (const store of view.stores) expect(store).not.toHaveProperty('apiKey');
     expect(JSON.stringify(view)).not.toContain(APPSTLE_KEY);
@@ -328,7 +337,7 @@ describe('toView', () => {
 
   it('does not mutate the settings', () => {
     const settings: Settings = { stores: [appstleStore()] };
-    toView(settings);
+    toView(ownSettings(settings));
     expect(settings.stores[0]?.apiKey).toBe(APPSTLE_KEY);
   });
 });
@@ -466,13 +475,15 @@ describe('hostOfUrl', () => {
 
 describe('resolveStore on what extension pages see', () => {
   it('works on the masked view too (the popup preselects with it)', () => {
-    const view = toView({
-      stores: [
-        appstleStore({ id: 'a', helpdeskHosts: ['acme.zendesk.com'] }),
-        gigstackStore({ id: 'b', helpdeskHosts: ['beta.zendesk.com'] }),
-      ],
-      defaultStoreId: 'a',
-    });
+    const view = toView(
+      ownSettings({
+        stores: [
+          appstleStore({ id: 'a', helpdeskHosts: ['acme.zendesk.com'] }),
+          gigstackStore({ id: 'b', helpdeskHosts: ['beta.zendesk.com'] }),
+        ],
+        defaultStoreId: 'a',
+      }),
+    );
     expect(resolveStore(view, 'beta.zendesk.com')?.id).toBe('b');
     expect(resolveStore(view, 'acme.zendesk.com.')?.id).toBe('a');
     expect(resolveStore(view, 'gamma.zendesk.com')?.id).toBe('a');

@@ -1,6 +1,6 @@
 /** What an Appstle store holds beyond the common fields, and how the options form shows it. */
 import { z } from '../../shared/zod';
-import { hostName, normaliseHost, storeBase } from '../store-fields';
+import { hostName, normaliseHost, selectField, storeBase, textField } from '../store-fields';
 import type { ProviderField } from '../types';
 
 export const DEFAULT_PORTAL_TEMPLATE = 'https://{storeDomain}/tools/recurring/customer_portal?token={token}';
@@ -44,33 +44,24 @@ export function appstleLinkType(store: Pick<AppstleStore, 'linkType' | 'portalUr
 }
 
 export const appstleFields: readonly ProviderField[] = [
-  {
-    key: 'storeDomain',
-    label: 'options.storeDomain',
+  textField('storeDomain', 'options.storeDomain', {
     placeholder: 'options.storeDomainPlaceholder',
     hint: 'options.storeDomainHint',
     normalise: normaliseHost,
     invalid: 'options.storeDomainInvalid',
-  },
-  {
-    key: 'linkType',
-    label: 'options.linkType',
-    hint: 'options.linkTypeHint',
-    options: [
-      { value: 'appstle', label: 'options.linkTypeAppstle' },
-      { value: 'token', label: 'options.linkTypeToken' },
-    ],
+  }),
+  selectField(
+    'linkType',
+    'options.linkType',
+    { appstle: 'options.linkTypeAppstle', token: 'options.linkTypeToken' },
     // New stores get Appstle's complete link; a saved store's view carries its effective type.
-    initial: 'appstle',
-    invalid: 'options.linkTypeInvalid',
-  },
-  {
-    key: 'portalUrlTemplate',
-    label: 'options.portalUrlTemplate',
+    { hint: 'options.linkTypeHint', initial: 'appstle', invalid: 'options.linkTypeInvalid' },
+  ),
+  // Only the token mode builds the link from a template; otherwise kept as saved.
+  textField('portalUrlTemplate', 'options.portalUrlTemplate', {
     initial: DEFAULT_PORTAL_TEMPLATE,
-    // Only the token mode builds the link from a template; otherwise kept as saved.
     shownWhen: { key: 'linkType', is: 'token' },
     invalid: 'options.portalUrlTemplateInvalid',
     invalidArgs: ['{token}'],
-  },
+  }),
 ];

@@ -3,7 +3,7 @@
  * link (and its expiry) are in the reply. Checked here, so a bad endpoint never reaches the network.
  */
 import { z } from '../../shared/zod';
-import { storeBase } from '../store-fields';
+import { selectField, storeBase, textField } from '../store-fields';
 import type { ProviderField } from '../types';
 
 /** Headers a page of ours may not set, or that would change what the request is. */
@@ -47,55 +47,37 @@ export const customStoreSchema = z.object({
 export type CustomStore = z.infer<typeof customStoreSchema>;
 
 export const customFields: readonly ProviderField[] = [
-  {
-    key: 'endpointUrl',
-    label: 'options.customEndpointUrl',
+  textField('endpointUrl', 'options.customEndpointUrl', {
     placeholder: 'options.customEndpointUrlPlaceholder',
     invalid: 'options.customEndpointUrlInvalid',
-  },
-  {
-    key: 'method',
-    label: 'options.customMethod',
-    options: [
-      { value: 'GET', label: 'options.customMethodGet' },
-      { value: 'POST', label: 'options.customMethodPost' },
-    ],
-    initial: 'POST',
-    invalid: 'options.customMethodInvalid',
-  },
-  {
-    key: 'keyHeader',
-    label: 'options.customKeyHeader',
+  }),
+  selectField(
+    'method',
+    'options.customMethod',
+    { GET: 'options.customMethodGet', POST: 'options.customMethodPost' },
+    { initial: 'POST', invalid: 'options.customMethodInvalid' },
+  ),
+  textField('keyHeader', 'options.customKeyHeader', {
     hint: 'options.customKeyHeaderHint',
     initial: 'Authorization',
     invalid: 'options.customKeyHeaderInvalid',
-  },
-  {
-    key: 'customerField',
-    label: 'options.customCustomerField',
+  }),
+  textField('customerField', 'options.customCustomerField', {
     hint: 'options.customCustomerFieldHint',
     invalid: 'options.customCustomerFieldInvalid',
-  },
-  {
-    key: 'sendCustomerAs',
-    label: 'options.customSendCustomerAs',
-    options: [
-      { value: 'email', label: 'options.customSendEmail' },
-      { value: 'id', label: 'options.customSendId' },
-    ],
-    initial: 'email',
-    invalid: 'options.customSendCustomerAsInvalid',
-  },
-  {
-    key: 'linkField',
-    label: 'options.customLinkField',
+  }),
+  selectField(
+    'sendCustomerAs',
+    'options.customSendCustomerAs',
+    { email: 'options.customSendEmail', id: 'options.customSendId' },
+    { initial: 'email', invalid: 'options.customSendCustomerAsInvalid' },
+  ),
+  textField('linkField', 'options.customLinkField', {
     hint: 'options.customLinkFieldHint',
     invalid: 'options.customPathInvalid',
-  },
-  {
-    key: 'expiryField',
-    label: 'options.customExpiryField',
+  }),
+  textField('expiryField', 'options.customExpiryField', {
     hint: 'options.customExpiryFieldHint',
     invalid: 'options.customPathInvalid',
-  },
+  }),
 ];

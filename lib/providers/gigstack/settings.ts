@@ -1,6 +1,6 @@
 /** What a gigstack store holds beyond the common fields, and how the options form shows it. */
 import { z } from '../../shared/zod';
-import { storeBase } from '../store-fields';
+import { storeBase, textField } from '../store-fields';
 import type { ProviderField } from '../types';
 
 export const gigstackStoreSchema = z.object({
@@ -16,5 +16,5 @@ export const gigstackStoreSchema = z.object({
 export type GigstackStore = z.infer<typeof gigstackStoreSchema>;
 
 export const gigstackFields: readonly ProviderField[] = [
-  { key: 'team', label: 'options.team', placeholder: 'options.teamPlaceholder', invalid: 'options.teamInvalid' },
+  textField('team', 'options.team', { placeholder: 'options.teamPlaceholder', invalid: 'options.teamInvalid' }),
 ];
