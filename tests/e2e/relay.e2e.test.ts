@@ -59,7 +59,7 @@ async function auditRows(): Promise<Record<string, string | null>[]> {
 const signIn = (enrollmentCode: string) => signInToRelay(harness, relay, enrollmentCode, AGENT);
 
 describe('team relay', () => {
-  it('sign in, copy from the popup and a Zendesk ticket (audited), sign out at the relay; a removed agent is told so', async () => {
+  it('sign in, copy and email from the popup, copy from a Zendesk ticket (audited), sign out at the relay; a removed agent is told so', async () => {
     expect(code).toMatch(/^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$/);
     // The agent's own store also maps the Zendesk account: the relay's store must take it over.
     await harness.setSettings({ stores: [appstleStore({ helpdeskHosts: [ZENDESK_HOST] })] });
@@ -112,6 +112,11 @@ describe('team relay', () => {
     await expect.poll(() => popup.getByRole('status').textContent(), { timeout: 20_000 }).toMatch(/copied/i);
     const popupLink = await harness.readClipboard();
     expect(popupLink.startsWith(expectedAppstleUrlPrefix())).toBe(true);
+    // Email portal link on a relay store: the relay has Appstle send it, with the relay's key, audited.
+    await popup.getByRole('button', { name: 'Email portal link' }).click();
+    await expect
+      .poll(() => popup.getByRole('status').textContent(), { timeout: 20_000 })
+      .toContain('Portal link emailed to jane@example.com');
     await popup.close();
 
     // Zendesk ticket 101: the inline button copies the requester's link through the relay.
@@ -124,15 +129,16 @@ describe('team relay', () => {
     expect(ticketLink.startsWith(expectedAppstleUrlPrefix())).toBe(true);
     await page.close();
 
-    // Both copies went through the relay with its key; the browser never called Appstle itself.
-    expect(appstleHttp.lookups.map((l) => [l.email, l.apiKey])).toEqual([
-      ['jane@example.com', APPSTLE_KEY],
-      ['jane@example.com', APPSTLE_KEY],
+    // Both copies and the email went through the relay with its key; the browser never called Appstle itself.
+    expect(appstleHttp.lookups.map((l) => [l.path.split('/').at(-1), l.email, l.apiKey])).toEqual([
+      ['manage-subscription-link', 'jane@example.com', APPSTLE_KEY],
+      ['subscription-contracts-email-magic-link', 'jane@example.com', APPSTLE_KEY],
+      ['manage-subscription-link', 'jane@example.com', APPSTLE_KEY],
     ]);
     expect(server.requestsTo(APPSTLE_HOST)).toEqual([]);
 
     const rows = await auditRows();
-    console.log(`relay audit after two copies:\n${JSON.stringify(rows, null, 2)}`);
+    console.log(`relay audit after two copies and an email:\n${JSON.stringify(rows, null, 2)}`);
     expect(
       rows.map(({ agent, store, customer, action, outcome, helpdeskHost, ticketId }) => ({
         agent,
@@ -150,6 +156,15 @@ describe('team relay', () => {
         customer: 'jane@example.com',
         action: 'copy',
         outcome: 'allowed',
+        helpdeskHost: null,
+        ticketId: null,
+      },
+      {
+        agent: AGENT,
+        store: 'acme',
+        customer: 'jane@example.com',
+        action: 'email',
+        outcome: 'emailed',
         helpdeskHost: null,
         ticketId: null,
       },
@@ -205,12 +220,12 @@ describe('team relay', () => {
     expect(await harness.readClipboard()).toBe(SENTINEL);
 
     const after = await auditRows();
-    console.log(`relay audit after removal:\n${JSON.stringify(after.slice(2), null, 2)}`);
-    expect(after.slice(2).map((r) => [r.agent, r.outcome, r.helpdeskHost, r.ticketId])).toEqual([
+    console.log(`relay audit after removal:\n${JSON.stringify(after.slice(3), null, 2)}`);
+    expect(after.slice(3).map((r) => [r.agent, r.outcome, r.helpdeskHost, r.ticketId])).toEqual([
       [AGENT, 'agent-removed', ZENDESK_HOST, '101'],
       [AGENT, 'agent-removed', null, null],
     ]);
-    expect(appstleHttp.lookups).toHaveLength(2);
+    expect(appstleHttp.lookups).toHaveLength(3);
 
     // No token, code, key or link in any console line of the run (pages, worker, content scripts).
     expectNoSecretsLogged(harness, [accessToken, code, relay.adminToken, popupLink, ticketLink]);

@@ -44,6 +44,10 @@ export async function startAppstleHttpMock(): Promise<AppstleHttpMock> {
         tokenExpirationTime: new Date(Date.now() + 2 * 3600_000).toISOString(),
       });
     }
+    // Appstle's magic-link email (lib/providers/appstle/index.ts APPSTLE_EMAIL_ENDPOINT): a short text reply.
+    if (url.pathname === '/api/external/v2/subscription-contracts-email-magic-link') {
+      return send(200, 'Email triggered successfully.');
+    }
     send(404, { title: 'Not Found', status: 404 });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
