@@ -99,7 +99,7 @@ export function Popup() {
   const tabStore = settings ? resolveStore(settings, host) : undefined;
   const storeId = picked ?? (settings && settings.stores.length > 1 ? tabStore?.id : undefined);
   const store: StoreView | undefined = picked ? settings?.stores.find((s) => s.id === picked) : tabStore;
-  // What the store's provider can do is in the view (a relay store only mints links): no button that can only fail.
+  // What the store can do is in the view (a relay store emails through the relay): no button that can only fail.
   const canEmail = store?.canEmail === true;
   // Typed text overrides; an empty field means the ticket's customer, when they can be looked up.
   const typed = customer.trim();
