@@ -207,8 +207,9 @@ export function Options() {
     setBusy(false);
   }
 
-  // First run: nothing saved, no store from a policy or a relay.
-  const firstRun = view.stores.length === 0 && !view.managedPending && !view.relay;
+  // First run: nothing saved, no store from a policy or a relay. `managedPending`, not the view's:
+  // a policy still loading at first (a busy browser start) that turns out absent shows the intro too.
+  const firstRun = view.stores.length === 0 && !managedPending && !view.relay;
   const relayShown = draft.keySource === 'relay' || draft.id === relayDraftId;
   return (
     <main className="options">

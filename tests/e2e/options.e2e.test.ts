@@ -163,6 +163,27 @@ describe('options page set-up', () => {
     await options.close();
   });
 
+  it('first run with a policy still loading: once it is known to be absent, the intro shows', async () => {
+    await harness.setSettings({ stores: [] });
+    const options = await harness.context.newPage();
+    // The first answer says "pending" (storage.managed stalling at a busy start-up); the next, none.
+    await options.addInitScript(() => {
+      const runtime = (globalThis as unknown as ChromeGlobal).chrome.runtime;
+      const send = runtime.sendMessage.bind(runtime);
+      let gets = 0;
+      runtime.sendMessage = (message: { type?: string }) =>
+        message?.type === 'get-settings' && ++gets <= 1
+          ? send(message).then((r: { ok: boolean; settings?: object }) =>
+              r.ok ? { ...r, settings: { ...r.settings, managedPending: true } } : r,
+            )
+          : send(message);
+    });
+    await options.goto(`chrome-extension://${harness.extensionId}/options.html`);
+    await expect.poll(() => options.getByText(/No administrator policy applies/).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => options.getByRole('region', { name: 'Set up Portal Link' }).count()).toBe(1);
+    await options.close();
+  });
+
   it('Test connection’s refusal is one sentence said from here, with the contract’s words first', async () => {
     appstle.reset();
     appstle.fail({ status: 401, body: { title: 'Unauthorized', status: 401 } });
