@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launchExtension, PRODUCTION_BUILD } from '../tests/e2e/support/extension';
 import { appstleStore } from '../tests/e2e/support/settings';
+import { toastRegion } from '../tests/e2e/support/shadow';
 import { mockZendesk, ZENDESK_HOST } from '../tests/fixtures/helpdesk/zendesk';
 import { mockAppstle } from '../tests/fixtures/mock-providers';
 import { startMockServer } from '../tests/fixtures/mock-server';
@@ -41,9 +42,14 @@ async function main() {
     await button.waitFor();
     console.log(`\n1. Zendesk ticket #101: clicking "${await button.textContent()}"`);
     await button.click();
-    const toast = ticket.locator('[data-portal-link="toast"]').getByRole('status');
-    await toast.filter({ hasText: /\S/ }).waitFor();
-    console.log(`   toast:     ${await toast.textContent()}`);
+    // The toast's shadow root is closed: read in the content script's world (tests/e2e/support/shadow.ts).
+    const toast = toastRegion(ticket, 'status');
+    let said: string | null = null;
+    for (let i = 0; i < 100 && !said; i++) {
+      said = await toast.textContent();
+      if (!said) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    console.log(`   toast:     ${said}`);
     await ticket.screenshot({ path: `${OUT}/1-zendesk-inline.png` });
     console.log(`   clipboard: ${await harness.readClipboard()}`);
 

@@ -68,8 +68,10 @@ export function textOf(message: ToastMessage): string {
   return message.message;
 }
 
-export function createToaster({ doc, near }: ToasterOptions): Toaster {
-  const [host, root] = shadowHost(doc, 'div', 'toast', TOAST_CSS);
+/** The toast's host, its card and their parts: made at the first action, not when the module loads. */
+function buildToast(doc: Document) {
+  // Closed: it names the customer, and the page must not read or rewrite that (lib/content/host.ts).
+  const [host, root] = shadowHost(doc, 'div', 'toast', TOAST_CSS, 'closed');
   const card = doc.createElement('div');
   card.className = 'card';
   card.hidden = true;
@@ -91,8 +93,31 @@ export function createToaster({ doc, near }: ToasterOptions): Toaster {
   dismiss.setAttribute('aria-label', t('content.dismiss'));
   card.append(words, action, dismiss);
   root.append(card);
-  (doc.body ?? doc.documentElement).append(host);
+  return { host, card, regions, action, dismiss };
+}
+
+export function createToaster({ doc, near }: ToasterOptions): Toaster {
   const view = doc.defaultView as Window;
+  let parts: ReturnType<typeof buildToast> | undefined;
+  /** The toast, made (and put in the page) on first use: an action starting, or words to show. */
+  function toast() {
+    if (!parts) {
+      parts = buildToast(doc);
+      const { action, dismiss } = parts;
+      action.addEventListener('click', () => {
+        const run = onAction;
+        hide();
+        run?.();
+      });
+      dismiss.addEventListener('click', () => {
+        settle?.(false); // dismissing a countdown is not consent to go ahead
+        settle = undefined;
+        hide();
+      });
+    }
+    if (!parts.host.isConnected) (doc.body ?? doc.documentElement).append(parts.host);
+    return parts;
+  }
 
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAction: (() => void) | undefined;
@@ -101,14 +126,15 @@ export function createToaster({ doc, near }: ToasterOptions): Toaster {
 
   function hide(): void {
     clearTimeout(timer);
-    regions.status.textContent = '';
-    regions.alert.textContent = '';
-    card.hidden = true;
     onAction = undefined;
+    if (!parts) return;
+    parts.regions.status.textContent = '';
+    parts.regions.alert.textContent = '';
+    parts.card.hidden = true;
   }
 
   /** By the button (below, else above), or the top right corner when the button isn't on screen. */
-  function place(): void {
+  function place({ host, card }: ReturnType<typeof toast>): void {
     const viewport = { width: doc.documentElement.clientWidth || view.innerWidth, height: view.innerHeight };
     const size = card.getBoundingClientRect();
     const anchor = near()?.getBoundingClientRect();
@@ -123,27 +149,17 @@ export function createToaster({ doc, near }: ToasterOptions): Toaster {
     settle?.(false);
     settle = undefined;
     hide();
-    if (!host.isConnected) (doc.body ?? doc.documentElement).append(host);
+    const parts = toast();
+    const { card, regions, action } = parts;
     card.dataset.kind = kind;
     regions[kind].textContent = text;
     action.hidden = !button;
     action.textContent = button?.label ?? '';
     onAction = button?.run;
     card.hidden = false;
-    place();
+    place(parts);
     if (ms !== undefined) timer = setTimeout(hide, ms);
   }
-
-  action.addEventListener('click', () => {
-    const run = onAction;
-    hide();
-    run?.();
-  });
-  dismiss.addEventListener('click', () => {
-    settle?.(false); // dismissing a countdown is not consent to go ahead
-    settle = undefined;
-    hide();
-  });
 
   return {
     show(kind, message, button) {
@@ -171,11 +187,13 @@ export function createToaster({ doc, near }: ToasterOptions): Toaster {
       settle?.(false);
       settle = undefined;
       hide();
+      // An action is starting: its live regions go in now, before there are words to announce.
+      toast();
     },
     remove() {
       settle?.(false);
       hide();
-      host.remove();
+      parts?.host.remove();
     },
   };
 }

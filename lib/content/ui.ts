@@ -145,7 +145,7 @@ export function createInlineUi(
   let toaster: Toaster | undefined;
   /** An orphaned script (extension updated) can't load it, and goes quietly instead. */
   const fetchOnDemand = () => {
-    // The toast's live regions go in as soon as the module is here, before there are words to announce.
+    // The toaster is ready by the click; its host goes into the page when the first action starts.
     onDemand ??= load().then((loaded) => {
       if (!loaded)
         onDemand = undefined; // the next reach tries again

@@ -20,6 +20,7 @@ import { clickAction } from './support/action';
 import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
 import { finishAfterAll } from './support/secrets';
 import { appstleStore, gigstackStore } from './support/settings';
+import { toastRegion } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -100,7 +101,7 @@ const mailtoLink = (href: string) => ({ menuItemId: 'copy-portal-link-mailto', l
 
 /** On a helpdesk tab the outcome is our content script's own toast (nothing is injected into pages). */
 function toast(page: Page, role: 'status' | 'alert') {
-  return page.locator('[data-portal-link="toast"]').getByRole(role);
+  return toastRegion(page, role);
 }
 
 /** The toolbar button on a tab: the badge and its title. */

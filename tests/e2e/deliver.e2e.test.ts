@@ -492,7 +492,7 @@ async function menuClick(p: Page, info: Record<string, unknown>) {
   );
 }
 /** The context menu's outcome on a helpdesk tab: our content script's own toast. */
-const menuToast = (p: Page, role: 'status' | 'alert') => p.locator('[data-portal-link="toast"]').getByRole(role);
+const menuToast = (p: Page, role: 'status' | 'alert') => toast(p, role);
 
 describe('context menu', () => {
   it.each(['zendesk', 'gorgias'] as const)(

@@ -27,6 +27,7 @@ import {
 } from './support/composers';
 import { type FirefoxHarness, launchFirefox } from './support/firefox';
 import { appstleStore } from './support/settings';
+import { firefoxToastText } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -84,20 +85,15 @@ async function insertedLink(p: Page, helpdesk: HelpdeskName): Promise<EditorRepl
   return { ...found, link };
 }
 
-/** The in-page toast's text for `role`, once it says something. */
+/** The in-page toast's text for `role`, once it says something (its closed root read over BiDi: support/shadow.ts). */
 async function toastText(p: Page, role: 'status' | 'alert', startsWith = ''): Promise<string> {
-  const handle = await p.waitForFunction(
-    (role, startsWith) => {
-      const text = document
-        .querySelector('[data-portal-link="toast"]')
-        ?.shadowRoot?.querySelector(`[role="${role}"]`)?.textContent;
-      return text?.startsWith(startsWith) ? text : undefined;
-    },
-    WAIT,
-    role,
-    startsWith,
-  );
-  return (await handle.jsonValue()) as string;
+  let text: string | null = null;
+  await expect
+    .poll(async () => (text = await firefoxToastText(p, role))?.startsWith(startsWith) ?? false, {
+      timeout: WAIT.timeout,
+    })
+    .toBe(true);
+  return text ?? '';
 }
 
 /** Opens the ticket, waits for its editor and the button, types a reply and leaves the caret mid-sentence. */
@@ -158,15 +154,9 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
     });
     await item?.click();
     const { text, link } = await insertedLink(page, helpdesk);
-    // Polled with evaluate: the page's CSP also stops puppeteer's waitForFunction (it builds a Function).
+    // Polled over BiDi: the page's CSP also stops puppeteer's waitForFunction (it builds a Function).
     await expect
-      .poll(() =>
-        (page as Page).evaluate(
-          () =>
-            document.querySelector('[data-portal-link="toast"]')?.shadowRoot?.querySelector('[role="status"]')
-              ?.textContent,
-        ),
-      )
+      .poll(() => firefoxToastText(page as Page, 'status'))
       .toBe(`Portal link for ${REQUESTER_EMAIL} inserted into the reply`);
     expect(text).toBe(typedReply(helpdesk, link));
   });

@@ -10,6 +10,7 @@ import { APPSTLE_KEY, expectedAppstleUrlPrefix, mockAppstle, type ProviderMock }
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ExtensionPage, FIREFOX_E2E_BUILD, type FirefoxHarness, launchFirefox } from './support/firefox';
 import { appstleStore } from './support/settings';
+import { firefoxToastText } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -135,15 +136,10 @@ describe('Firefox ESR, production build', () => {
       const button = await page.waitForSelector('[data-portal-link="button"] >>> button', { timeout: 10_000 });
       expect(await button?.evaluate((b) => b.textContent)).toBe('Copy portal link');
       await button?.click(); // a real click (WebDriver BiDi input actions)
-      const toast = await page.waitForFunction(
-        () =>
-          document.querySelector('[data-portal-link="toast"]')?.shadowRoot?.querySelector('[role="status"]')
-            ?.textContent || undefined,
-        { timeout: 10_000 },
-      );
-      expect(await toast.jsonValue()).toMatch(
-        /^Portal link for \S+@\S+ copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}$/,
-      );
+      // The toast's shadow root is closed: read through the accessibility tree (support/shadow.ts).
+      await expect
+        .poll(() => firefoxToastText(page, 'status'), { timeout: 10_000 })
+        .toMatch(/^Portal link for \S+@\S+ copied · expires (\d{1,2} [A-Z][a-z]{2} )?\d{2}:\d{2}$/);
       const link = await firefox.readClipboard();
       expect(link.startsWith(expectedAppstleUrlPrefix())).toBe(true);
       const seen = appstle.requests().slice(before);

@@ -15,6 +15,7 @@ import { type ChromeGlobal, type Harness, launchExtension } from './support/exte
 import { COPIED_TOAST, inlineButton, openHelpdeskPage, toast } from './support/helpdesk';
 import { finishAfterAll } from './support/secrets';
 import { appstleStore } from './support/settings';
+import { clickInToast } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -37,7 +38,9 @@ const settingsTabs = async (closeAll = false) => {
 const shot = async (p: Page, name: string) => {
   if (process.env.SHOTS_DIR) await p.screenshot({ path: `${process.env.SHOTS_DIR}/${name}.png` });
 };
-const box = async (locator: ReturnType<Page['locator']>) => {
+const box = async (locator: {
+  boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;
+}) => {
   const b = await locator.boundingBox();
   if (!b) throw new Error('not on screen');
   return b;
@@ -117,7 +120,7 @@ describe('ways out', () => {
     await expect.poll(() => toast(page, 'alert').textContent()).toMatch(/Check the key in Settings/);
     await shot(page, 'toast-key-rejected');
     await settingsTabs(true);
-    await page.getByRole('button', { name: 'Open settings' }).click();
+    await clickInToast(page, 'Open settings');
     await expect.poll(() => settingsTabs()).toBe(1);
     // The way out was taken: the alert is gone.
     await expect.poll(() => toast(page, 'alert').count()).toBe(0);
@@ -152,7 +155,7 @@ describe('Email portal link: 5 seconds to undo, then one request', () => {
     await chooseEmail(page);
     await expect.poll(() => toast(page, 'status').textContent()).toBe('Sending the portal link to jane@example.com…');
     await shot(page, 'toast-email-undo');
-    await page.getByRole('button', { name: 'Undo' }).click();
+    await clickInToast(page, 'Undo');
     await page.waitForTimeout(5_200);
     expect(sent()).toBe(0);
     expect(await toast(page, 'status').count()).toBe(0);

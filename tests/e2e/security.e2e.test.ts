@@ -12,6 +12,7 @@ import { type ChromeGlobal, type Harness, launchExtension } from './support/exte
 import { appstleLookup, COPIED_TOAST, openHelpdeskPage, tabIdOf, toast } from './support/helpdesk';
 import { expectNoSecretsLogged, leakedSecrets } from './support/secrets';
 import { appstleStore } from './support/settings';
+import { countInToast } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -63,13 +64,8 @@ async function expectNothingCopied(before: number) {
 }
 
 /** Everything our toast says right now (empty regions are hidden, so role locators can't see them). */
-function toastWords(p: Page): Promise<string> {
-  return p.evaluate(() =>
-    [...document.querySelectorAll('[data-portal-link="toast"]')]
-      .flatMap((host) => [...(host.shadowRoot?.querySelectorAll('[role]') ?? [])])
-      .map((region) => region.textContent)
-      .join(''),
-  );
+async function toastWords(p: Page): Promise<string> {
+  return ((await toast(p, 'status').textContent()) ?? '') + ((await toast(p, 'alert').textContent()) ?? '');
 }
 
 async function copyForReal(p: Page): Promise<string[]> {
@@ -244,8 +240,7 @@ describe('page-supplied text stays text', () => {
     page = await openTicket(108);
     expect(await copyForReal(page)).toEqual([HOSTILE.email]);
     // The toast shows our words only, as text.
-    const toastHost = page.locator('[data-portal-link="toast"]');
-    expect(await toastHost.locator('img, a, script').count()).toBe(0);
+    expect(await countInToast(page, 'img, a, script')).toBe(0);
     expect(await toast(page, 'status').textContent()).toMatch(COPIED_TOAST);
 
     await page.bringToFront();
@@ -257,6 +252,37 @@ describe('page-supplied text stays text', () => {
     await popup.close();
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+  });
+});
+
+describe('the confirmation that names the customer is closed to the page', () => {
+  it('a page script can neither read the toast (shadowRoot is null) nor rewrite it to name someone else', async () => {
+    page = await openTicket(101);
+    // The page renames every confirmation it can reach, as soon as it appears and whenever it changes.
+    await page.evaluate(() => {
+      const forged = 'Portal link for attacker@evil.example copied · expires 23:59';
+      const watched = new WeakSet<ShadowRoot>();
+      const forge = () => {
+        for (const host of document.querySelectorAll('[data-portal-link]')) {
+          const root = host.shadowRoot;
+          if (!root) continue;
+          if (!watched.has(root)) {
+            watched.add(root);
+            new MutationObserver(forge).observe(root, { childList: true, subtree: true, characterData: true });
+          }
+          for (const el of root.querySelectorAll('[role="status"]'))
+            if (el.textContent && el.textContent !== forged) el.textContent = forged;
+        }
+      };
+      new MutationObserver(forge).observe(document.documentElement, { childList: true, subtree: true });
+    });
+    expect(await copyForReal(page)).toEqual([JANE.email]);
+    expect(await toast(page, 'status').textContent()).toMatch(new RegExp(`^Portal link for ${JANE.email} copied`));
+    const seen = await page.evaluate(() => {
+      const host = document.querySelector('[data-portal-link="toast"]');
+      return { host: host !== null, shadowRoot: host?.shadowRoot ?? null, text: host?.textContent ?? null };
+    });
+    expect(seen).toEqual({ host: true, shadowRoot: null, text: '' });
   });
 });
 

@@ -30,6 +30,7 @@ import {
   zendeskTicketJson,
   zendeskUserJson,
 } from '../fixtures/helpdesk/zendesk';
+import { shadowOf } from './dom';
 import { sendVia } from './helpers';
 
 // The on-demand half of the in-page UI (menu, toast), imported here rather than from the extension's URL.
@@ -119,8 +120,7 @@ function start(helpdesk: Helpdesk = zendesk, overrides: Partial<RuntimeOptions> 
 const buttons = () => document.querySelectorAll('[data-portal-link="button"]');
 const button = () => buttons()[0]?.shadowRoot?.querySelector('button') as HTMLButtonElement | undefined;
 const toastText = (role: 'status' | 'alert') =>
-  document.querySelector('[data-portal-link="toast"]')?.shadowRoot?.querySelector(`[role="${role}"]`)?.textContent ??
-  '';
+  shadowOf(document.querySelector('[data-portal-link="toast"]'))?.querySelector(`[role="${role}"]`)?.textContent ?? '';
 const paneOfButton = () =>
   /^ticket-(\d+)-custom-layout$/.exec(
     buttons()[0]?.closest('.ticket-panes-grid-layout')?.getAttribute('data-test-id') ?? '',
@@ -197,7 +197,7 @@ describe('content runtime: the button', () => {
     await settle();
     button()?.click();
     await vi.waitFor(() => expect(toastText('alert')).toBe(hostile));
-    const toastRoot = document.querySelector('[data-portal-link="toast"]')?.shadowRoot;
+    const toastRoot = shadowOf(document.querySelector('[data-portal-link="toast"]'));
     expect(toastRoot?.querySelector('img')).toBeNull();
   });
 
@@ -285,7 +285,7 @@ describe('content runtime: the button', () => {
     });
     button()?.click();
     await vi.waitFor(() => expect(toastText('alert')).toMatch(/Check the key in Settings/));
-    const toastRoot = document.querySelector('[data-portal-link="toast"]')?.shadowRoot;
+    const toastRoot = shadowOf(document.querySelector('[data-portal-link="toast"]'));
     const open = [...(toastRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent === 'Open settings');
     open?.click();
     await vi.waitFor(() => expect(started?.send).toHaveBeenLastCalledWith({ type: 'open-settings' }));

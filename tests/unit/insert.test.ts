@@ -11,6 +11,7 @@ import { INSERT_REQUEST, serveInserts } from '../../lib/content/insert-page';
 import { startHelpdesk } from '../../lib/content/runtime';
 import { zendesk } from '../../lib/helpdesks/zendesk';
 import { CC, JANE, ZENDESK_TICKETS, type ZendeskTicket, zendeskTicketHtml } from '../fixtures/helpdesk/zendesk';
+import { shadowOf } from './dom';
 
 // The on-demand half (insert, questions), imported here rather than from the extension's URL.
 vi.mock('../../lib/content/load', async () => {
@@ -139,7 +140,7 @@ describe('runtime: insert and email', () => {
 
   const emailed = (send: ReturnType<typeof start>['send']) => send.mock.calls.filter(([type]) => type === 'email-link');
   const undoButton = () =>
-    [...(document.querySelector('[data-portal-link="toast"]')?.shadowRoot?.querySelectorAll('button') ?? [])].find(
+    [...(shadowOf(document.querySelector('[data-portal-link="toast"]'))?.querySelectorAll('button') ?? [])].find(
       (b) => b.textContent === 'Undo' && !b.hidden,
     );
 

@@ -2,8 +2,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createToaster } from '../../lib/content/toast';
 import { PortalLinkError } from '../../lib/shared/error-codes';
+import { shadowOf } from './dom';
 
-const root = () => document.querySelector('[data-portal-link="toast"]')?.shadowRoot as ShadowRoot;
+const root = () => shadowOf(document.querySelector('[data-portal-link="toast"]')) as ShadowRoot;
 const words = (role: 'status' | 'alert') => root().querySelector(`[role="${role}"]`)?.textContent ?? '';
 const buttonNamed = (name: string) =>
   [...root().querySelectorAll('button')].find(

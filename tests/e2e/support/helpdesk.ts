@@ -1,7 +1,8 @@
-/** Driving helpdesk pages with the extension's in-page UI (the shadow root is open: locators pierce it). */
+/** Driving helpdesk pages with the extension's in-page UI (the button's shadow root is open: locators pierce it; the toast's is closed). */
 import type { Locator, Page } from 'playwright-core';
 import type { RecordedRequest } from '../../fixtures/mock-server';
 import type { ChromeGlobal, Harness } from './extension';
+import { type ToastRegion, toastRegion } from './shadow';
 
 /**
  * The in-page toast after a copy: whom the link is for, then the expiry's time, with the date when it
@@ -19,8 +20,9 @@ export function inlineButton(page: Page): Locator {
   return page.getByRole('button', { name: 'Copy portal link' });
 }
 
-export function toast(page: Page, role: 'status' | 'alert'): Locator {
-  return page.locator('[data-portal-link="toast"]').getByRole(role);
+/** The in-page toast's region (its shadow root is closed: read in the content script's world, support/shadow.ts). */
+export function toast(page: Page, role: 'status' | 'alert'): ToastRegion {
+  return toastRegion(page, role);
 }
 
 /** Which customer a provider request asked for (Appstle query string; `emailId` on manage-subscription-link). */

@@ -3,6 +3,7 @@
  * `npm run bench` (sizes: bench/sizes.ts): the detection cost the runtime records in the Performance
  * timeline, and the main-thread cost of a burst of DOM mutations.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { DETECT_MEASURE } from '../../../lib/helpdesks/detected';
 import type { MockServer } from '../../fixtures/mock-server';
 import { CHROMIUM_HINT, findChromium } from './chromium';
+import { inContentWorld } from './shadow';
 import { TEST_HOSTS } from './tls';
 
 export function median(values: readonly number[]): number {
@@ -188,9 +190,16 @@ export async function longTasksSoFar(page: Page): Promise<{ count: number; total
  */
 export async function timeInlineCopy(page: Page, timeoutMs = 15_000): Promise<number> {
   const key = '__portalLinkBenchCopy';
-  await page.evaluate(
+  // In the content script's world: the toast's shadow root is closed to the page (support/shadow.ts).
+  await inContentWorld(
+    page,
     ({ timeoutMs, key }) => {
-      const toastRoot = () => document.querySelector('[data-portal-link="toast"]')?.shadowRoot ?? undefined;
+      const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot(el: Element): ShadowRoot | null } } })
+        .chrome?.dom;
+      const toastRoot = () => {
+        const host = document.querySelector('[data-portal-link="toast"]');
+        return (host && dom?.openOrClosedShadowRoot(host)) ?? undefined;
+      };
       const text = (role: string) => toastRoot()?.querySelector(`[role="${role}"]`)?.textContent ?? '';
       const result = new Promise<number>((resolve, reject) => {
         let started = 0;
@@ -237,7 +246,8 @@ export async function timeInlineCopy(page: Page, timeoutMs = 15_000): Promise<nu
     .locator('[data-portal-link="button"]')
     .getByRole('button', { name: 'Copy portal link', exact: true })
     .click();
-  return page.evaluate(
+  return inContentWorld(
+    page,
     (key) => (globalThis as unknown as Record<string, Promise<number>>)[key] as Promise<number>,
     key,
   );

@@ -1,0 +1,167 @@
+/**
+ * Reading the in-page toast, whose shadow root is closed (lib/content/host.ts): page scripts, and so
+ * Playwright's locators, can't enter it. Chromium runs our content script in its own isolated world,
+ * where `chrome.dom.openOrClosedShadowRoot()` reaches a closed root; over CDP a test evaluates there,
+ * as the content script itself would (Runtime.evaluate with that world's context id). The build is
+ * the production one: nothing is opened for tests.
+ */
+import type { Page } from 'playwright-core';
+import type { Page as PuppeteerPage } from 'puppeteer-core';
+
+interface ExecutionContext {
+  id: number;
+  origin: string;
+  auxData?: { type?: string; frameId?: string };
+}
+
+/** Runs `fn(arg)` in the extension's content-script world of the page's top frame; returns its value. */
+export async function inContentWorld<A, R>(page: Page, fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const contexts: ExecutionContext[] = [];
+    cdp.on('Runtime.executionContextCreated', (event) => contexts.push(event.context as ExecutionContext));
+    await cdp.send('Runtime.enable'); // reports every existing context first
+    const { frameTree } = await cdp.send('Page.getFrameTree');
+    const world = contexts.find(
+      (c) =>
+        c.auxData?.type === 'isolated' &&
+        c.auxData.frameId === frameTree.frame.id &&
+        c.origin.startsWith('chrome-extension://'),
+    );
+    if (!world) throw new Error('no content script world in this page');
+    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
+      expression: `(${fn.toString()})(${JSON.stringify(arg)})`,
+      contextId: world.id,
+      awaitPromise: true,
+      returnByValue: true,
+    });
+    if (exceptionDetails) throw new Error(`in the content script's world: ${exceptionDetails.exception?.description}`);
+    return result.value as R;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
+/** What the toast's live region with `role` says (null without a toast), in the content script's world. */
+function regionText(role: string): string | null {
+  const host = document.querySelector('[data-portal-link="toast"]');
+  const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot(el: Element): ShadowRoot | null } } }).chrome
+    ?.dom;
+  const root = host && dom?.openOrClosedShadowRoot(host);
+  const region = root?.querySelector(`[role="${role}"]`);
+  // An empty region is hidden (`[role]:empty`), as a role locator wouldn't find it.
+  return region?.textContent ? region.textContent : null;
+}
+
+export interface ToastRegion {
+  /** The region's words; null when it says nothing (or there is no toast yet). */
+  textContent(): Promise<string | null>;
+  /** 1 while it says something, else 0. */
+  count(): Promise<number>;
+  /** Where the region is on the page, as `Locator.boundingBox` gives it. */
+  boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null>;
+}
+
+/** The toast's `status` or `alert` region. */
+export function toastRegion(page: Page, role: 'status' | 'alert'): ToastRegion {
+  return {
+    textContent: () => inContentWorld(page, regionText, role),
+    count: async () => ((await inContentWorld(page, regionText, role)) ? 1 : 0),
+    boundingBox: () =>
+      inContentWorld(
+        page,
+        (r) => {
+          const host = document.querySelector('[data-portal-link="toast"]');
+          const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot(el: Element): ShadowRoot | null } } })
+            .chrome?.dom;
+          const region = host && dom?.openOrClosedShadowRoot(host)?.querySelector(`[role="${r}"]`);
+          if (!region?.textContent) return null;
+          const { x, y, width, height } = region.getBoundingClientRect();
+          return { x, y, width, height };
+        },
+        role,
+      ),
+  };
+}
+
+/** Everything the toast holds that matches `selector` (its words' elements, buttons…), counted. */
+export function countInToast(page: Page, selector: string): Promise<number> {
+  return inContentWorld(
+    page,
+    (s) => {
+      const host = document.querySelector('[data-portal-link="toast"]');
+      const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot(el: Element): ShadowRoot | null } } })
+        .chrome?.dom;
+      return host ? (dom?.openOrClosedShadowRoot(host)?.querySelectorAll(s).length ?? 0) : 0;
+    },
+    selector,
+  );
+}
+
+/** Clicks the toast's button with that text or accessible name in its middle, as the agent's mouse would. */
+export async function clickInToast(page: Page, name: string): Promise<void> {
+  const at = await inContentWorld(
+    page,
+    (n) => {
+      const host = document.querySelector('[data-portal-link="toast"]');
+      const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot(el: Element): ShadowRoot | null } } })
+        .chrome?.dom;
+      const buttons = [...(host ? (dom?.openOrClosedShadowRoot(host)?.querySelectorAll('button') ?? []) : [])];
+      const button = buttons.find((b) => !b.hidden && (b.textContent === n || b.getAttribute('aria-label') === n));
+      if (!button) return null;
+      const { x, y, width, height } = button.getBoundingClientRect();
+      return { x: x + width / 2, y: y + height / 2 };
+    },
+    name,
+  );
+  if (!at) throw new Error(`no "${name}" button in the toast`);
+  await page.mouse.click(at.x, at.y);
+}
+
+/** Raw WebDriver BiDi on a puppeteer page (puppeteer-core's own session; its public API has no shadow-tree option). */
+function bidi(page: PuppeteerPage) {
+  const context = (
+    page.mainFrame() as unknown as {
+      browsingContext: {
+        id: string;
+        userContext: { browser: { session: { send(method: string, params: unknown): Promise<unknown> } } };
+      };
+    }
+  ).browsingContext;
+  return {
+    target: { context: context.id },
+    send: (method: string, params: unknown) =>
+      context.userContext.browser.session.send(method, params) as Promise<{ result: BidiResult }>,
+  };
+}
+
+interface BidiResult {
+  type: 'success' | 'exception';
+  result?: { type: string; value?: unknown; sharedId?: string };
+}
+
+/**
+ * Firefox (puppeteer over WebDriver BiDi) has no CDP and no way into the content script's world.
+ * WebDriver BiDi serialises a node's shadow root, closed ones too, when asked to
+ * (`serializationOptions.includeShadowTree: "all"`, the BiDi spec's NodeProperties.shadowRoot), and
+ * takes that root back as an argument by its shared id: the test reads the toast there. The toast's
+ * region with `role`, as text, or null while it says nothing.
+ */
+export async function firefoxToastText(page: PuppeteerPage, role: 'status' | 'alert'): Promise<string | null> {
+  const { target, send } = bidi(page);
+  const { result: host } = await send('script.evaluate', {
+    expression: `document.querySelector('[data-portal-link="toast"]')`,
+    target,
+    awaitPromise: false,
+    serializationOptions: { maxDomDepth: 0, includeShadowTree: 'all' },
+  });
+  const root = (host.result?.value as { shadowRoot?: { sharedId?: string } } | undefined)?.shadowRoot?.sharedId;
+  if (!root) return null;
+  const { result } = await send('script.callFunction', {
+    functionDeclaration: '(root, role) => root.querySelector(`[role="${role}"]`)?.textContent || null',
+    arguments: [{ sharedId: root }, { type: 'string', value: role }],
+    target,
+    awaitPromise: false,
+  });
+  return result.result?.type === 'string' ? (result.result.value as string) : null;
+}
