@@ -89,9 +89,13 @@ async function insertedLink(p: Page, helpdesk: HelpdeskName): Promise<EditorRepl
 async function toastText(p: Page, role: 'status' | 'alert', startsWith = ''): Promise<string> {
   let text: string | null = null;
   await expect
-    .poll(async () => (text = await firefoxToastText(p, role))?.startsWith(startsWith) ?? false, {
-      timeout: WAIT.timeout,
-    })
+    .poll(
+      async () => {
+        text = await firefoxToastText(p, role);
+        return text?.startsWith(startsWith) ?? false;
+      },
+      { timeout: WAIT.timeout },
+    )
     .toBe(true);
   return text ?? '';
 }

@@ -158,7 +158,7 @@ export async function firefoxToastText(page: PuppeteerPage, role: 'status' | 'al
   const root = (host.result?.value as { shadowRoot?: { sharedId?: string } } | undefined)?.shadowRoot?.sharedId;
   if (!root) return null;
   const { result } = await send('script.callFunction', {
-    functionDeclaration: '(root, role) => root.querySelector(`[role="${role}"]`)?.textContent || null',
+    functionDeclaration: "(root, role) => root.querySelector('[role=\"' + role + '\"]')?.textContent || null",
     arguments: [{ sharedId: root }, { type: 'string', value: role }],
     target,
     awaitPromise: false,
