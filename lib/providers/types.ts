@@ -61,6 +61,12 @@ export interface Provider<S extends { provider: string; apiKey: string } = { pro
   pickId?(customer: CustomerRef, store: Partial<S>): string | undefined;
   /** Hosts the store's links may point to (`*.example.com` for subdomains); none: any https host (link-hosts.ts). */
   linkHosts(store: Omit<S, 'apiKey'>): readonly string[];
+  /**
+   * Its links may be on the shop's public domain, which only the provider knows (not on `linkHosts`):
+   * a team relay then trusts the first such host it sees for the store and refuses any other after
+   * it (relay/src/portal-host.ts). Absent: `linkHosts` is the whole rule.
+   */
+  publicHost?: boolean;
   issueLink(store: S, query: CustomerQuery, http: HttpDeps): Promise<PortalLink>;
   /** Has the provider email the customer their link (one request, never retried); absent when it can't. */
   emailLink?(store: S, email: string, http: HttpDeps): Promise<void>;

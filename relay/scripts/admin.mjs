@@ -13,7 +13,9 @@ const USAGE = `Usage: npm run relay:admin -- <command>
   store set <id> --name <name> --provider <provider> --helpdesk-hosts <h1,h2>
             [--<provider field> <value> …]   (API key on stdin)
   store providers                          the providers and their fields (as flags)
-  store list
+  store list                               id, name, provider, helpdesk hosts, remembered portal host
+  store forget-host <id>                   forgets the remembered portal host (re-saving does too):
+                                           the store's next link's host is learned afresh
   store remove <id>                        deletes the store and its encrypted key
   store reseal                             re-encrypts every key under the current KEYS_SECRET
   audit [--since <ISO time>] [--format csv|json]
@@ -154,8 +156,11 @@ if (group === 'agent' && verb === 'add' && subject) {
   console.log(`${reply.resealed} store key(s) now sealed under the current KEYS_SECRET.`);
 } else if (group === 'store' && verb === 'list') {
   for (const s of JSON.parse(await api('GET', '/admin/stores')).stores) {
-    console.log(`${s.id}\t${s.name}\t${s.provider}\t${s.helpdeskHosts.join(',')}`);
+    console.log(`${s.id}\t${s.name}\t${s.provider}\t${s.helpdeskHosts.join(',')}\t${s.portalHost ?? '-'}`);
   }
+} else if (group === 'store' && verb === 'forget-host' && subject) {
+  await api('DELETE', `/admin/stores/${encodeURIComponent(subject)}/portal-host`);
+  console.log(`Store ${subject}: portal host forgotten; the next link's host is remembered.`);
 } else if (group === 'audit') {
   const format = values.format ?? 'csv';
   if (format !== 'csv' && format !== 'json') fail('--format is csv or json');

@@ -8,12 +8,12 @@ import { hostClashes } from '../../lib/providers/store-fields';
 import { normalizeEmail } from '../../lib/shared/customer';
 import { z } from '../../lib/shared/zod';
 import { endSessions } from './agent/sign-in';
-import { auditCsv, readAudit } from './audit';
+import { appendAudit, auditCsv, readAudit } from './audit';
 import { enrollmentCode, forgetOpenedKeys, normaliseCode, sameSecret, sha256Hex } from './crypto';
 import { type AppEnv, nowS } from './env';
 import { jsonOf, limitIp, refuse } from './http';
 import { lastingAdmin } from './lasting/routes';
-import { listStores, publicStore, resealKeys, saveStore } from './stores';
+import { forgetPortalHost, listStores, portalHosts, publicStore, resealKeys, saveStore } from './stores';
 import { ENROLLMENT_TTL_S } from './tokens';
 
 export const admin = new Hono<AppEnv>();
@@ -128,6 +128,14 @@ admin.delete('/stores/:id', async (c) => {
   return c.json({ removed: id });
 });
 
+/** Forgets the store's remembered portal host (portal-host.ts): the next link's host is learned afresh. */
+admin.delete('/stores/:id/portal-host', async (c) => {
+  const id = c.req.param('id');
+  if (!(await forgetPortalHost(c.env.DB, id))) return refuse(c, 404, 'unknown-store');
+  await appendAudit(c.env.DB, { storeId: id, action: 'portal-host', outcome: 'forgotten' });
+  return c.json({ forgotten: id });
+});
+
 admin.post('/stores/reseal', async (c) => c.json({ resealed: await resealKeys(c.env) }));
 
 /** The providers and their own store fields, for the admin CLI's `store set` flags (`storeDomain` → `--store-domain`). */
@@ -141,7 +149,11 @@ admin.get('/providers', (c) =>
   }),
 );
 
-admin.get('/stores', async (c) => c.json({ stores: (await listStores(c.env.DB)).map(publicStore) }));
+admin.get('/stores', async (c) => {
+  const [stores, hosts] = await Promise.all([listStores(c.env.DB), portalHosts(c.env.DB)]);
+  // The remembered portal host is the admin's to see (agents' store list never shows it).
+  return c.json({ stores: stores.map((s) => ({ ...publicStore(s), portalHost: hosts.get(s.id) ?? null })) });
+});
 
 admin.get('/audit', async (c) => {
   const since = c.req.query('since');

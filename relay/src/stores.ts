@@ -15,6 +15,8 @@ export interface StoreRow {
   settings: string;
   key_iv: string;
   key_ciphertext: string;
+  /** The remembered portal host (portal-host.ts); null until one is learned. */
+  portal_host?: string | null;
 }
 
 /** A store without its key (per provider: Omit on the union would drop provider-specific fields). */
@@ -109,7 +111,9 @@ export async function saveStore(env: Env, store: Store): Promise<void> {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT(id) DO UPDATE SET name = excluded.name, provider = excluded.provider,
        helpdesk_hosts = excluded.helpdesk_hosts, settings = excluded.settings, key_iv = excluded.key_iv,
-       key_ciphertext = excluded.key_ciphertext, updated_at = excluded.updated_at`,
+       key_ciphertext = excluded.key_ciphertext, updated_at = excluded.updated_at,
+       -- Re-saving a store is the admin's word on it: the remembered portal host is learned afresh.
+       portal_host = NULL`,
   )
     .bind(
       store.id,
@@ -122,4 +126,18 @@ export async function saveStore(env: Env, store: Store): Promise<void> {
       new Date().toISOString(),
     )
     .run();
+}
+
+/** Every store's remembered portal host (portal-host.ts), for the admin only. */
+export async function portalHosts(db: D1Database): Promise<Map<string, string>> {
+  const { results } = await db
+    .prepare('SELECT id, portal_host FROM stores WHERE portal_host IS NOT NULL')
+    .all<{ id: string; portal_host: string }>();
+  return new Map(results.map((row) => [row.id, row.portal_host]));
+}
+
+/** Forgets a store's remembered portal host; false when there is no such store. */
+export async function forgetPortalHost(db: D1Database, id: string): Promise<boolean> {
+  const result = await db.prepare('UPDATE stores SET portal_host = NULL WHERE id = ?').bind(id).run();
+  return result.meta.changes === 1;
 }

@@ -95,6 +95,7 @@ export const appstle: Provider<AppstleStore> = {
   // Appstle's complete link is on the shop's public domain, which only Appstle knows: any https host
   // then; the store's own domain when it names one.
   linkHosts: (store) => (store.storeDomain ? [store.storeDomain] : []),
+  publicHost: true,
   parseId: parseShopifyId,
   // Shopify ids are Appstle's; the one for this store's shop, if any, comes before the email.
   pickId: (customer, store) => pickShopifyId(customer.shopify, store.storeDomain),

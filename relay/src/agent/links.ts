@@ -6,6 +6,7 @@ import { type AuditEntry, AuditError, appendAudit, finaliseAudit } from '../audi
 import { type AppEnv, providerOverridesRefused } from '../env';
 import { jsonOf, limitAgent, limitIp, refuse, refuseAudited } from '../http';
 import type { Verdict } from '../limiter';
+import { finaliseLearning, portalHostVerdict } from '../portal-host';
 import { issueLink, relayHttp, sendPortalEmail } from '../providers';
 import { openStore, type StoreRow, storeQuery } from '../stores';
 import { auditFields, linkRequest, pendingLinkRow, readCustomer } from './link-request';
@@ -116,8 +117,19 @@ export async function links(c: Context<AppEnv>) {
       return c.json({ emailed: true, to: query.email });
     }
     const link = await issueLink(store, query, http);
-    await finaliseAudit(db, auditId, 'allowed');
-    return c.json({ url: link.url, expiresAt: link.expiresAt });
+    // The same host rule as the lasting open: a publicHost provider's first host off the store's list
+    // is remembered with this row; a later different one is refused (portal-host.ts).
+    // The agent is told `unsafe-link`, as for any link it may not have; the audit row says why.
+    const verdict = portalHostVerdict(store, storeRow?.portal_host ?? null, link.url);
+    const learn =
+      verdict.ok && verdict.learn ? { storeId: store.id, host: verdict.learn, agent: auth.agent.email } : undefined;
+    const learned = learn ? await finaliseLearning(db, auditId, 'allowed', learn) : verdict.ok;
+    if (!verdict.ok || !learned) {
+      await finaliseAudit(db, auditId, verdict.ok ? 'portal-host-changed' : verdict.outcome);
+      return refuse(c, 502, 'unsafe-link', { provider: provider.shortName });
+    }
+    if (!learn) await finaliseAudit(db, auditId, 'allowed');
+    return c.json({ url: verdict.url, expiresAt: link.expiresAt });
   } catch (error) {
     if (error instanceof AuditError) return refuse(c, 503, 'audit-unavailable');
     const failure = error instanceof PortalLinkError ? error : new PortalLinkError('internal');

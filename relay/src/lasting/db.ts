@@ -28,6 +28,8 @@ export interface LinkRow {
   storeProvider: string | null;
   /** The store's provider-specific settings (JSON), for the hosts its links may point to. */
   storeSettings: string | null;
+  /** The store's remembered portal host (portal-host.ts), for the page's form-action. */
+  storePortalHost: string | null;
 }
 
 /** One query for every id, known or not: misses cost the same as hits (no timing oracle). */
@@ -36,7 +38,8 @@ export async function findLink(db: D1Database, idHash: string): Promise<LinkRow 
     .prepare(
       `SELECT l.id_hash AS idHash, l.store_id AS storeId, l.customer_kind AS customerKind, l.customer,
               l.agent, l.created_at AS createdAt, l.expires_at AS expiresAt, l.revoked_at AS revokedAt,
-              s.name AS storeName, s.provider AS storeProvider, s.settings AS storeSettings
+              s.name AS storeName, s.provider AS storeProvider, s.settings AS storeSettings,
+              s.portal_host AS storePortalHost
        FROM lasting_links l LEFT JOIN stores s ON s.id = l.store_id WHERE l.id_hash = ?`,
     )
     .bind(idHash)
@@ -58,7 +61,7 @@ export async function linkDays(db: D1Database, storeId: string): Promise<number>
 
 export function insertLink(
   db: D1Database,
-  link: Omit<LinkRow, 'revokedAt' | 'storeName' | 'storeProvider' | 'storeSettings'>,
+  link: Omit<LinkRow, 'revokedAt' | 'storeName' | 'storeProvider' | 'storeSettings' | 'storePortalHost'>,
 ): D1PreparedStatement {
   return db
     .prepare(

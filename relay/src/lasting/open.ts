@@ -3,21 +3,15 @@
  * first; only then is the provider's short-lived link minted, checked, and the customer sent there (303).
  */
 import type { Context } from 'hono';
-import { checkedLink } from '../../../lib/providers/link-hosts';
-import { providerFor, type Store } from '../../../lib/providers/registry';
 import { AuditError, appendAudit, finaliseAudit, hashPrefix } from '../audit';
 import { type AppEnv, nowS, providerOverridesRefused } from '../env';
 import { publicOrigin } from '../http';
+import { finaliseLearning, type HostVerdict, portalHostVerdict } from '../portal-host';
 import { issueLink, relayHttp } from '../providers';
 import { openStore, type StoreRow, storeQuery } from '../stores';
 import { checkFormToken, spendToken } from './db';
 import type { Notice } from './pages';
 import { auditOf, limited, notice, visit } from './visit';
-
-/** The provider's link, only if it is https on the store's portal host (never a URL from the request). */
-function checkedTarget(store: Store, link: string): string | undefined {
-  return checkedLink(link, providerFor(store).linkHosts(store));
-}
 
 /** A form post from another site (when the browser says so) is refused like a forged token. */
 function crossSite(c: Context<AppEnv>): boolean {
@@ -81,7 +75,9 @@ export async function openLastingLink(c: Context<AppEnv, '/l/:id'>) {
     return replay ? refusedWith('replayed', 'forbidden') : notice(c, v, 'failed');
   }
 
-  let target: string | undefined;
+  // The provider's link goes out only if it is https on the store's portal host (never a URL from the
+  // request); a publicHost provider's first host off the store's list is learned (portal-host.ts).
+  let verdict: HostVerdict | undefined;
   let outcome = 'opened';
   try {
     // Same rule as /v1/links: a provider mock base outside `relay:dev` on loopback serves nothing.
@@ -93,18 +89,26 @@ export async function openLastingLink(c: Context<AppEnv, '/l/:id'>) {
       link.customerKind === 'email' ? { kind: 'email', email: link.customer } : { kind: 'id', id: link.customer },
       relayHttp(c.env),
     );
-    target = checkedTarget(store, minted.url);
-    if (!target) outcome = 'provider:unsafe-link';
+    verdict = portalHostVerdict(store, storeRow?.portal_host ?? null, minted.url);
+    if (!verdict.ok) outcome = verdict.outcome;
   } catch (error) {
     const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'internal';
     outcome = `provider:${code}`;
   }
   try {
-    await finaliseAudit(c.env.DB, auditId, outcome);
+    const learn = verdict?.ok ? verdict.learn : undefined;
+    if (
+      learn &&
+      !(await finaliseLearning(c.env.DB, auditId, outcome, { storeId: link.storeId, host: learn, agent: link.agent }))
+    ) {
+      // Another first open remembered a different host meanwhile.
+      verdict = { ok: false, outcome: 'portal-host-changed' };
+      await finaliseAudit(c.env.DB, auditId, verdict.outcome);
+    } else if (!learn) await finaliseAudit(c.env.DB, auditId, outcome);
   } catch {
     return notice(c, v, 'failed');
   }
-  if (!target) return notice(c, v, 'failed');
+  if (!verdict?.ok) return notice(c, v, 'failed');
   c.header('Referrer-Policy', 'no-referrer');
-  return c.redirect(target, 303);
+  return c.redirect(verdict.url, 303);
 }

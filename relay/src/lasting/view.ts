@@ -1,15 +1,15 @@
 /** GET /l/<id>: the customer's page with one button; a mail scanner's GET mints nothing. */
 import type { Context } from 'hono';
-import { cspSources } from '../../../lib/providers/link-hosts';
-import { isProviderId, providerFor, type Store } from '../../../lib/providers/registry';
+import { isProviderId, type Store } from '../../../lib/providers/registry';
 import { appendAudit } from '../audit';
 import { type AppEnv, nowS } from '../env';
+import { formActionSources } from '../portal-host';
 import { formToken } from './db';
 import { openPage } from './pages';
 import { auditOf, limited, notice, page, visit } from './visit';
 
-/** The host the form may lead to (CSP form-action follows the 303): the store's portal host. */
-function portalSource(provider: string | null, settings: string | null): string {
+/** Where the form may lead (CSP form-action is checked against the 303's target too): portal-host.ts. */
+function portalSource(provider: string | null, settings: string | null, remembered: string | null): string {
   if (!provider || !isProviderId(provider)) return 'https:';
   let own: unknown;
   try {
@@ -18,7 +18,7 @@ function portalSource(provider: string | null, settings: string | null): string 
     return 'https:';
   }
   const store = { ...(own as object), provider } as Omit<Store, 'apiKey'>;
-  return cspSources(providerFor(store).linkHosts(store));
+  return formActionSources(store, remembered);
 }
 
 export async function viewLastingLink(c: Context<AppEnv, '/l/:id'>) {
@@ -33,12 +33,12 @@ export async function viewLastingLink(c: Context<AppEnv, '/l/:id'>) {
   if (retryAfterS !== undefined) return notice(c, v, 'limited', retryAfterS);
   if (!v.live || !v.link) return notice(c, v, 'invalid');
   const token = await formToken(c.env.TOKEN_SECRET, v.idHash, nowS());
-  const { storeName, storeProvider, storeSettings } = v.link;
+  const { storeName, storeProvider, storeSettings, storePortalHost } = v.link;
   return page(
     c,
     v,
     200,
     (nonce) => openPage(v.lang, storeName ?? '', token, nonce),
-    portalSource(storeProvider, storeSettings),
+    portalSource(storeProvider, storeSettings, storePortalHost),
   );
 }
