@@ -45,10 +45,11 @@ export function clickProblem(host: Element, button: Element, env: ClickEnv): Cli
   if (rect.width <= 0 || rect.height <= 0) return 'covered';
   const x = rect.left + rect.width / 2;
   const y = rect.top + rect.height / 2;
-  // The document retargets hits inside our shadow root to the host; the root knows the button.
+  // The document retargets hits inside our shadow root to the host; the root knows the button. The
+  // root comes from the button (`host.shadowRoot` is null for a closed root, lib/content/host.ts).
   if (env.elementFromPoint(x, y) !== host) return 'covered';
-  const root = host.shadowRoot;
-  const inner = root ? root.elementFromPoint(x, y) : button;
+  const root = button.getRootNode();
+  const inner = 'host' in root ? (root as ShadowRoot).elementFromPoint(x, y) : button;
   if (!inner || !button.contains(inner)) return 'covered';
   return undefined;
 }

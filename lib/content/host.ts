@@ -1,6 +1,6 @@
 /**
  * The in-page UI's shadow hosts: each marked for `removeStaleUi`, each with its own shadow root and
- * style. `closed` for what names the customer (the toast): the page can't reach into a closed root
+ * style. `closed` for what names the customer (the toast) and for the menu: the page can't reach into a closed root
  * (`host.shadowRoot` is null to it), so it can neither read nor rewrite the confirmation. The root
  * is returned to the caller only, which keeps it.
  */

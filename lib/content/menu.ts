@@ -48,7 +48,8 @@ const MENU_CSS = `
 `;
 
 export function createMenu({ doc, button, group, handlers }: MenuOptions): Menu {
-  const [host, root] = shadowHost(doc, 'div', 'menu', MENU_CSS);
+  // Closed: a page script can't reach the items to relabel or reorder them (security.e2e).
+  const [host, root] = shadowHost(doc, 'div', 'menu', MENU_CSS, 'closed');
   const menu = doc.createElement('div');
   menu.setAttribute('role', 'menu');
   menu.setAttribute('aria-label', t('content.more'));

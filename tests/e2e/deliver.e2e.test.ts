@@ -33,6 +33,7 @@ import { type ChromeGlobal, type Harness, launchExtension } from './support/exte
 import { pressShortcut, toast } from './support/helpdesk';
 import { finishAfterAll } from './support/secrets';
 import { appstleStore, gigstackStore } from './support/settings';
+import { inPageUi } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -104,8 +105,9 @@ function moreButton(p: Page) {
 
 async function openMenu(p: Page) {
   await moreButton(p).click();
-  const menu = p.getByRole('menu');
-  await menu.waitFor();
+  // The menu's root is closed to the page (and so to locators): read in the content script's world.
+  const menu = inPageUi(p);
+  await expect.poll(async () => (await menu.menuItems()).length).toBeGreaterThan(0);
   return menu;
 }
 
@@ -138,10 +140,10 @@ describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpd
     const menu = await openMenu(page);
     expect(await moreButton(page).getAttribute('aria-haspopup')).toBe('menu');
     await expect
-      .poll(() => menu.getByRole('menuitem').allTextContents())
+      .poll(async () => (await menu.menuItems()).map((i) => i.name))
       .toEqual(['Insert into reply', 'Email portal link']);
     const started = performance.now();
-    await menu.getByRole('menuitem', { name: 'Insert into reply' }).click();
+    await menu.menuItem('Insert into reply').click();
     const { link, ms } = await insertedLink(page, helpdesk, started);
     timings.push({ path: 'in-page menu', helpdesk, ms });
 
@@ -177,7 +179,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpd
     page = await openAndType(helpdesk, '&csp');
     // The policy holds: an inline script the page adds does not run.
     expect(await page.evaluate(inlineScriptRuns)).toBe(false);
-    await (await openMenu(page)).getByRole('menuitem', { name: 'Insert into reply' }).click();
+    await (await openMenu(page)).menuItem('Insert into reply').click();
     const { link } = await insertedLink(page, helpdesk, performance.now());
     expect(link.startsWith(LINK_PREFIX)).toBe(true);
     await expectAtCaret(page, helpdesk, link);
@@ -254,7 +256,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpd
     else await new Promise((resolve) => setTimeout(resolve, 1_000)); // the fixture's editors would have mounted
     const before = appstle.requests().length;
     const menu = await openMenu(page);
-    await menu.getByRole('menuitem', { name: 'Insert into reply' }).click();
+    await menu.menuItem('Insert into reply').click();
     await expect.poll(() => toast(page as Page, 'alert').textContent()).toMatch(message);
     expect(appstle.requests().length).toBe(before);
     if (query === '&readonly') expect((await reply(page, helpdesk)).links).toEqual([]);
@@ -399,7 +401,7 @@ describe('Email portal link', () => {
       page = await openAndType(helpdesk);
       const before = appstle.requests().length;
       const menu = await openMenu(page);
-      await menu.getByRole('menuitem', { name: 'Email portal link' }).click();
+      await menu.menuItem('Email portal link').click();
       // 5 seconds to undo first (tests/e2e/inpage.e2e.test.ts), then the one request.
       await expect
         .poll(() => toast(page as Page, 'status').textContent(), { timeout: 10_000 })

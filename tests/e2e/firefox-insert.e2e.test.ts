@@ -27,7 +27,7 @@ import {
 } from './support/composers';
 import { type FirefoxHarness, launchFirefox } from './support/firefox';
 import { appstleStore } from './support/settings';
-import { firefoxToastText } from './support/shadow';
+import { firefoxClickMenuItem, firefoxControls, firefoxToastText } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -118,17 +118,15 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
     expect((await reply(page, helpdesk)).text).toBe(typedReply(helpdesk));
     const before = appstle.requests().length;
 
-    // Real clicks (WebDriver BiDi input actions) on the menu button and its item, each in an open shadow
-    // root; the menu is the on-demand module's (content-ui.js, imported by the content script).
+    // Real clicks (WebDriver BiDi input actions) on the menu button (open shadow root) and its item (the
+    // menu's root is closed: found over BiDi); the menu is the on-demand module's (content-ui.js).
     const more = await page.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT);
     expect(await more?.evaluate((b) => b.getAttribute('aria-label'))).toBe('More portal link actions');
     await more?.click();
-    const item = await page.waitForSelector('[data-portal-link="menu"] >>> [role="menu"] [role="menuitem"]', {
-      ...WAIT,
-      visible: true,
-    });
-    expect(await item?.evaluate((el) => el.textContent)).toBe('Insert into reply');
-    await item?.click();
+    await expect
+      .poll(async () => (await firefoxControls(page as Page, 'menu', '[role="menuitem"]')).map((c) => c.name))
+      .toEqual(['Insert into reply', 'Email portal link']);
+    await firefoxClickMenuItem(page, 'Insert into reply');
 
     const status = await toastText(page, 'status');
     expect(status).toBe(`Portal link for ${REQUESTER_EMAIL} inserted into the reply`);
@@ -152,11 +150,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
     // The policy holds: an inline script the page adds does not run.
     expect(await page.evaluate(inlineScriptRuns)).toBe(false);
     await (await page.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT))?.click();
-    const item = await page.waitForSelector('[data-portal-link="menu"] >>> [role="menu"] [role="menuitem"]', {
-      ...WAIT,
-      visible: true,
-    });
-    await item?.click();
+    await firefoxClickMenuItem(page, 'Insert into reply');
     const { text, link } = await insertedLink(page, helpdesk);
     // Polled over BiDi: the page's CSP also stops puppeteer's waitForFunction (it builds a Function).
     await expect
@@ -169,12 +163,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
     page = await openAndType(helpdesk);
     const before = appstle.requests().length;
     await (await page.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT))?.click();
-    const item = await page.waitForSelector(
-      '[data-portal-link="menu"] >>> [role="menu"] [role="menuitem"]:nth-of-type(2)',
-      { ...WAIT, visible: true },
-    );
-    expect(await item?.evaluate((el) => el.textContent)).toBe('Email portal link');
-    await item?.click();
+    await firefoxClickMenuItem(page, 'Email portal link');
     // 5 seconds to undo first (tests/e2e/inpage.e2e.test.ts), then the one request.
     expect(await toastText(page, 'status')).toBe(`Sending the portal link to ${REQUESTER_EMAIL}…`);
     expect(await toastText(page, 'status', 'Portal link emailed')).toBe(`Portal link emailed to ${REQUESTER_EMAIL}`);

@@ -15,7 +15,7 @@ import { type ChromeGlobal, type Harness, launchExtension } from './support/exte
 import { COPIED_TOAST, inlineButton, openHelpdeskPage, toast } from './support/helpdesk';
 import { finishAfterAll } from './support/secrets';
 import { appstleStore } from './support/settings';
-import { clickInToast } from './support/shadow';
+import { clickInToast, inPageUi } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -145,7 +145,7 @@ describe('ways out', () => {
 describe('Email portal link: 5 seconds to undo, then one request', () => {
   async function chooseEmail(page: Page) {
     await page.getByRole('button', { name: 'More portal link actions' }).click();
-    await page.getByRole('menuitem', { name: 'Email portal link' }).click();
+    await inPageUi(page).menuItem('Email portal link').click();
   }
 
   it('Undo sends nothing; letting it run sends exactly one request', async () => {

@@ -13,6 +13,7 @@ import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
 import { openHelpdeskPage, toast } from './support/helpdesk';
 import { appstleStore } from './support/settings';
+import { inPageUi } from './support/shadow';
 
 const WORDS = {
   es: {
@@ -110,21 +111,17 @@ describe.each(['es', 'en'] as const)('language %s', (language) => {
     const page: Page = await openHelpdeskPage(harness, url);
     await page.setViewportSize(size);
     await page.getByRole('button', { name: words.more }).click();
-    const items = page.getByRole('menu').getByRole('menuitem');
-    await expect.poll(() => items.allTextContents()).toEqual(words.items);
+    // The menu's root is closed to the page: its items are read in the content script's world.
+    const items = () => inPageUi(page).menuItems();
+    await expect.poll(async () => (await items()).map((i) => i.name)).toEqual(words.items);
     const viewport = await page.evaluate(() => ({ width: document.documentElement.clientWidth, height: innerHeight }));
     // SHOTS_DIR=dir: a screenshot of the open menu, and its items' boxes on stdout (before/after notes).
     if (process.env.SHOTS_DIR) {
       await page.screenshot({ path: `${process.env.SHOTS_DIR}/menu-${helpdesk}-${language}-${size.width}.png` });
-      console.log(
-        `menu ${helpdesk} ${language} ${size.width}`,
-        JSON.stringify(await Promise.all((await items.all()).map((i) => i.boundingBox()))),
-      );
+      console.log(`menu ${helpdesk} ${language} ${size.width}`, JSON.stringify((await items()).map((i) => i.box)));
     }
-    for (const item of await items.all()) {
-      const box = await item.boundingBox();
-      expect(box).not.toBeNull();
-      const { x, y, width, height } = box as NonNullable<typeof box>;
+    for (const { box } of await items()) {
+      const { x, y, width, height } = box;
       expect([x, y, viewport.width - (x + width), viewport.height - (y + height)].every((room) => room >= 0)).toBe(
         true,
       );

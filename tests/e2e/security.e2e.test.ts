@@ -12,7 +12,7 @@ import { type ChromeGlobal, type Harness, launchExtension } from './support/exte
 import { appstleLookup, COPIED_TOAST, openHelpdeskPage, tabIdOf, toast } from './support/helpdesk';
 import { expectNoSecretsLogged, leakedSecrets } from './support/secrets';
 import { appstleStore } from './support/settings';
-import { countInToast } from './support/shadow';
+import { countInToast, inPageUi } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -281,6 +281,46 @@ describe('the confirmation that names the customer is closed to the page', () =>
       return { host: host !== null, shadowRoot: host?.shadowRoot ?? null, text: host?.textContent ?? null };
     });
     expect(seen).toEqual({ host: true, shadowRoot: null, text: '' });
+  });
+});
+
+describe('the ▾ menu is closed to the page', () => {
+  it('a page script can neither read the menu (shadowRoot is null) nor relabel its items', async () => {
+    page = await openTicket(101);
+    // The page swaps the items' words wherever it can reach them, so "Insert into reply" would email.
+    await page.evaluate(() => {
+      const swap: Record<string, string> = {
+        'Insert into reply': 'Email portal link',
+        'Email portal link': 'Insert into reply',
+      };
+      const relabel = () => {
+        const root = document.querySelector('[data-portal-link="menu"]')?.shadowRoot;
+        for (const el of root?.querySelectorAll('[role="menuitem"]') ?? [])
+          if (!el.hasAttribute('data-forged')) {
+            el.setAttribute('data-forged', '');
+            el.textContent = swap[el.textContent ?? ''] ?? 'forged';
+          }
+      };
+      new MutationObserver(relabel).observe(document.documentElement, {
+        childList: true,
+        subtree: true,
+        attributes: true,
+      });
+    });
+    await page.getByRole('button', { name: 'More portal link actions' }).click();
+    const menu = inPageUi(page);
+    await expect
+      .poll(async () => (await menu.menuItems()).map((i) => i.name))
+      .toEqual(['Insert into reply', 'Email portal link']);
+    const seen = await page.evaluate(() => {
+      const host = document.querySelector('[data-portal-link="menu"]');
+      return {
+        host: host !== null,
+        shadowRoot: host?.shadowRoot ?? null,
+        items: document.querySelectorAll('[role="menuitem"]').length,
+      };
+    });
+    expect(seen).toEqual({ host: true, shadowRoot: null, items: 0 });
   });
 });
 

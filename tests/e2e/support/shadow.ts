@@ -165,3 +165,88 @@ export async function firefoxToastText(page: PuppeteerPage, role: 'status' | 'al
   });
   return result.result?.type === 'string' ? (result.result.value as string) : null;
 }
+
+/** One of our in-page UI's controls as a test sees it: its words and where it is on the page. */
+export interface UiControl {
+  name: string;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+/**
+ * The shown controls matching `selector` in the closed root of the `[data-portal-link=role]` host,
+ * read in the content script's world (names: text, else aria-label).
+ */
+function shownControls(arg: { role: string; selector: string }) {
+  const host = document.querySelector(`[data-portal-link="${arg.role}"]`);
+  const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot(el: Element): ShadowRoot | null } } }).chrome
+    ?.dom;
+  const root = host && dom?.openOrClosedShadowRoot(host);
+  return [...(root?.querySelectorAll(arg.selector) ?? [])]
+    .map((el) => {
+      const { x, y, width, height } = el.getBoundingClientRect();
+      return { name: el.textContent || el.getAttribute('aria-label') || '', box: { x, y, width, height } };
+    })
+    .filter((c) => c.box.width > 0 && c.box.height > 0);
+}
+
+/**
+ * The in-page UI in its closed shadow roots (Chromium), for tests: read in the content script's world,
+ * clicked with the real mouse at the control's centre (so the clickjacking guard judges a real click).
+ */
+export function inPageUi(page: Page) {
+  const menuItems = () => inContentWorld(page, shownControls, { role: 'menu', selector: '[role="menuitem"]' });
+  /** The shown item named `name`, waited for (5 s). */
+  async function find(name: string): Promise<UiControl> {
+    for (const end = Date.now() + 5_000; ; await page.waitForTimeout(50)) {
+      const item = (await menuItems()).find((c) => c.name === name);
+      if (item) return item;
+      if (Date.now() > end) throw new Error(`no menu item "${name}" shown`);
+    }
+  }
+  return {
+    /** The open menu's items, in order (none while it is closed). */
+    menuItems,
+    menuItem: (name: string) => ({
+      boundingBox: async () => (await find(name)).box,
+      async click() {
+        const { box } = await find(name);
+        await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      },
+    }),
+  };
+}
+
+/**
+ * Firefox: the shown controls matching `selector` in the closed root of the `[data-portal-link=role]`
+ * host, found over WebDriver BiDi as `firefoxToastText` does (empty when there is no such host).
+ */
+export async function firefoxControls(page: PuppeteerPage, role: string, selector: string): Promise<UiControl[]> {
+  const { target, send } = bidi(page);
+  const { result: host } = await send('script.evaluate', {
+    expression: `document.querySelector('[data-portal-link="${role}"]')`,
+    target,
+    awaitPromise: false,
+    serializationOptions: { maxDomDepth: 0, includeShadowTree: 'all' },
+  });
+  const root = (host.result?.value as { shadowRoot?: { sharedId?: string } } | undefined)?.shadowRoot?.sharedId;
+  if (!root) return [];
+  const { result } = await send('script.callFunction', {
+    functionDeclaration: `(root, selector) => JSON.stringify([...root.querySelectorAll(selector)].map((el) => {
+      const { x, y, width, height } = el.getBoundingClientRect();
+      return { name: el.textContent || el.getAttribute('aria-label') || '', box: { x, y, width, height } };
+    }).filter((c) => c.box.width > 0 && c.box.height > 0))`,
+    arguments: [{ sharedId: root }, { type: 'string', value: selector }],
+    target,
+    awaitPromise: false,
+  });
+  return result.result?.type === 'string' ? (JSON.parse(result.result.value as string) as UiControl[]) : [];
+}
+
+/** Firefox: waits (5 s) for the menu item named `name` and clicks its centre with the real mouse. */
+export async function firefoxClickMenuItem(page: PuppeteerPage, name: string): Promise<void> {
+  for (const end = Date.now() + 5_000; ; await new Promise((r) => setTimeout(r, 50))) {
+    const item = (await firefoxControls(page, 'menu', '[role="menuitem"]')).find((c) => c.name === name);
+    if (item) return page.mouse.click(item.box.x + item.box.width / 2, item.box.y + item.box.height / 2);
+    if (Date.now() > end) throw new Error(`no menu item "${name}" shown`);
+  }
+}
