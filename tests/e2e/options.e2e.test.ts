@@ -1,8 +1,27 @@
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APPSTLE_KEY, mockAppstle, type ProviderMock, SHOP, SHOP_PUBLIC_PORTAL } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ChromeGlobal, E2E_BUILD, type Harness, launchExtension } from './support/extension';
 import { finishAfterAll } from './support/secrets';
+
+/**
+ * The background's first `answers` settings replies say the policy is still loading (as when
+ * storage.managed stalls at a busy start-up); later ones are the real answer.
+ */
+async function policyPendingFor(options: Page, answers: number): Promise<void> {
+  await options.addInitScript((pending) => {
+    const runtime = (globalThis as unknown as ChromeGlobal).chrome.runtime;
+    const send = runtime.sendMessage.bind(runtime);
+    let gets = 0;
+    runtime.sendMessage = (message: { type?: string }) =>
+      message?.type === 'get-settings' && ++gets <= pending
+        ? send(message).then((r: { ok: boolean; settings?: object }) =>
+            r.ok ? { ...r, settings: { ...r.settings, managedPending: true } } : r,
+          )
+        : send(message);
+  }, answers);
+}
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -139,19 +158,8 @@ describe('options page set-up', () => {
   it('a policy the browser is still loading: stores at once, a notice, then "no policy" once known', async () => {
     await harness.setSettings({ stores: [SAVED_STORE] });
     const options = await harness.context.newPage();
-    // The background's first two answers say "pending" (as when storage.managed stalls at start-up);
-    // the page keeps asking, and the real answer (no policy on this browser) ends it.
-    await options.addInitScript(() => {
-      const runtime = (globalThis as unknown as ChromeGlobal).chrome.runtime;
-      const send = runtime.sendMessage.bind(runtime);
-      let gets = 0;
-      runtime.sendMessage = (message: { type?: string }) =>
-        message?.type === 'get-settings' && ++gets <= 2
-          ? send(message).then((r: { ok: boolean; settings?: object }) =>
-              r.ok ? { ...r, settings: { ...r.settings, managedPending: true } } : r,
-            )
-          : send(message);
-    });
+    // The page keeps asking, and the real answer (no policy on this browser) ends it.
+    await policyPendingFor(options, 2);
     await options.goto(`chrome-extension://${harness.extensionId}/options.html`);
     await expect.poll(() => options.getByLabel('Store name').inputValue()).toBe('Acme');
     const pending = options.getByText(/still loading your administrator/);
@@ -166,18 +174,7 @@ describe('options page set-up', () => {
   it('first run with a policy still loading: once it is known to be absent, the intro shows', async () => {
     await harness.setSettings({ stores: [] });
     const options = await harness.context.newPage();
-    // The first answer says "pending" (storage.managed stalling at a busy start-up); the next, none.
-    await options.addInitScript(() => {
-      const runtime = (globalThis as unknown as ChromeGlobal).chrome.runtime;
-      const send = runtime.sendMessage.bind(runtime);
-      let gets = 0;
-      runtime.sendMessage = (message: { type?: string }) =>
-        message?.type === 'get-settings' && ++gets <= 1
-          ? send(message).then((r: { ok: boolean; settings?: object }) =>
-              r.ok ? { ...r, settings: { ...r.settings, managedPending: true } } : r,
-            )
-          : send(message);
-    });
+    await policyPendingFor(options, 1);
     await options.goto(`chrome-extension://${harness.extensionId}/options.html`);
     await expect.poll(() => options.getByText(/No administrator policy applies/).count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => options.getByRole('region', { name: 'Set up Portal Link' }).count()).toBe(1);

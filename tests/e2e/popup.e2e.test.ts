@@ -198,11 +198,12 @@ describe('popup: what an agent sees and can do', () => {
     await worker.evaluate(() => {
       const g = globalThis as unknown as ChromeGlobal & { settingsAsked: number };
       g.settingsAsked = 0;
-      g.chrome.runtime.onMessage.addListener((message: { type?: string }) => {
-        if (message?.type === 'get-settings') g.settingsAsked++;
+      // Only this open's asks count: the beforeEach popup may still be sending its own.
+      g.chrome.runtime.onMessage.addListener((message: { type?: string }, sender: { url?: string }) => {
+        if (message?.type === 'get-settings' && sender.url?.endsWith('#counted')) g.settingsAsked++;
       });
     });
-    const fresh = await harness.open('popup.html');
+    const fresh = await harness.open('popup.html#counted');
     await fresh.getByLabel('Store').waitFor();
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await worker.evaluate(() => (globalThis as unknown as { settingsAsked: number }).settingsAsked)).toBe(1);

@@ -5,16 +5,8 @@
  * (POST /v1/enroll with the code, POST /v1/links with the access token). Ctrl-C stops it all.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { type AddressInfo, createServer } from 'node:net';
 import { afterAll, expect, it } from 'vitest';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { freePort } from './support/relay';
 
 let child: ChildProcess | undefined;
 afterAll(() => {

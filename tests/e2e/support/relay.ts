@@ -58,7 +58,8 @@ export async function startAppstleHttpMock(): Promise<AppstleHttpMock> {
   };
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on loopback right now (the relay and its inspector each need one). */
+export async function freePort(): Promise<number> {
   const server = createNetServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
