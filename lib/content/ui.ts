@@ -121,7 +121,7 @@ export function createInlineUi(
     'content.pinnedTitle',
     word(look === 'zendesk' ? 'content.anchorZendesk' : 'content.anchorGorgias'),
   );
-  const [buttonHost, buttonRoot] = shadowHost(doc, 'span', 'button', BUTTON_CSS);
+  const [buttonHost, buttonRoot] = shadowHost(doc, 'span', 'button', BUTTON_CSS, 'closed');
   buttonHost.setAttribute('data-look', look);
   const main = button(doc, 'main');
   const label = doc.createElement('span');

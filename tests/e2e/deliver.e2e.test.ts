@@ -33,7 +33,7 @@ import { type ChromeGlobal, type Harness, launchExtension } from './support/exte
 import { pressShortcut, toast } from './support/helpdesk';
 import { finishAfterAll } from './support/secrets';
 import { appstleStore, gigstackStore } from './support/settings';
-import { inPageUi } from './support/shadow';
+import { inPageButton, inPageUi } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -91,7 +91,7 @@ async function openAndType(helpdesk: HelpdeskName, query = ''): Promise<Page> {
   const p = await harness.context.newPage();
   await p.goto(ticketUrl(helpdesk, query));
   await p.locator(composerSelector(helpdesk)).waitFor();
-  await expect.poll(() => p.getByRole('button', { name: 'Copy portal link' }).count()).toBe(1);
+  await expect.poll(() => inPageButton(p, 'Copy portal link').count()).toBe(1);
   if (query.includes('readonly')) return p;
   await p.locator(composerSelector(helpdesk)).click();
   await p.keyboard.type('Hello thanks');
@@ -100,7 +100,7 @@ async function openAndType(helpdesk: HelpdeskName, query = ''): Promise<Page> {
 }
 
 function moreButton(p: Page) {
-  return p.getByRole('button', { name: 'More portal link actions' });
+  return inPageButton(p, 'More portal link actions');
 }
 
 async function openMenu(p: Page) {
@@ -138,7 +138,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpd
     page = await openAndType(helpdesk);
     const before = appstle.requests().length;
     const menu = await openMenu(page);
-    expect(await moreButton(page).getAttribute('aria-haspopup')).toBe('menu');
+    expect(await moreButton(page).evaluate((b) => b.getAttribute('aria-haspopup'))).toBe('menu');
     await expect
       .poll(async () => (await menu.menuItems()).map((i) => i.name))
       .toEqual(['Insert into reply', 'Email portal link']);
@@ -251,7 +251,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Insert into reply on %s', (helpd
   ])('a %s composer: a clear alert, no link minted', async (_kind, query, message) => {
     page = await harness.context.newPage();
     await page.goto(ticketUrl(helpdesk, query));
-    await expect.poll(() => page?.getByRole('button', { name: 'Copy portal link' }).count()).toBe(1);
+    await expect.poll(() => inPageButton(page as Page, 'Copy portal link').count()).toBe(1);
     if (query === '&readonly') await page.locator(composerSelector(helpdesk)).waitFor();
     else await new Promise((resolve) => setTimeout(resolve, 1_000)); // the fixture's editors would have mounted
     const before = appstle.requests().length;
@@ -271,7 +271,7 @@ describe('Insert into reply belongs to the ticket it was started on (Zendesk, re
     const other = OPEN_TABS.find((t) => t !== TICKET.zendesk) as number;
     await page.locator(composerSelector('zendesk')).waitFor();
     await page.locator(composerSelector('zendesk', other)).waitFor({ state: 'attached' });
-    await expect.poll(() => page?.getByRole('button', { name: 'Copy portal link' }).count()).toBe(1);
+    await expect.poll(() => inPageButton(page as Page, 'Copy portal link').count()).toBe(1);
     const minted = appstle.requests().length;
     await pressShortcut(harness, page, 'insert-portal-link');
     await page.locator(`#views a[href="/agent/tickets/${other}"]`).click();
@@ -292,7 +292,7 @@ describe('questions before an insert (Zendesk, real CKEditor 5)', () => {
     const p = await harness.context.newPage();
     await p.goto(`https://${ZENDESK_HOST}/agent/tickets/110`);
     await p.locator(composerSelector('zendesk', 110)).waitFor();
-    await expect.poll(() => p.getByRole('button', { name: 'Copy portal link' }).count()).toBe(1);
+    await expect.poll(() => inPageButton(p, 'Copy portal link').count()).toBe(1);
     await p.locator(composerSelector('zendesk', 110)).click();
     return p;
   }
@@ -376,7 +376,7 @@ describe('the main-world insert channel', () => {
     await page.addInitScript(spyOnInsertChannel);
     await page.goto(ticketUrl('zendesk'));
     await page.locator(composerSelector('zendesk')).waitFor();
-    await expect.poll(() => page?.getByRole('button', { name: 'Copy portal link' }).count()).toBe(1);
+    await expect.poll(() => inPageButton(page as Page, 'Copy portal link').count()).toBe(1);
     await page.locator(composerSelector('zendesk')).click();
     await pressShortcut(harness, page, 'insert-portal-link');
     const { link } = await insertedLink(page, 'zendesk', performance.now());

@@ -27,7 +27,7 @@ import {
 } from './support/composers';
 import { type FirefoxHarness, launchFirefox } from './support/firefox';
 import { appstleStore } from './support/settings';
-import { firefoxClickMenuItem, firefoxControls, firefoxToastText } from './support/shadow';
+import { firefoxButton, firefoxClickMenuItem, firefoxControls, firefoxToastText } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -105,7 +105,7 @@ async function openAndType(helpdesk: HelpdeskName, query = ''): Promise<Page> {
   const p = await firefox.driver.newPage();
   await p.goto(ticketUrl(helpdesk, query));
   const composer = await p.waitForSelector(composerSelector(helpdesk), WAIT);
-  await p.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT);
+  await firefoxButton(p, 'More portal link actions');
   await composer?.click();
   await p.keyboard.type('Hello thanks');
   for (let i = 0; i < 'thanks'.length; i++) await p.keyboard.press('ArrowLeft');
@@ -118,11 +118,9 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
     expect((await reply(page, helpdesk)).text).toBe(typedReply(helpdesk));
     const before = appstle.requests().length;
 
-    // Real clicks (WebDriver BiDi input actions) on the menu button (open shadow root) and its item (the
-    // menu's root is closed: found over BiDi); the menu is the on-demand module's (content-ui.js).
-    const more = await page.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT);
-    expect(await more?.evaluate((b) => b.getAttribute('aria-label'))).toBe('More portal link actions');
-    await more?.click();
+    // Real clicks (WebDriver BiDi input actions) on the menu button and its item (both in closed roots:
+    // found over BiDi); the menu is the on-demand module's (content-ui.js).
+    await (await firefoxButton(page, 'More portal link actions')).click();
     await expect
       .poll(async () => (await firefoxControls(page as Page, 'menu', '[role="menuitem"]')).map((c) => c.name))
       .toEqual(['Insert into reply', 'Email portal link']);
@@ -149,7 +147,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
     page = await openAndType(helpdesk, '&csp');
     // The policy holds: an inline script the page adds does not run.
     expect(await page.evaluate(inlineScriptRuns)).toBe(false);
-    await (await page.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT))?.click();
+    await (await firefoxButton(page, 'More portal link actions')).click();
     await firefoxClickMenuItem(page, 'Insert into reply');
     const { text, link } = await insertedLink(page, helpdesk);
     // Polled over BiDi: the page's CSP also stops puppeteer's waitForFunction (it builds a Function).
@@ -162,7 +160,7 @@ describe.each(['zendesk', 'gorgias'] as const)('Firefox ESR: Insert into reply o
   it(`in-page menu on ${helpdesk}: Email portal link has Appstle email the requester, one request, nothing copied`, async () => {
     page = await openAndType(helpdesk);
     const before = appstle.requests().length;
-    await (await page.waitForSelector('[data-portal-link="button"] >>> button[aria-haspopup="menu"]', WAIT))?.click();
+    await (await firefoxButton(page, 'More portal link actions')).click();
     await firefoxClickMenuItem(page, 'Email portal link');
     // 5 seconds to undo first (tests/e2e/inpage.e2e.test.ts), then the one request.
     expect(await toastText(page, 'status')).toBe(`Sending the portal link to ${REQUESTER_EMAIL}…`);

@@ -10,7 +10,7 @@ import { APPSTLE_KEY, expectedAppstleUrlPrefix, mockAppstle, type ProviderMock }
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ExtensionPage, FIREFOX_E2E_BUILD, type FirefoxHarness, launchFirefox } from './support/firefox';
 import { appstleStore } from './support/settings';
-import { firefoxToastText } from './support/shadow';
+import { firefoxButton, firefoxToastText } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -132,10 +132,9 @@ describe('Firefox ESR, production build', () => {
     const page = await firefox.driver.newPage();
     try {
       await page.goto(`https://${ZENDESK_HOST}/agent/tickets/101`);
-      // The button lives in an open shadow root: `>>>` pierces it.
-      const button = await page.waitForSelector('[data-portal-link="button"] >>> button', { timeout: 10_000 });
-      expect(await button?.evaluate((b) => b.textContent)).toBe('Copy portal link');
-      await button?.click(); // a real click (WebDriver BiDi input actions)
+      // The button lives in a closed shadow root: found over WebDriver BiDi (support/shadow.ts).
+      const button = await firefoxButton(page, 'Copy portal link');
+      await button.click(); // a real click (WebDriver BiDi input actions)
       // The toast's shadow root is closed: read through the accessibility tree (support/shadow.ts).
       await expect
         .poll(() => firefoxToastText(page, 'status'), { timeout: 10_000 })

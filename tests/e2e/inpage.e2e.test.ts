@@ -15,7 +15,7 @@ import { type ChromeGlobal, type Harness, launchExtension } from './support/exte
 import { COPIED_TOAST, inlineButton, openHelpdeskPage, toast } from './support/helpdesk';
 import { finishAfterAll } from './support/secrets';
 import { appstleStore } from './support/settings';
-import { clickInToast, inPageUi } from './support/shadow';
+import { clickInToast, inPageButton, inPageUi } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -130,9 +130,9 @@ describe('ways out', () => {
   it('no store set up: the button says Finish set-up (no menu) and opens the settings page', async () => {
     await harness.setSettings({ stores: [] });
     const page = await openHelpdeskPage(harness, ticket(101));
-    const finish = page.getByRole('button', { name: 'Finish set-up' });
+    const finish = inPageButton(page, 'Finish set-up');
     await expect.poll(() => finish.count()).toBe(1);
-    expect(await page.getByRole('button', { name: 'More portal link actions' }).count()).toBe(0);
+    expect(await inPageButton(page, 'More portal link actions').count()).toBe(0);
     await shot(page, 'button-finish-setup');
     await settingsTabs(true);
     const before = appstle.requests().length;
@@ -144,7 +144,7 @@ describe('ways out', () => {
 
 describe('Email portal link: 5 seconds to undo, then one request', () => {
   async function chooseEmail(page: Page) {
-    await page.getByRole('button', { name: 'More portal link actions' }).click();
+    await inPageButton(page, 'More portal link actions').click();
     await inPageUi(page).menuItem('Email portal link').click();
   }
 

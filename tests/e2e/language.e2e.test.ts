@@ -13,7 +13,7 @@ import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
 import { openHelpdeskPage, toast } from './support/helpdesk';
 import { appstleStore } from './support/settings';
-import { inPageUi } from './support/shadow';
+import { inPageButton, inPageUi } from './support/shadow';
 
 const WORDS = {
   es: {
@@ -92,7 +92,7 @@ describe.each(['es', 'en'] as const)('language %s', (language) => {
 
   it('Zendesk: the inline button and its toast', async () => {
     const page: Page = await openHelpdeskPage(harness, `https://${ZENDESK_HOST}/agent/tickets/101`);
-    const button = page.getByRole('button', { name: words.copy });
+    const button = inPageButton(page, words.copy);
     await expect.poll(() => button.count()).toBe(1);
     await button.click();
     await expect.poll(() => toast(page, 'status').textContent()).toMatch(words.copied);
@@ -110,7 +110,7 @@ describe.each(['es', 'en'] as const)('language %s', (language) => {
   ])('%s: the menu’s items are inside the viewport (%o)', async (helpdesk, url, size) => {
     const page: Page = await openHelpdeskPage(harness, url);
     await page.setViewportSize(size);
-    await page.getByRole('button', { name: words.more }).click();
+    await inPageButton(page, words.more).click();
     // The menu's root is closed to the page: its items are read in the content script's world.
     const items = () => inPageUi(page).menuItems();
     await expect.poll(async () => (await items()).map((i) => i.name)).toEqual(words.items);

@@ -12,7 +12,7 @@ import { type ChromeGlobal, type Harness, launchExtension } from './support/exte
 import { appstleLookup, COPIED_TOAST, openHelpdeskPage, tabIdOf, toast } from './support/helpdesk';
 import { expectNoSecretsLogged, leakedSecrets } from './support/secrets';
 import { appstleStore } from './support/settings';
-import { countInToast, inPageUi } from './support/shadow';
+import { countInToast, inPageButton, inPageUi } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -70,7 +70,7 @@ async function toastWords(p: Page): Promise<string> {
 
 async function copyForReal(p: Page): Promise<string[]> {
   const before = appstle.requests().length;
-  await p.locator(REAL).getByRole('button', { name: 'Copy portal link' }).click();
+  await inPageButton(p, 'Copy portal link', REAL).click();
   await expect.poll(() => toast(p, 'status').textContent()).toMatch(COPIED_TOAST);
   const link = await harness.readClipboard();
   issued.push(link);
@@ -162,18 +162,24 @@ describe('the page’s scripts can’t make the extension copy', () => {
     expect(await copyForReal(page)).toEqual([JANE.email]);
   });
 
-  it('a script clicking our real button through its open shadow root is ignored', async () => {
+  it('a script can’t reach our real button (closed root: shadowRoot is null), so it can’t click or relabel it', async () => {
     page = await openTicket(101);
+    await expect.poll(() => inPageButton(page as Page, 'Copy portal link', REAL).count()).toBe(1);
     const before = appstle.requests().length;
-    await page.evaluate((selector) => {
+    const reached = await page.evaluate((selector) => {
       const button = document.querySelector(selector)?.shadowRoot?.querySelector('button');
+      button?.setAttribute('aria-label', 'Claim your prize');
       button?.click();
       button?.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
       button?.focus();
       button?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      return button !== null && button !== undefined;
     }, REAL);
+    expect(reached).toBe(false);
     await expectNothingCopied(before);
     expect(await toastWords(page)).toBe('');
+    // (A scripted click is also ignored: `isTrusted`, tests/unit/content-runtime.test.ts.)
+    expect(await inPageButton(page, 'Copy portal link', REAL).count()).toBe(1);
   });
 
   // Storage a content script can read is tried in keys-at-rest.e2e (the page's own localStorage never held it).
@@ -307,7 +313,7 @@ describe('the ▾ menu is closed to the page', () => {
         attributes: true,
       });
     });
-    await page.getByRole('button', { name: 'More portal link actions' }).click();
+    await inPageButton(page, 'More portal link actions').click();
     const menu = inPageUi(page);
     await expect
       .poll(async () => (await menu.menuItems()).map((i) => i.name))
@@ -364,7 +370,7 @@ describe('clickjacking: a covered or faded button refuses to act', () => {
     await page.mouse.click(centre.x, centre.y);
     await expectNothingCopied(before);
     // The agent tabs to the hidden button and presses Enter: a real activation, but covered.
-    await page.locator(REAL).getByRole('button', { name: 'Copy portal link' }).focus();
+    await inPageButton(page, 'Copy portal link', REAL).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => toast(page as Page, 'alert').textContent()).toMatch(COVERED);
     await expectNothingCopied(before);

@@ -118,7 +118,7 @@ function start(helpdesk: Helpdesk = zendesk, overrides: Partial<RuntimeOptions> 
 }
 
 const buttons = () => document.querySelectorAll('[data-portal-link="button"]');
-const button = () => buttons()[0]?.shadowRoot?.querySelector('button') as HTMLButtonElement | undefined;
+const button = () => shadowOf(buttons()[0])?.querySelector('button') as HTMLButtonElement | undefined;
 const toastText = (role: 'status' | 'alert') =>
   shadowOf(document.querySelector('[data-portal-link="toast"]'))?.querySelector(`[role="${role}"]`)?.textContent ?? '';
 const paneOfButton = () =>

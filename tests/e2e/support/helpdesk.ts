@@ -1,8 +1,8 @@
-/** Driving helpdesk pages with the extension's in-page UI (the button's shadow root is open: locators pierce it; the toast's is closed). */
-import type { Locator, Page } from 'playwright-core';
+/** Driving helpdesk pages with the extension's in-page UI (the button's, the menu's and the toast's shadow roots are closed: support/shadow.ts). */
+import type { Page } from 'playwright-core';
 import type { RecordedRequest } from '../../fixtures/mock-server';
 import type { ChromeGlobal, Harness } from './extension';
-import { type ToastRegion, toastRegion } from './shadow';
+import { inPageButton, type ToastRegion, toastRegion } from './shadow';
 
 /**
  * The in-page toast after a copy: whom the link is for, then the expiry's time, with the date when it
@@ -16,8 +16,9 @@ export async function openHelpdeskPage(harness: Harness, url: string): Promise<P
   return page;
 }
 
-export function inlineButton(page: Page): Locator {
-  return page.getByRole('button', { name: 'Copy portal link' });
+/** The in-page "Copy portal link" button (its shadow root is closed: driven from the content script's world). */
+export function inlineButton(page: Page) {
+  return inPageButton(page, 'Copy portal link');
 }
 
 /** The in-page toast's region (its shadow root is closed: read in the content script's world, support/shadow.ts). */

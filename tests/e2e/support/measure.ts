@@ -11,7 +11,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { DETECT_MEASURE } from '../../../lib/helpdesks/detected';
 import type { MockServer } from '../../fixtures/mock-server';
 import { CHROMIUM_HINT, findChromium } from './chromium';
-import { inContentWorld } from './shadow';
+import { inContentWorld, inPageButton } from './shadow';
 import { TEST_HOSTS } from './tls';
 
 export function median(values: readonly number[]): number {
@@ -242,10 +242,7 @@ export async function timeInlineCopy(page: Page, timeoutMs = 15_000): Promise<nu
     },
     { timeoutMs, key },
   );
-  await page
-    .locator('[data-portal-link="button"]')
-    .getByRole('button', { name: 'Copy portal link', exact: true })
-    .click();
+  await inPageButton(page, 'Copy portal link').click();
   return inContentWorld(
     page,
     (key) => (globalThis as unknown as Record<string, Promise<number>>)[key] as Promise<number>,

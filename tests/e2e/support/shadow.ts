@@ -15,7 +15,12 @@ interface ExecutionContext {
 }
 
 /** Runs `fn(arg)` in the extension's content-script world of the page's top frame; returns its value. */
-export async function inContentWorld<A, R>(page: Page, fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+export function inContentWorld<A, R>(page: Page, fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+  return evaluateInContentWorld(page, `(${fn.toString()})(${JSON.stringify(arg)})`);
+}
+
+/** Evaluates `expression` in the extension's content-script world of the page's top frame. */
+async function evaluateInContentWorld<R>(page: Page, expression: string): Promise<R> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const contexts: ExecutionContext[] = [];
@@ -30,7 +35,7 @@ export async function inContentWorld<A, R>(page: Page, fn: (arg: A) => R | Promi
     );
     if (!world) throw new Error('no content script world in this page');
     const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
-      expression: `(${fn.toString()})(${JSON.stringify(arg)})`,
+      expression,
       contextId: world.id,
       awaitPromise: true,
       returnByValue: true,
@@ -173,18 +178,17 @@ export interface UiControl {
 }
 
 /**
- * The shown controls matching `selector` in the closed root of the `[data-portal-link=role]` host,
+ * The shown controls matching `selector` in the closed roots of the `hosts`,
  * read in the content script's world (names: text, else aria-label).
  */
-function shownControls(arg: { role: string; selector: string }) {
-  const host = document.querySelector(`[data-portal-link="${arg.role}"]`);
+function shownControls(arg: { hosts: string; selector: string }) {
   const dom = (globalThis as { chrome?: { dom?: { openOrClosedShadowRoot(el: Element): ShadowRoot | null } } }).chrome
     ?.dom;
-  const root = host && dom?.openOrClosedShadowRoot(host);
-  return [...(root?.querySelectorAll(arg.selector) ?? [])]
+  return [...document.querySelectorAll(arg.hosts)]
+    .flatMap((host) => [...(dom?.openOrClosedShadowRoot(host)?.querySelectorAll(arg.selector) ?? [])])
     .map((el) => {
       const { x, y, width, height } = el.getBoundingClientRect();
-      return { name: el.textContent || el.getAttribute('aria-label') || '', box: { x, y, width, height } };
+      return { name: el.getAttribute('aria-label') || el.textContent || '', box: { x, y, width, height } };
     })
     .filter((c) => c.box.width > 0 && c.box.height > 0);
 }
@@ -194,7 +198,8 @@ function shownControls(arg: { role: string; selector: string }) {
  * clicked with the real mouse at the control's centre (so the clickjacking guard judges a real click).
  */
 export function inPageUi(page: Page) {
-  const menuItems = () => inContentWorld(page, shownControls, { role: 'menu', selector: '[role="menuitem"]' });
+  const menuItems = () =>
+    inContentWorld(page, shownControls, { hosts: '[data-portal-link="menu"]', selector: '[role="menuitem"]' });
   /** The shown item named `name`, waited for (5 s). */
   async function find(name: string): Promise<UiControl> {
     for (const end = Date.now() + 5_000; ; await page.waitForTimeout(50)) {
@@ -204,6 +209,8 @@ export function inPageUi(page: Page) {
     }
   }
   return {
+    /** The shown in-page button named `name` ("Copy portal link", "More portal link actions"). */
+    button: (name: string) => inPageButton(page, name),
     /** The open menu's items, in order (none while it is closed). */
     menuItems,
     menuItem: (name: string) => ({
@@ -233,7 +240,7 @@ export async function firefoxControls(page: PuppeteerPage, role: string, selecto
   const { result } = await send('script.callFunction', {
     functionDeclaration: `(root, selector) => JSON.stringify([...root.querySelectorAll(selector)].map((el) => {
       const { x, y, width, height } = el.getBoundingClientRect();
-      return { name: el.textContent || el.getAttribute('aria-label') || '', box: { x, y, width, height } };
+      return { name: el.getAttribute('aria-label') || el.textContent || '', box: { x, y, width, height } };
     }).filter((c) => c.box.width > 0 && c.box.height > 0))`,
     arguments: [{ sharedId: root }, { type: 'string', value: selector }],
     target,
@@ -248,5 +255,64 @@ export async function firefoxClickMenuItem(page: PuppeteerPage, name: string): P
     const item = (await firefoxControls(page, 'menu', '[role="menuitem"]')).find((c) => c.name === name);
     if (item) return page.mouse.click(item.box.x + item.box.width / 2, item.box.y + item.box.height / 2);
     if (Date.now() > end) throw new Error(`no menu item "${name}" shown`);
+  }
+}
+
+/** The in-page button group's button named `name` (closed root), as a test drives it (Chromium). */
+export function inPageButton(page: Page, name: string, hosts = '[data-portal-link="button"]') {
+  const shown = async () =>
+    (await inContentWorld(page, shownControls, { hosts, selector: 'button' })).filter((c) => c.name === name);
+  async function find(): Promise<UiControl> {
+    for (const end = Date.now() + 10_000; ; await page.waitForTimeout(50)) {
+      const [button] = await shown();
+      if (button) return button;
+      if (Date.now() > end) throw new Error(`no in-page button "${name}" shown`);
+    }
+  }
+  /** Runs `fn` on the button element in the content script's world (waits for it, as a locator would). */
+  const evaluate = async <R>(fn: (button: HTMLButtonElement) => R): Promise<R> =>
+    (await find()) &&
+    evaluateInContentWorld(
+      page,
+      `(() => {
+        const dom = globalThis.chrome?.dom;
+        const button = [...document.querySelectorAll(${JSON.stringify(hosts)})]
+          .flatMap((host) => [...(dom?.openOrClosedShadowRoot(host)?.querySelectorAll('button') ?? [])])
+          .find((b) => (b.getAttribute('aria-label') || b.textContent) === ${JSON.stringify(name)} && b.getClientRects().length);
+        if (!button) throw new Error('no in-page button');
+        return (${fn.toString()})(button);
+      })()`,
+    );
+  return {
+    /** How many are shown (0 on a page without the extension: no content script world there). */
+    count: async () =>
+      (await shown().catch((e: Error) => (/no content script world/.test(e.message) ? [] : Promise.reject(e)))).length,
+    boundingBox: async () => (await find()).box,
+    waitFor: async () => void (await find()),
+    /** A real mouse click at its centre (the clickjacking guard judges a real click). */
+    async click() {
+      const { box } = await find();
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    },
+    focus: async () => {
+      await evaluate((b) => b.focus());
+    },
+    evaluate,
+  };
+}
+
+/** Firefox: waits (10 s) for the in-page button named `name` (closed root, over BiDi); returns it. */
+export async function firefoxButton(
+  page: PuppeteerPage,
+  name: string,
+): Promise<UiControl & { click(): Promise<void> }> {
+  for (const end = Date.now() + 10_000; ; await new Promise((r) => setTimeout(r, 50))) {
+    const found = (await firefoxControls(page, 'button', 'button')).find((c) => c.name === name);
+    if (found)
+      return {
+        ...found,
+        click: () => page.mouse.click(found.box.x + found.box.width / 2, found.box.y + found.box.height / 2),
+      };
+    if (Date.now() > end) throw new Error(`no in-page button "${name}" shown`);
   }
 }
