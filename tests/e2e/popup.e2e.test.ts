@@ -4,8 +4,10 @@ import { mockZendesk, ZENDESK_HOST } from '../fixtures/helpdesk/zendesk';
 import { APPSTLE_KEY, expectedAppstleUrlPrefix, mockAppstle, type ProviderMock } from '../fixtures/mock-providers';
 import { type MockServer, startMockServer } from '../fixtures/mock-server';
 import { type ChromeGlobal, type Harness, launchExtension } from './support/extension';
+import { inlineButton } from './support/helpdesk';
 import { finishAfterAll } from './support/secrets';
 import { appstleStore } from './support/settings';
+import { inPageButton } from './support/shadow';
 
 let server: MockServer;
 let appstle: ProviderMock;
@@ -258,7 +260,7 @@ describe('popup: what an agent sees and can do', () => {
     await harness.setSettings({ stores: [appstleStore({ helpdeskHosts: [ZENDESK_HOST] })], defaultStoreId: 'store-a' });
     const ticket = await harness.context.newPage();
     await ticket.goto(`https://${ZENDESK_HOST}/agent/tickets/105`);
-    await ticket.getByRole('button', { name: 'Copy portal link' }).waitFor();
+    await inlineButton(ticket).waitFor();
     const fresh = await harness.open('popup.html');
     const sentence = 'Carlos Phone has no email on this ticket — type their email or customer ID.';
     await fresh.getByText(sentence).waitFor();
@@ -288,7 +290,7 @@ describe.each([
       await own.setSettings({ stores: [appstleStore({ helpdeskHosts: [ZENDESK_HOST] })], defaultStoreId: 'store-a' });
       const ticket = await own.context.newPage();
       await ticket.goto(`https://${ZENDESK_HOST}/agent/tickets/101`);
-      await ticket.getByRole('button', { name: copy }).waitFor();
+      await inPageButton(ticket, copy).waitFor();
       const view = await own.open('popup.html');
       await view.locator('.more-actions button').nth(1).waitFor();
       const layout = await view.evaluate(() => {
