@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launchExtension, PRODUCTION_BUILD } from '../tests/e2e/support/extension';
 import { appstleStore } from '../tests/e2e/support/settings';
-import { toastRegion } from '../tests/e2e/support/shadow';
+import { inPageButton, toastRegion } from '../tests/e2e/support/shadow';
 import { mockZendesk, ZENDESK_HOST } from '../tests/fixtures/helpdesk/zendesk';
 import { mockAppstle } from '../tests/fixtures/mock-providers';
 import { startMockServer } from '../tests/fixtures/mock-server';
@@ -36,11 +36,11 @@ async function main() {
     const ticket = await harness.context.newPage();
     await ticket.setViewportSize(SIZE);
     await ticket.goto(`https://${ZENDESK_HOST}/agent/tickets/101`);
-    const button = ticket
-      .locator('[data-portal-link="button"]')
-      .getByRole('button', { name: buttonLabel(language), exact: true });
+    // The button's shadow root is closed to the page: found and clicked as the e2e tests do.
+    const label = buttonLabel(language);
+    const button = inPageButton(ticket, label);
     await button.waitFor();
-    console.log(`\n1. Zendesk ticket #101: clicking "${await button.textContent()}"`);
+    console.log(`\n1. Zendesk ticket #101: clicking "${label}"`);
     await button.click();
     // The toast's shadow root is closed: read in the content script's world (tests/e2e/support/shadow.ts).
     const toast = toastRegion(ticket, 'status');
