@@ -6,6 +6,16 @@
  * relay's own request, never from a request to the relay) and from then on accepts links only on the
  * store's own hosts and that one: a different host is refused (`portal-host-changed`) until the admin
  * clears it. Other providers keep their fixed rule (`linkHosts`).
+ *
+ * Why a host off the store's list: Appstle's API reference for GET
+ * /api/external/v2/manage-subscription-link lists "Custom Domains: Supports shop's public domain" and
+ * gives `https://mystore.com/tools/recurring/customer_portal?token=…` next to
+ * `https://shop.myshopify.com/…` as example links
+ * (https://developers.appstle.com/api-reference/customers/generate-customer-portal-access-link-by-customer-id-or-email).
+ * Appstle's classic portal is "A standalone page at your app-proxy URL"
+ * (https://intercom.help/appstle/en/articles/15410881-set-up-your-customer-portal), and Shopify
+ * serves app proxies on the storefront's own domain ("`https://<shop_url>/apps/my-custom-path` will
+ * proxy to …": https://shopify.dev/docs/apps/build/online-store/app-proxies).
  */
 import { checkedLink, cspSources } from '../../lib/providers/link-hosts';
 import { providerFor, type Store } from '../../lib/providers/registry';

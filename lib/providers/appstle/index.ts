@@ -93,7 +93,10 @@ export const appstle: Provider<AppstleStore> = {
   inEffect: (store) => ({ ...store, linkType: appstleLinkType(store) }),
   hosts: [`${new URL(API).origin}/*`],
   // Appstle's complete link is on the shop's public domain, which only Appstle knows: any https host
-  // then; the store's own domain when it names one.
+  // then; the store's own domain when it names one. Source: Appstle's API reference for
+  // manage-subscription-link, "Custom Domains: Supports shop's public domain" (example links on
+  // mystore.com and shop.myshopify.com):
+  // https://developers.appstle.com/api-reference/customers/generate-customer-portal-access-link-by-customer-id-or-email
   linkHosts: (store) => (store.storeDomain ? [store.storeDomain] : []),
   publicHost: true,
   parseId: parseShopifyId,
