@@ -3,24 +3,16 @@
  * machine. This runs the demo script itself (headless, on the production build the e2e run has just
  * made) in both languages and checks what it prints: the customer-named toast and two copied links.
  */
-import { spawn } from 'node:child_process';
 import { expect, it } from 'vitest';
+import { spawnWithOutput } from './support/process';
 
 function runDemo(language: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const { DISPLAY: _display, ...env } = process.env;
-    const child = spawn('node_modules/.bin/tsx', ['scripts/demo.ts'], {
+    const { child, output } = spawnWithOutput('node_modules/.bin/tsx', ['scripts/demo.ts'], {
       env: { ...env, DEMO_LANGUAGE: language },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('close', (code) => resolve({ code, output }));
+    child.on('close', (code) => resolve({ code, output: output() }));
   });
 }
 

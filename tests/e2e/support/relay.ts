@@ -3,7 +3,6 @@
  * on a free loopback port, its provider calls pointed at a plain-HTTP Appstle stand-in, and the
  * admin CLI (`npm run relay:admin`) run as an administrator would.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
@@ -13,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { APPSTLE_KEY, appstleToken, CUSTOMERS, SHOP } from '../../fixtures/mock-providers';
 import type { Harness } from './extension';
+import { spawnWithOutput } from './process';
 
 export interface AppstleHttpMock {
   base: string;
@@ -80,8 +80,7 @@ export async function startRelay(env: Record<string, string>, timeoutMs = 90_000
   const port = await freePort();
   const inspectorPort = await freePort();
   const state = mkdtempSync(join(tmpdir(), 'portal-link-relay-'));
-  let output = '';
-  const child: ChildProcess = spawn('npm', ['run', 'relay:dev'], {
+  const { child, output } = spawnWithOutput('npm', ['run', 'relay:dev'], {
     env: {
       ...process.env,
       ...env,
@@ -89,43 +88,31 @@ export async function startRelay(env: Record<string, string>, timeoutMs = 90_000
       RELAY_INSPECTOR_PORT: String(inspectorPort),
       RELAY_STATE_DIR: state,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: npm → node → wrangler → workerd all stop together
   });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
   const deadline = Date.now() + timeoutMs;
-  while (!/Ready on http/.test(output)) {
+  while (!/Ready on http/.test(output())) {
     if (child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`relay:dev did not start:\n${output.slice(-3000)}`);
+      throw new Error(`relay:dev did not start:\n${output().slice(-3000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  const adminToken = /Admin token: (\S+)/.exec(output)?.[1] ?? '';
+  const adminToken = /Admin token: (\S+)/.exec(output())?.[1] ?? '';
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
     adminToken,
-    output: () => output,
+    output,
     admin: (args, stdin) =>
       new Promise((resolve, reject) => {
-        const cli = spawn('npm', ['run', '-s', 'relay:admin', '--', ...args], {
+        const cli = spawnWithOutput('npm', ['run', '-s', 'relay:admin', '--', ...args], {
           env: { ...process.env, RELAY_URL: url, RELAY_ADMIN_TOKEN: adminToken },
           stdio: ['pipe', 'pipe', 'pipe'],
         });
-        let out = '';
-        cli.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-        });
-        cli.stderr.on('data', (c: Buffer) => {
-          out += c.toString();
-        });
-        cli.stdin.end(stdin ?? '');
-        cli.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`relay:admin ${args[0]}: ${out}`))));
+        cli.child.stdin?.end(stdin ?? '');
+        cli.child.on('exit', (code) =>
+          code === 0 ? resolve(cli.output()) : reject(new Error(`relay:admin ${args[0]}: ${cli.output()}`)),
+        );
       }),
     async stop() {
       if (child.pid !== undefined && child.exitCode === null) {
