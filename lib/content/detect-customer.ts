@@ -1,9 +1,10 @@
 /**
  * Detecting a ticket's requester: the helpdesk's JSON first, the ticket's own panel when that is
- * refused or stale; a requester changed on the page starts a fresh detection.
+ * refused or stale; a requester changed on the page starts a fresh detection. The JSON is asked for
+ * when first needed (`Detection.api`), not when the ticket opens.
  */
 import { DETECT_MEASURE } from '../helpdesks/detected';
-import type { DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
+import type { ApiOutcome, DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
 import type { Detection, Ticket, TicketView } from './follow-ticket';
 
 /** `onAnswer(detection)`: the API answered for that detection (the caller checks it is still current). */
@@ -13,13 +14,17 @@ export function customerDetector(
   view: TicketView,
   onAnswer: (detection: Detection) => void,
 ) {
-  /** A fresh look for a ticket's requester (on arrival, and when the requester changes). */
+  /** A fresh look for a ticket's requester (on arrival, and when the requester changes); asked at the first need. */
   function detect(id: string): Detection {
-    const detection: Detection = { api: helpdesk.fromApi(id, getJson) };
-    detection.api.then((outcome) => {
-      detection.outcome = outcome;
-      onAnswer(detection);
-    });
+    let asked: Promise<ApiOutcome> | undefined;
+    const detection: Detection = {
+      api: () =>
+        (asked ??= helpdesk.fromApi(id, getJson).then((outcome) => {
+          detection.outcome = outcome;
+          onAnswer(detection);
+          return outcome;
+        })),
+    };
     return detection;
   }
 
@@ -60,7 +65,7 @@ export function customerDetector(
     do {
       noticeRequesterChange(ticket);
       detection = ticket.detection;
-      detection.outcome ??= await detection.api;
+      detection.outcome ??= await detection.api();
     } while (detection !== ticket.detection);
     return settled(ticket);
   }

@@ -6,7 +6,11 @@ import type { ApiOutcome, DetectedCustomer, Helpdesk } from '../helpdesks/types'
 
 /** One look for the requester: the API's answer, then (refused or stale) the page's. */
 export interface Detection {
-  api: Promise<ApiOutcome>;
+  /**
+   * The API's answer, asked once at the first need (the agent reaching for the button, the popup,
+   * an action), not on arrival: a ticket only read costs the page no request and the account no API call.
+   */
+  api(): Promise<ApiOutcome>;
   outcome?: ApiOutcome;
   page?: DetectedCustomer;
 }

@@ -9,8 +9,10 @@
  *
  * Idle when the page is idle: no timers run unless the page mutates or navigates; mutations are
  * coalesced into one check per `settleMs`, and each mutation callback is O(1). Once the button sits
- * by the requester and the customer is known, only the anchor (where a new requester would show)
- * and its ancestors' children are watched, so the conversation growing costs the extension nothing.
+ * by the requester, only the anchor (where a new requester would show) and its ancestors' children
+ * are watched, so the conversation growing costs the extension nothing. The requester is looked up
+ * when first needed (the pointer or focus reaching the button, the popup, an action), so opening a
+ * ticket costs the page no request.
  */
 import { browser } from 'wxt/browser';
 import type { DetectedCustomer, GetJson, Helpdesk } from '../helpdesks/types';
@@ -218,8 +220,10 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     const placement = placeButton(ticket, detecting);
     const found = detector.settled(ticket);
     const anchored = placement !== 'none' && placement !== 'pinned';
-    // Known and anchored: only the anchor's surroundings can change anything now.
-    if (found && anchored) watcher.watchAnchor(placement);
+    // Anchored, and the requester known or not answered yet (its answer schedules a check itself):
+    // only the anchor's surroundings can change anything now.
+    const waiting = ticket.detection.outcome === undefined;
+    if ((found || waiting) && anchored) watcher.watchAnchor(placement);
     else watcher.watchDocument();
     if (detecting && found && anchored) detector.measure(ticket, started, found);
   }
@@ -247,14 +251,14 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     };
     doc.addEventListener('visibilitychange', comeBack, { signal: alive.signal });
     doc.defaultView?.addEventListener('focus', comeBack, { signal: alive.signal });
-    // Reaching for the button: gone if orphaned; not set up yet, look again (a store may just have been saved).
-    ui.onHostEvent(
-      'pointerover',
-      () => {
-        if (!signal.aborted && !orphaned() && ready === false) checkReady();
-      },
-      alive.signal,
-    );
+    // Reaching for the button: gone if orphaned; not set up yet, look again (a store may just have
+    // been saved); the requester looked up now, so it is known by the click.
+    const reach = () => {
+      if (signal.aborted || orphaned()) return;
+      if (ready === false) checkReady();
+      void tickets.current()?.detection.api();
+    };
+    for (const type of ['pointerover', 'focusin']) ui.onHostEvent(type, reach, alive.signal);
     options.onLocationChange(visit);
     visit(new URL(location.href));
   }

@@ -295,7 +295,10 @@ describe('content runtime: the button', () => {
     performance.clearMeasures(DETECT_MEASURE);
     started = start();
     await settle();
+    expect(await started.runtime.customer()).toMatchObject({ email: JANE.email });
     started.navigate('/agent/tickets/102');
+    await settle();
+    buttons()[0]?.dispatchEvent(new Event('pointerover'));
     await settle();
     const entries = performance.getEntriesByName(DETECT_MEASURE);
     expect(entries).toHaveLength(1);
@@ -313,6 +316,53 @@ describe('content runtime: the button', () => {
     const entries = performance.getEntriesByName(COPY_MEASURE) as PerformanceMeasure[];
     expect(entries.map((e) => e.detail)).toEqual([{ cached: true, providerMs: 0 }]); // the latest only
     expect(entries[0]?.duration).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('content runtime: the requester is looked up when first needed', () => {
+  /** The ticket API paths asked so far. */
+  const asked: string[] = [];
+  const countingApi: GetJson = async (path) => {
+    asked.push(path);
+    return fixtureApi(path);
+  };
+  beforeEach(() => {
+    asked.length = 0;
+  });
+
+  it('opening a ticket asks the API nothing; the pointer reaching the button asks once', async () => {
+    started = start(zendesk, { getJson: countingApi });
+    await settle();
+    expect(buttons()).toHaveLength(1);
+    expect(asked).toEqual([]);
+    buttons()[0]?.dispatchEvent(new Event('pointerover'));
+    buttons()[0]?.dispatchEvent(new Event('pointerover'));
+    await vi.waitFor(() => expect(asked).toEqual(['/api/v2/tickets/101.json?include=users']));
+    await settle();
+    started.send.mockClear();
+    button()?.click();
+    await vi.waitFor(() => expect(toastText('status')).toMatch(/Portal link for/));
+    expect(started.send.mock.calls[0]?.[0]).toMatchObject({ type: 'copy-link', customer: { email: JANE.email } });
+    expect(asked).toHaveLength(1);
+  });
+
+  it('keyboard focus reaching the button asks too, for the ticket now on screen', async () => {
+    started = start(zendesk, { getJson: countingApi });
+    await settle();
+    started.navigate('/agent/tickets/102');
+    await settle();
+    expect(asked).toEqual([]);
+    buttons()[0]?.dispatchEvent(new FocusEvent('focusin'));
+    await vi.waitFor(() => expect(asked).toEqual(['/api/v2/tickets/102.json?include=users']));
+  });
+
+  it('a click with no reach before it (a script-free path: the shortcut, the popup) asks then', async () => {
+    started = start(zendesk, { getJson: countingApi });
+    await settle();
+    expect(asked).toEqual([]);
+    expect(await started.runtime.customer()).toMatchObject({ email: JANE.email, source: 'api' });
+    expect(await started.runtime.copy()).toBe(true);
+    expect(asked).toEqual(['/api/v2/tickets/101.json?include=users']);
   });
 });
 

@@ -28,7 +28,9 @@ export interface DetectionSample {
 
 /**
  * The latest detection the content script recorded (`performance.measure`, shared by the page's
- * and the content script's worlds), once it is for `ticketId` and newer than `after`.
+ * and the content script's worlds), once it is for `ticketId` and newer than `after`. The requester
+ * is looked up when first needed, so this reaches for the button as an agent does (a `pointerover`
+ * on its host at each poll; a lookup is asked once per ticket however often).
  */
 export async function nextDetection(
   page: Page,
@@ -38,6 +40,7 @@ export async function nextDetection(
 ): Promise<DetectionSample & { startTime: number }> {
   const handle = await page.waitForFunction(
     ({ name, ticketId, after }) => {
+      document.querySelector('[data-portal-link="button"]')?.dispatchEvent(new Event('pointerover'));
       const entry = performance.getEntriesByName(name).at(-1) as PerformanceMeasure | undefined;
       const detail = entry?.detail as { ticketId?: string; source?: string } | null | undefined;
       return entry && entry.startTime > after && detail?.ticketId === ticketId
