@@ -1,4 +1,4 @@
-/** Rows "main thread": ticket loads and a mutation burst, in our browser against a control extension and none. */
+/** Rows "main thread": ticket loads and a mutation burst, in our browser against a control extension and none (and, traced, the floor). */
 import { rmSync } from 'node:fs';
 import { type Harness, launchExtension } from '../tests/e2e/support/extension';
 import { launchWithoutExtension } from '../tests/e2e/support/measure';
@@ -12,14 +12,18 @@ export async function measureMainThread(server: MockServer, harness: Harness, bu
   // Same manifest, same launch, no content script: the browser's UI for an extension is in both arms.
   const controlDir = controlBuild(build);
   const control = await launchExtension(server, { build: controlDir, watchWorlds: false });
+  const floorDir = controlBuild(build, true);
+  const floor = await launchExtension(server, { build: floorDir, watchWorlds: false });
   try {
     const browsers = { ours: harness, control, none: plain };
     await longTaskLoads(browsers);
-    await tracedLoads(browsers);
+    await tracedLoads(browsers, floor);
     await mutationBurst(harness, plain);
   } finally {
     await plain.close();
     await control.close();
+    await floor.close();
     rmSync(controlDir, { recursive: true, force: true });
+    rmSync(floorDir, { recursive: true, force: true });
   }
 }
