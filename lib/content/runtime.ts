@@ -261,6 +261,9 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     for (const type of ['pointerover', 'focusin']) ui.onHostEvent(type, reach, alive.signal);
     options.onLocationChange(visit);
     visit(new URL(location.href));
+    // The page is idle by now (document_idle): the first look at once, not after a settle.
+    scheduler.cancel();
+    flush();
   }
   return { customer, copy, insert, email };
 }

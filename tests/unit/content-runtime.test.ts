@@ -146,6 +146,12 @@ afterEach(() => {
 });
 
 describe('content runtime: the button', () => {
+  it('is placed as the script starts (the page is idle by then), not one settle later', () => {
+    started = start();
+    expect(buttons()).toHaveLength(1);
+    expect(paneOfButton()).toBe('101');
+  });
+
   it('sits right after the requester field of the ticket in the URL, once', async () => {
     started = start();
     await settle();
