@@ -24,9 +24,8 @@ export function controlBuild(extensionDir: string, withFloorScript = false): str
     const zendesk = (scripts as { matches: string[]; run_at?: string }[]).find((s) =>
       s.matches.some((m) => m.includes('zendesk')),
     );
-    manifest.content_scripts = [
-      { matches: zendesk?.matches, run_at: zendesk?.run_at, js: ['content-scripts/floor.js'] },
-    ];
+    if (!zendesk) throw new Error(`${extensionDir}: no Zendesk content script to put the floor in place of`);
+    manifest.content_scripts = [{ matches: zendesk.matches, run_at: zendesk.run_at, js: ['content-scripts/floor.js'] }];
   }
   writeFileSync(manifestPath, JSON.stringify(manifest));
   return copy;

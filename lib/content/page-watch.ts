@@ -18,6 +18,11 @@ export function coalescer(ms: number, run: () => void) {
       clearTimeout(timer);
       timer = undefined;
     },
+    /** Runs at once, in place of a pending run. */
+    now(): void {
+      this.cancel();
+      run();
+    },
   };
 }
 

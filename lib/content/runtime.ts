@@ -262,8 +262,7 @@ export function startHelpdesk(helpdesk: Helpdesk, options: RuntimeOptions): Help
     options.onLocationChange(visit);
     visit(new URL(location.href));
     // The page is idle by now (document_idle): the first look at once, not after a settle.
-    scheduler.cancel();
-    flush();
+    scheduler.now();
   }
   return { customer, copy, insert, email };
 }
